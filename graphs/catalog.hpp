@@ -1,0 +1,92 @@
+#pragma once
+// The operator catalog model: what each operator kind accepts. Operators register specs in code
+// (operators/), `rivulet catalog export` writes them (catalog.capnp), the validator and editor
+// read them.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graphs/graph.hpp"
+
+namespace rivulet::graphs {
+
+inline constexpr std::uint32_t kCurrentCatalogVersion = 1;
+
+enum class PortKind { Records, Keyed };
+
+enum class ParameterType {
+  Bool, Int, Float, String, Enum, Duration, StringList, FieldList, Expression, ExpressionList,
+  AggregateList, Schema
+};
+
+enum class SchemaRuleKind {
+  None, SameAsInput, FromParameter, Projection, ExtendInput, WindowAggregate, Join, Fixed,
+  AppendFixed
+};
+
+// How an output port's schema is derived; which members matter depends on `kind`
+// (see SchemaRule in catalog.capnp).
+struct SchemaRule {
+  SchemaRuleKind kind = SchemaRuleKind::None;
+  std::string port;        // SameAsInput, ExtendInput, WindowAggregate, AppendFixed; Join: left
+  std::string right_port;  // Join
+  std::string parameter;   // FromParameter, Projection, ExtendInput (expressions),
+                           // WindowAggregate (aggregates)
+  std::string keys_parameter;  // WindowAggregate
+  Schema fields;               // Fixed, AppendFixed
+  bool operator==(const SchemaRule&) const = default;
+};
+
+struct PortSpec {
+  std::string name;
+  PortKind kind = PortKind::Records;
+  bool required = true;
+  std::string description;
+  SchemaRule schema;
+  bool operator==(const PortSpec&) const = default;
+};
+
+struct ParameterSpec {
+  std::string name;
+  ParameterType type = ParameterType::String;
+  bool required = false;
+  std::optional<Value> default_value;
+  std::vector<std::string> allowed_values;
+  std::optional<double> minimum;
+  std::optional<double> maximum;
+  std::string documentation;
+  std::string input_port;   // Expression / field parameters are checked against this input
+  std::string result_type;  // Expression parameters: required result type ("bool"); "" = any
+  bool operator==(const ParameterSpec&) const = default;
+};
+
+struct OperatorSpec {
+  std::string kind;
+  std::string category;
+  std::string description;
+  std::vector<PortSpec> inputs;
+  std::vector<PortSpec> outputs;
+  std::vector<ParameterSpec> parameters;
+  bool stateful = false;
+  std::uint32_t max_parallelism = 0;
+
+  const PortSpec* input(const std::string& name) const;
+  const PortSpec* output(const std::string& name) const;
+  const ParameterSpec* parameter(const std::string& name) const;
+  bool operator==(const OperatorSpec&) const = default;
+};
+
+struct Catalog {
+  std::uint32_t format_version = kCurrentCatalogVersion;
+  std::vector<OperatorSpec> operators;
+
+  const OperatorSpec* find(const std::string& kind) const;
+  bool operator==(const Catalog&) const = default;
+};
+
+const char* to_string(ParameterType type);
+const char* to_string(PortKind kind);
+
+}  // namespace rivulet::graphs

@@ -1,0 +1,45 @@
+#pragma once
+// Graph validation against the operator catalog. Reports every problem, each naming the node (or
+// edge) and the field, and propagates record schemas along the edges so that expressions and
+// key fields are checked before anything runs. Used by `rivulet graph validate`, the runtime
+// before it plans, and the editor for live badges.
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "graphs/catalog.hpp"
+#include "graphs/graph.hpp"
+
+namespace rivulet::graphs {
+
+enum class Severity { Error, Warning };
+
+struct Problem {
+  Severity severity = Severity::Error;
+  std::string node_id;                // "" for graph-level problems and edges
+  std::optional<std::size_t> edge;    // index into Graph::edges for edge problems
+  std::string field;                  // e.g. "parameters.threshold", "parallelism", "to.port"
+  std::string message;
+
+  // One line, e.g. "node 'alerts', field 'parameters.threshold': 0 is below the minimum 1".
+  std::string to_string() const;
+};
+
+struct ValidationReport {
+  std::vector<Problem> problems;
+  // Output schema of each (node id, output port) that could be computed.
+  std::map<std::pair<std::string, std::string>, Schema> output_schemas;
+  // Record schema carried by each edge (index into Graph::edges), where it could be computed.
+  std::map<std::size_t, Schema> edge_schemas;
+
+  bool ok() const;  // no Error-severity problem
+  std::size_t error_count() const;
+};
+
+ValidationReport validate(const Graph& graph, const Catalog& catalog);
+
+}  // namespace rivulet::graphs
