@@ -1,17 +1,497 @@
 #include "editor/main_window.hpp"
 
-#include <QLabel>
+#include <QAction>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMenuBar>
+#include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QUndoStack>
+
+#include "editor/auto_layout.hpp"
+#include "editor/commands.hpp"
+#include "editor/edge_item.hpp"
+#include "editor/graph_clipboard.hpp"
+#include "editor/graph_document.hpp"
+#include "editor/graph_scene.hpp"
+#include "editor/graph_view.hpp"
+#include "editor/inspector.hpp"
+#include "editor/minimap.hpp"
+#include "editor/palette.hpp"
+#include "editor/problems_panel.hpp"
+#include "editor/validation_controller.hpp"
+#include "graphs/graph_io.hpp"
 
 namespace rivulet::editor {
+namespace {
+constexpr int kMaxRecentFiles = 8;
+constexpr double kPasteOffset = 40;
+}  // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-  setWindowTitle(tr("Rivulet Editor"));
-  resize(1200, 800);
-  auto* placeholder = new QLabel(tr("Open or create a pipeline graph."), this);
-  placeholder->setAlignment(Qt::AlignCenter);
-  setCentralWidget(placeholder);
+MainWindow::MainWindow(graphs::Catalog catalog, QWidget* parent)
+    : QMainWindow(parent), document_(std::make_unique<GraphDocument>(std::move(catalog))) {
+  resize(1280, 800);
+  validation_ = new ValidationController(*document_, this);
+  scene_ = new GraphScene(*document_, this);
+  view_ = new GraphView(scene_, this);
+  setCentralWidget(view_);
+  minimap_ = new Minimap(*view_);
+
+  palette_ = new Palette(document_->catalog(), this);
+  addDockWidget(Qt::LeftDockWidgetArea, palette_);
+  inspector_ = new Inspector(*document_, *validation_, this);
+  addDockWidget(Qt::RightDockWidgetArea, inspector_);
+  problems_ = new ProblemsPanel(this);
+  addDockWidget(Qt::BottomDockWidgetArea, problems_);
+
+  report_error_ = [this](const QString& title, const QString& message) {
+    QMessageBox::warning(this, title, message);
+  };
+  ask_to_save_ = [this] {
+    return QMessageBox::question(
+        this, tr("Unsaved changes"),
+        tr("The graph has unsaved changes. Save them before continuing?"),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+  };
+
+  createActions();
+  createMenus();
+
+  connect(validation_, &ValidationController::reportChanged, scene_, &GraphScene::applyReport);
+  connect(validation_, &ValidationController::reportChanged, problems_, &ProblemsPanel::setReport);
+  connect(problems_, &ProblemsPanel::nodeRequested, this, &MainWindow::centerOnNode);
+  connect(problems_, &ProblemsPanel::edgeRequested, this, [this](int index) {
+    scene_->selectEdge(index);
+    if (EdgeItem* item = scene_->edgeItem(index)) view_->centerOn(item);
+  });
+  connect(scene_, &QGraphicsScene::selectionChanged, this, &MainWindow::onSelectionChanged);
+  connect(scene_, &GraphScene::connectionRefused, this, [this](const QString& reason) {
+    statusBar()->showMessage(tr("Cannot connect: %1").arg(reason), 6000);
+  });
+  connect(scene_, &GraphScene::contextMenuRequested, this, &MainWindow::showContextMenu);
+  connect(palette_, &Palette::operatorActivated, this, [this](const std::string& kind) {
+    scene_->addOperator(kind, view_->mapToScene(view_->viewport()->rect().center()));
+  });
+  connect(document_->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+  connect(document_.get(), &GraphDocument::filePathChanged, this, &MainWindow::updateTitle);
+  connect(document_.get(), &GraphDocument::changed, this, &MainWindow::updateActions);
+
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
+    // First run: give the canvas most of the room once the window has its real size.
+    QTimer::singleShot(0, this, [this] {
+      resizeDocks({palette_, inspector_}, {220, 380}, Qt::Horizontal);
+      resizeDocks({problems_}, {130}, Qt::Vertical);
+    });
+  }
+  snap_->setChecked(settings.value(QStringLiteral("canvas/snapToGrid"), false).toBool());
+
+  updateTitle();
+  updateActions();
+  validation_->validateNow();
   statusBar()->showMessage(tr("Ready"));
+}
+
+MainWindow::~MainWindow() {
+  // The scene and inspector observe the document (a member, destroyed before child widgets);
+  // let them go first, and silence the scene so its teardown does not reach the inspector.
+  disconnect(scene_, nullptr, this, nullptr);
+  delete scene_;
+  delete inspector_;
+}
+
+void MainWindow::setCatalogStatus(const QString& text) { statusBar()->showMessage(text, 10000); }
+
+void MainWindow::createActions() {
+  auto make = [this](const QString& text, const QKeySequence& key, auto slot) {
+    auto* action = new QAction(text, this);
+    if (!key.isEmpty()) action->setShortcut(key);
+    connect(action, &QAction::triggered, this, slot);
+    addAction(action);  // shortcuts work even with the menu bar hidden
+    return action;
+  };
+  new_ = make(tr("&New"), QKeySequence::New, [this] {
+    if (maybeSave()) newDocument();
+  });
+  open_ = make(tr("&Open…"), QKeySequence::Open, [this] { openDialog(); });
+  save_ = make(tr("&Save"), QKeySequence::Save, [this] { save(); });
+  save_as_ = make(tr("Save &As…"), QKeySequence::SaveAs, [this] { saveAsDialog(); });
+  revert_ = make(tr("&Revert"), QKeySequence(), [this] { revert(); });
+  export_json_ = make(tr("&Export as JSON…"), QKeySequence(tr("Ctrl+E")), [this] { exportDialog(); });
+  quit_ = make(tr("&Quit"), QKeySequence::Quit, [this] { close(); });
+
+  undo_ = document_->undoStack()->createUndoAction(this, tr("&Undo"));
+  undo_->setShortcut(QKeySequence::Undo);
+  redo_ = document_->undoStack()->createRedoAction(this, tr("&Redo"));
+  redo_->setShortcuts({QKeySequence(tr("Ctrl+Y")), QKeySequence(tr("Ctrl+Shift+Z"))});
+  addAction(undo_);
+  addAction(redo_);
+  cut_ = make(tr("Cu&t"), QKeySequence::Cut, [this] {
+    copySelection();
+    deleteSelection();
+  });
+  copy_ = make(tr("&Copy"), QKeySequence::Copy, [this] { copySelection(); });
+  paste_ = make(tr("&Paste"), QKeySequence::Paste, [this] { paste(); });
+  duplicate_ = make(tr("&Duplicate"), QKeySequence(tr("Ctrl+D")), [this] { duplicateSelection(); });
+  delete_ = make(tr("De&lete"), QKeySequence::Delete, [this] { deleteSelection(); });
+  delete_->setShortcuts({QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)});
+  select_all_ = make(tr("Select &All"), QKeySequence::SelectAll, [this] {
+    for (QGraphicsItem* item : scene_->items()) item->setSelected(true);
+  });
+  find_ = make(tr("&Find Operator"), QKeySequence::Find, [this] { palette_->focusSearch(); });
+
+  zoom_in_ = make(tr("Zoom &In"), QKeySequence::ZoomIn, [this] { view_->zoomBy(1.25); });
+  zoom_out_ = make(tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { view_->zoomBy(0.8); });
+  zoom_fit_ = make(tr("Zoom to &Fit"), QKeySequence(Qt::Key_F), [this] { view_->zoomToFit(); });
+  layout_ = make(tr("&Auto Layout"), QKeySequence(tr("Ctrl+L")), [this] { autoLayout(); });
+  snap_ = make(tr("&Snap to Grid"), QKeySequence(tr("Ctrl+G")), [](bool) {});
+  snap_->setCheckable(true);
+  minimap_action_ = make(tr("&Overview Map"), QKeySequence(tr("Ctrl+M")), [](bool) {});
+  minimap_action_->setCheckable(true);
+  minimap_action_->setChecked(true);
+  connect(minimap_action_, &QAction::toggled, this, [this](bool on) {
+    minimap_->setEnabled(on);
+    minimap_->updateVisibility();
+  });
+  connect(snap_, &QAction::toggled, this, [this](bool on) {
+    scene_->setSnapToGrid(on);
+    QSettings().setValue(QStringLiteral("canvas/snapToGrid"), on);
+  });
+}
+
+void MainWindow::createMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(new_);
+  file->addAction(open_);
+  recent_menu_ = file->addMenu(tr("Open &Recent"));
+  rebuildRecentMenu();
+  file->addSeparator();
+  file->addAction(save_);
+  file->addAction(save_as_);
+  file->addAction(export_json_);
+  file->addAction(revert_);
+  file->addSeparator();
+  file->addAction(quit_);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  edit->addAction(undo_);
+  edit->addAction(redo_);
+  edit->addSeparator();
+  edit->addAction(cut_);
+  edit->addAction(copy_);
+  edit->addAction(paste_);
+  edit->addAction(duplicate_);
+  edit->addAction(delete_);
+  edit->addSeparator();
+  edit->addAction(select_all_);
+  edit->addAction(find_);
+
+  view_menu_ = menuBar()->addMenu(tr("&View"));
+  view_menu_->addAction(zoom_in_);
+  view_menu_->addAction(zoom_out_);
+  view_menu_->addAction(zoom_fit_);
+  view_menu_->addSeparator();
+  view_menu_->addAction(layout_);
+  view_menu_->addAction(snap_);
+  view_menu_->addAction(minimap_action_);
+  view_menu_->addSeparator();
+  view_menu_->addAction(palette_->toggleViewAction());
+  view_menu_->addAction(inspector_->toggleViewAction());
+  view_menu_->addAction(problems_->toggleViewAction());
+
+  QToolBar* bar = addToolBar(tr("Main"));
+  bar->setObjectName(QStringLiteral("mainToolbar"));
+  for (QAction* a : {new_, open_, save_}) bar->addAction(a);
+  bar->addSeparator();
+  for (QAction* a : {undo_, redo_}) bar->addAction(a);
+  bar->addSeparator();
+  for (QAction* a : {zoom_fit_, layout_}) bar->addAction(a);
+}
+
+void MainWindow::updateTitle() {
+  const QString path = document_->filePath();
+  const QString name = path.isEmpty() ? tr("untitled") : QFileInfo(path).fileName();
+  setWindowTitle(tr("%1[*] — Rivulet Editor").arg(name));
+  setWindowModified(document_->isModified());
+  revert_->setEnabled(!path.isEmpty() && document_->isModified());
+}
+
+void MainWindow::updateActions() {
+  revert_->setEnabled(!document_->filePath().isEmpty() && document_->isModified());
+}
+
+void MainWindow::onSelectionChanged() {
+  const auto nodes = scene_->selectedNodeIds();
+  const auto edges = scene_->selectedEdgeIndices();
+  if (nodes.size() == 1 && edges.empty()) {
+    if (inspector_->nodeId() != *nodes.begin()) inspector_->showNode(*nodes.begin());
+  } else if (nodes.empty() && edges.size() == 1) {
+    inspector_->showEdge(edges.front());
+  } else {
+    inspector_->showNothing();
+  }
+}
+
+void MainWindow::showContextMenu(const QPoint& screen_pos, const QPointF& scene_pos) {
+  QMenu menu(this);
+  const bool has_selection = !scene_->selectedItems().isEmpty();
+  if (has_selection) {
+    for (QAction* a : {cut_, copy_, duplicate_, delete_}) menu.addAction(a);
+    const auto edges = scene_->selectedEdgeIndices();
+    if (edges.size() == 1 && scene_->selectedNodeIds().empty()) {
+      QMenu* partitioning = menu.addMenu(tr("Partitioning"));
+      const int index = edges.front();
+      for (auto kind : {graphs::PartitioningKind::Forward, graphs::PartitioningKind::Hash,
+                        graphs::PartitioningKind::Broadcast, graphs::PartitioningKind::Rebalance}) {
+        QAction* a = partitioning->addAction(QString::fromLatin1(graphs::to_string(kind)));
+        a->setCheckable(true);
+        a->setChecked(document_->graph().edges[index].partitioning.kind == kind);
+        connect(a, &QAction::triggered, this, [this, index, kind] {
+          graphs::Partitioning p = document_->graph().edges[index].partitioning;
+          p.kind = kind;
+          if (kind != graphs::PartitioningKind::Hash) p.key_fields.clear();
+          document_->undoStack()->push(new SetPartitioningCommand(*document_, index, p));
+        });
+      }
+    }
+  } else {
+    paste_anchor_ = scene_pos;
+    menu.addAction(paste_);
+    QMenu* add = menu.addMenu(tr("Add Operator"));
+    std::map<std::string, QMenu*> groups;
+    for (const auto& op : document_->catalog().operators) {
+      QMenu*& group = groups[op.category];
+      if (!group) group = add->addMenu(QString::fromStdString(op.category));
+      QAction* a = group->addAction(QString::fromStdString(op.kind));
+      a->setToolTip(QString::fromStdString(op.description));
+      connect(a, &QAction::triggered, this,
+              [this, kind = op.kind, scene_pos] { scene_->addOperator(kind, scene_pos); });
+    }
+    menu.addSeparator();
+    for (QAction* a : {select_all_, zoom_fit_, layout_}) menu.addAction(a);
+  }
+  menu.exec(screen_pos);
+}
+
+void MainWindow::deleteSelection() {
+  const auto nodes = scene_->selectedNodeIds();
+  const auto edges = scene_->selectedEdgeIndices();
+  if (nodes.empty() && edges.empty()) return;
+  auto* command = new RemoveItemsCommand(*document_, nodes, edges);
+  document_->undoStack()->push(command);
+}
+
+void MainWindow::copySelection() {
+  const auto ids = scene_->selectedNodeIds();
+  if (ids.empty()) return;
+  copyToClipboard(extractFragment(document_->graph(), ids));
+}
+
+void MainWindow::paste() {
+  graphs::Graph fragment;
+  if (!pasteFromClipboard(fragment) || fragment.nodes.empty()) return;
+  prepareForPaste(fragment, *document_, kPasteOffset, kPasteOffset);
+  std::set<std::string> ids;
+  for (const auto& n : fragment.nodes) ids.insert(n.id);
+  document_->undoStack()->push(
+      new PasteCommand(*document_, std::move(fragment.nodes), std::move(fragment.edges)));
+  scene_->clearSelection();
+  for (const auto& id : ids) {
+    if (NodeItem* item = scene_->nodeItem(id)) item->setSelected(true);
+  }
+}
+
+void MainWindow::duplicateSelection() {
+  const auto ids = scene_->selectedNodeIds();
+  if (ids.empty()) return;
+  graphs::Graph fragment = extractFragment(document_->graph(), ids);
+  prepareForPaste(fragment, *document_, kPasteOffset, kPasteOffset);
+  std::set<std::string> new_ids;
+  for (const auto& n : fragment.nodes) new_ids.insert(n.id);
+  auto* command = new PasteCommand(*document_, std::move(fragment.nodes), std::move(fragment.edges));
+  command->setText(tr("Duplicate"));
+  document_->undoStack()->push(command);
+  scene_->clearSelection();
+  for (const auto& id : new_ids) {
+    if (NodeItem* item = scene_->nodeItem(id)) item->setSelected(true);
+  }
+}
+
+void MainWindow::centerOnNode(const std::string& node_id) {
+  scene_->selectOnly(node_id);
+  if (NodeItem* item = scene_->nodeItem(node_id)) view_->centerOn(item);
+}
+
+void MainWindow::autoLayout() {
+  const auto positions = computeLayout(document_->graph(), document_->catalog());
+  MoveNodesCommand::Moves from;
+  MoveNodesCommand::Moves to;
+  for (const auto& n : document_->graph().nodes) {
+    auto it = positions.find(n.id);
+    if (it == positions.end() || it->second == n.position) continue;
+    from.emplace_back(n.id, n.position);
+    to.emplace_back(n.id, it->second);
+  }
+  if (!to.empty()) {
+    document_->undoStack()->push(
+        new MoveNodesCommand(*document_, std::move(from), std::move(to), /*mergeable=*/false));
+  }
+  view_->zoomToFit();
+}
+
+// --- files -----------------------------------------------------------------------------------
+
+bool MainWindow::maybeSave() {
+  if (!document_->isModified()) return true;
+  switch (ask_to_save_()) {
+    case QMessageBox::Save: return save();
+    case QMessageBox::Discard: return true;
+    default: return false;
+  }
+}
+
+void MainWindow::newDocument() {
+  document_->reset(graphs::Graph{});
+  document_->setFilePath({});
+  view_->resetTransform();
+  view_->centerOn(0, 0);
+}
+
+bool MainWindow::openFile(const QString& path) {
+  auto graph = graphs::load_graph(path.toStdString());
+  if (!graph) {
+    // The open document stays exactly as it was.
+    report_error_(tr("Cannot open graph"),
+                  tr("%1 could not be opened:\n%2")
+                      .arg(QFileInfo(path).fileName(), QString::fromStdString(graph.error().message)));
+    return false;
+  }
+  if (needsLayout(*graph)) {
+    // A graph that was never laid out (written by hand or a tool): lay it out as it opens,
+    // without an undo step or a modified mark — the file's meaning does not change.
+    for (const auto& [id, position] : computeLayout(*graph, document_->catalog())) {
+      graph->node(id)->position = position;
+    }
+  }
+  document_->reset(std::move(*graph));
+  document_->setFilePath(QFileInfo(path).absoluteFilePath());
+  addRecentFile(QFileInfo(path).absoluteFilePath());
+  view_->zoomToFit();
+  statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
+  return true;
+}
+
+bool MainWindow::saveTo(const QString& path) {
+  const auto status = graphs::save_graph(document_->graph(), path.toStdString());
+  if (!status) {
+    report_error_(tr("Cannot save graph"), QString::fromStdString(status.error().message));
+    return false;
+  }
+  document_->setFilePath(QFileInfo(path).absoluteFilePath());
+  document_->undoStack()->setClean();
+  addRecentFile(QFileInfo(path).absoluteFilePath());
+  statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+  return true;
+}
+
+bool MainWindow::save() {
+  if (document_->filePath().isEmpty()) return saveAsDialog();
+  return saveTo(document_->filePath());
+}
+
+bool MainWindow::exportJson(const QString& path) {
+  auto bytes = graphs::encode_graph(document_->graph(), graphs::GraphFormat::Json);
+  if (!bytes) {
+    report_error_(tr("Cannot export"), QString::fromStdString(bytes.error().message));
+    return false;
+  }
+  QFile file(path);
+  if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+      file.write(bytes->data(), static_cast<qint64>(bytes->size())) !=
+          static_cast<qint64>(bytes->size())) {
+    report_error_(tr("Cannot export"), tr("%1: %2").arg(path, file.errorString()));
+    return false;
+  }
+  statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
+  return true;
+}
+
+bool MainWindow::revert() {
+  if (document_->filePath().isEmpty()) return false;
+  const QString path = document_->filePath();
+  auto graph = graphs::load_graph(path.toStdString());
+  if (!graph) {
+    report_error_(tr("Cannot revert"), QString::fromStdString(graph.error().message));
+    return false;
+  }
+  document_->reset(std::move(*graph));
+  document_->setFilePath(path);
+  return true;
+}
+
+bool MainWindow::saveAsDialog() {
+  QString path = QFileDialog::getSaveFileName(
+      this, tr("Save Graph"), document_->filePath(),
+      tr("Rivulet graphs (*.rgraph);;Packed graphs (*.rgraphp);;JSON text (*.json)"));
+  if (path.isEmpty()) return false;
+  if (!graphs::format_for_path(path.toStdString())) path += QStringLiteral(".rgraph");
+  return saveTo(path);
+}
+
+void MainWindow::openDialog() {
+  if (!maybeSave()) return;
+  const QString path = QFileDialog::getOpenFileName(
+      this, tr("Open Graph"), QFileInfo(document_->filePath()).absolutePath(),
+      tr("Rivulet graphs (*.rgraph *.rgraphp *.json);;All files (*)"));
+  if (!path.isEmpty()) openFile(path);
+}
+
+void MainWindow::exportDialog() {
+  QString base = document_->filePath();
+  if (!base.isEmpty()) base = QFileInfo(base).path() + QLatin1Char('/') +
+                             QFileInfo(base).completeBaseName() + QStringLiteral(".json");
+  const QString path =
+      QFileDialog::getSaveFileName(this, tr("Export as JSON"), base, tr("JSON text (*.json)"));
+  if (!path.isEmpty()) exportJson(path);
+}
+
+void MainWindow::addRecentFile(const QString& path) {
+  QSettings settings;
+  QStringList files = settings.value(QStringLiteral("recentFiles")).toStringList();
+  files.removeAll(path);
+  files.prepend(path);
+  while (files.size() > kMaxRecentFiles) files.removeLast();
+  settings.setValue(QStringLiteral("recentFiles"), files);
+  rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+  recent_menu_->clear();
+  const QStringList files = QSettings().value(QStringLiteral("recentFiles")).toStringList();
+  for (const QString& path : files) {
+    QAction* a = recent_menu_->addAction(QFileInfo(path).fileName());
+    a->setToolTip(path);
+    connect(a, &QAction::triggered, this, [this, path] {
+      if (maybeSave()) openFile(path);
+    });
+  }
+  recent_menu_->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!maybeSave()) {
+    event->ignore();
+    return;
+  }
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+  event->accept();
 }
 
 }  // namespace rivulet::editor

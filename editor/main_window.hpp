@@ -1,14 +1,118 @@
 #pragma once
-// The editor's main window. Part 1 of the editor (palette, canvas, inspector) grows here.
+// The editor's main window: wires the document, canvas, palette, inspector, validation and
+// Problems panel together, and owns the file workflow (new, open, save, save as, recent files,
+// revert, export as JSON), the menus, shortcuts and the remembered window state.
 
 #include <QMainWindow>
+#include <QMessageBox>
+#include <functional>
+#include <memory>
+
+#include "graphs/catalog.hpp"
+
+class QAction;
+class QMenu;
 
 namespace rivulet::editor {
+
+class GraphDocument;
+class GraphScene;
+class GraphView;
+class Inspector;
+class Minimap;
+class Palette;
+class ProblemsPanel;
+class ValidationController;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
-  explicit MainWindow(QWidget* parent = nullptr);
+  explicit MainWindow(graphs::Catalog catalog = {}, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // File workflow; each returns false (after telling the user) when it did not happen.
+  bool openFile(const QString& path);
+  bool saveTo(const QString& path);
+  bool save();
+  bool exportJson(const QString& path);
+  void newDocument();
+  bool revert();
+  void autoLayout();
+  void deleteSelection();
+  void copySelection();
+  void paste();
+  void duplicateSelection();
+  void centerOnNode(const std::string& node_id);
+
+  GraphDocument& document() { return *document_; }
+  GraphScene& scene() { return *scene_; }
+  GraphView& view() { return *view_; }
+  Palette& palette() { return *palette_; }
+  Inspector& inspector() { return *inspector_; }
+  ProblemsPanel& problems() { return *problems_; }
+  ValidationController& validation() { return *validation_; }
+
+  // Dialog hooks, so tests can answer what a user would (the defaults show message boxes).
+  using ErrorReporter = std::function<void(const QString& title, const QString& message)>;
+  using SavePrompt = std::function<QMessageBox::StandardButton()>;
+  void setErrorReporter(ErrorReporter reporter) { report_error_ = std::move(reporter); }
+  void setSavePrompt(SavePrompt prompt) { ask_to_save_ = std::move(prompt); }
+  // Shown in the status bar at start-up (where the catalog came from, or why there is none).
+  void setCatalogStatus(const QString& text);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void createActions();
+  void createMenus();
+  void updateTitle();
+  void updateActions();
+  void onSelectionChanged();
+  void showContextMenu(const QPoint& screen_pos, const QPointF& scene_pos);
+  bool maybeSave();  // false: the user cancelled
+  bool saveAsDialog();
+  void openDialog();
+  void exportDialog();
+  void addRecentFile(const QString& path);
+  void rebuildRecentMenu();
+
+  std::unique_ptr<GraphDocument> document_;
+  ValidationController* validation_ = nullptr;
+  GraphScene* scene_ = nullptr;
+  GraphView* view_ = nullptr;
+  Minimap* minimap_ = nullptr;
+  Palette* palette_ = nullptr;
+  Inspector* inspector_ = nullptr;
+  ProblemsPanel* problems_ = nullptr;
+  QMenu* recent_menu_ = nullptr;
+  QMenu* view_menu_ = nullptr;
+  ErrorReporter report_error_;
+  SavePrompt ask_to_save_;
+  QPointF paste_anchor_;
+
+  QAction* new_ = nullptr;
+  QAction* open_ = nullptr;
+  QAction* save_ = nullptr;
+  QAction* save_as_ = nullptr;
+  QAction* revert_ = nullptr;
+  QAction* export_json_ = nullptr;
+  QAction* quit_ = nullptr;
+  QAction* undo_ = nullptr;
+  QAction* redo_ = nullptr;
+  QAction* cut_ = nullptr;
+  QAction* copy_ = nullptr;
+  QAction* paste_ = nullptr;
+  QAction* duplicate_ = nullptr;
+  QAction* delete_ = nullptr;
+  QAction* select_all_ = nullptr;
+  QAction* find_ = nullptr;
+  QAction* zoom_in_ = nullptr;
+  QAction* zoom_out_ = nullptr;
+  QAction* zoom_fit_ = nullptr;
+  QAction* layout_ = nullptr;
+  QAction* snap_ = nullptr;
+  QAction* minimap_action_ = nullptr;
 };
 
 }  // namespace rivulet::editor

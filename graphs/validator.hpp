@@ -24,8 +24,11 @@ struct Problem {
   std::optional<std::size_t> edge;    // index into Graph::edges for edge problems
   std::string field;                  // e.g. "parameters.threshold", "parallelism", "to.port"
   std::string message;
+  std::string edge_text;              // edge problems: its endpoints, "source.out -> filter.in"
 
-  // One line, e.g. "node 'alerts', field 'parameters.threshold': 0 is below the minimum 1".
+  // One line, e.g. "node 'alerts', field 'parameters.threshold': value 0 is below the minimum 1",
+  // "edge 2 (source.out -> filter.in), field 'to.port': ...", "graph: ..."; warnings start
+  // with "warning: ". Edge numbers are indexes into Graph::edges (from 0).
   std::string to_string() const;
 };
 

@@ -1,0 +1,158 @@
+#include "editor/commands.hpp"
+
+#include <QObject>
+#include <algorithm>
+
+#include "editor/graph_document.hpp"
+
+namespace rivulet::editor {
+
+AddNodeCommand::AddNodeCommand(GraphDocument& document, graphs::Node node)
+    : document_(document), node_(std::move(node)) {
+  setText(QObject::tr("Add %1").arg(QString::fromStdString(node_.kind)));
+}
+
+void AddNodeCommand::redo() {
+  index_ = static_cast<int>(document_.graph().nodes.size());
+  document_.insertNode(index_, node_);
+}
+
+void AddNodeCommand::undo() { node_ = document_.removeNodeAt(index_); }
+
+RemoveItemsCommand::RemoveItemsCommand(GraphDocument& document,
+                                       const std::set<std::string>& node_ids,
+                                       const std::vector<int>& edge_indices)
+    : document_(document) {
+  const graphs::Graph& g = document.graph();
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    if (node_ids.count(g.nodes[i].id)) nodes_.emplace_back(static_cast<int>(i), g.nodes[i]);
+  }
+  std::set<int> extra(edge_indices.begin(), edge_indices.end());
+  for (std::size_t i = 0; i < g.edges.size(); ++i) {
+    const graphs::Edge& e = g.edges[i];
+    if (extra.count(static_cast<int>(i)) || node_ids.count(e.from.node) ||
+        node_ids.count(e.to.node)) {
+      edges_.emplace_back(static_cast<int>(i), e);
+    }
+  }
+  setText(QObject::tr("Delete"));
+}
+
+void RemoveItemsCommand::redo() {
+  // Edges first (a node never dangles an edge), each list from the back so indices stay valid.
+  for (auto it = edges_.rbegin(); it != edges_.rend(); ++it) document_.removeEdgeAt(it->first);
+  for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) document_.removeNodeAt(it->first);
+}
+
+void RemoveItemsCommand::undo() {
+  for (const auto& [index, node] : nodes_) document_.insertNode(index, node);
+  for (const auto& [index, edge] : edges_) document_.insertEdge(index, edge);
+}
+
+MoveNodesCommand::MoveNodesCommand(GraphDocument& document, Moves from, Moves to, bool mergeable)
+    : document_(document), from_(std::move(from)), to_(std::move(to)), mergeable_(mergeable) {
+  setText(mergeable ? QObject::tr("Move") : QObject::tr("Auto layout"));
+}
+
+void MoveNodesCommand::apply(const Moves& moves) {
+  for (const auto& [id, position] : moves) document_.setPosition(id, position);
+}
+
+void MoveNodesCommand::redo() { apply(to_); }
+void MoveNodesCommand::undo() { apply(from_); }
+
+bool MoveNodesCommand::mergeWith(const QUndoCommand* other) {
+  const auto* move = static_cast<const MoveNodesCommand*>(other);
+  auto ids = [](const Moves& moves) {
+    std::set<std::string> out;
+    for (const auto& m : moves) out.insert(m.first);
+    return out;
+  };
+  if (!move->mergeable_ || ids(move->to_) != ids(to_)) return false;
+  to_ = move->to_;  // keep our original `from_`
+  return true;
+}
+
+ConnectCommand::ConnectCommand(GraphDocument& document, graphs::Edge edge)
+    : document_(document), edge_(std::move(edge)) {
+  setText(QObject::tr("Connect"));
+}
+
+void ConnectCommand::redo() {
+  index_ = static_cast<int>(document_.graph().edges.size());
+  document_.insertEdge(index_, edge_);
+}
+
+void ConnectCommand::undo() { document_.removeEdgeAt(index_); }
+
+SetParameterCommand::SetParameterCommand(GraphDocument& document, std::string node_id,
+                                         std::string name, std::optional<graphs::Value> value)
+    : document_(document),
+      node_id_(std::move(node_id)),
+      name_(std::move(name)),
+      new_value_(std::move(value)) {
+  if (const graphs::Node* n = document.graph().node(node_id_)) old_parameters_ = n->parameters;
+  setText(QObject::tr("Set %1").arg(QString::fromStdString(name_)));
+}
+
+void SetParameterCommand::redo() { document_.setParameter(node_id_, name_, new_value_); }
+
+void SetParameterCommand::undo() { document_.setParameters(node_id_, old_parameters_); }
+
+SetLabelCommand::SetLabelCommand(GraphDocument& document, std::string node_id, std::string label)
+    : document_(document), node_id_(std::move(node_id)), new_label_(std::move(label)) {
+  if (const graphs::Node* n = document.graph().node(node_id_)) old_label_ = n->label;
+  setText(QObject::tr("Rename"));
+}
+
+void SetLabelCommand::redo() { document_.setLabel(node_id_, new_label_); }
+void SetLabelCommand::undo() { document_.setLabel(node_id_, old_label_); }
+
+SetParallelismCommand::SetParallelismCommand(GraphDocument& document, std::string node_id,
+                                             std::uint32_t parallelism)
+    : document_(document), node_id_(std::move(node_id)), new_value_(parallelism), old_value_(1) {
+  if (const graphs::Node* n = document.graph().node(node_id_)) old_value_ = n->parallelism;
+  setText(QObject::tr("Set parallelism"));
+}
+
+void SetParallelismCommand::redo() { document_.setParallelism(node_id_, new_value_); }
+void SetParallelismCommand::undo() { document_.setParallelism(node_id_, old_value_); }
+
+SetPartitioningCommand::SetPartitioningCommand(GraphDocument& document, int edge_index,
+                                               graphs::Partitioning partitioning)
+    : document_(document),
+      edge_index_(edge_index),
+      new_value_(std::move(partitioning)),
+      old_value_(document.graph().edges.at(edge_index).partitioning) {
+  setText(QObject::tr("Set partitioning"));
+}
+
+void SetPartitioningCommand::redo() { document_.setPartitioning(edge_index_, new_value_); }
+void SetPartitioningCommand::undo() { document_.setPartitioning(edge_index_, old_value_); }
+
+PasteCommand::PasteCommand(GraphDocument& document, std::vector<graphs::Node> nodes,
+                           std::vector<graphs::Edge> edges)
+    : document_(document), nodes_(std::move(nodes)), edges_(std::move(edges)) {
+  setText(QObject::tr("Paste"));
+}
+
+void PasteCommand::redo() {
+  for (const auto& n : nodes_) {
+    document_.insertNode(static_cast<int>(document_.graph().nodes.size()), n);
+  }
+  for (const auto& e : edges_) {
+    document_.insertEdge(static_cast<int>(document_.graph().edges.size()), e);
+  }
+}
+
+void PasteCommand::undo() {
+  // Pasted items sit at the end of both lists.
+  for (std::size_t i = 0; i < edges_.size(); ++i) {
+    document_.removeEdgeAt(static_cast<int>(document_.graph().edges.size()) - 1);
+  }
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    document_.removeNodeAt(static_cast<int>(document_.graph().nodes.size()) - 1);
+  }
+}
+
+}  // namespace rivulet::editor

@@ -1,0 +1,35 @@
+#pragma once
+// The canvas widget: shows a GraphScene with a dotted grid, zooms with the wheel (around the
+// cursor) and pinch gestures, pans with the middle button or space+drag, rubber-band selects
+// with the left button on empty canvas, and fits the whole graph on F.
+
+#include <QGraphicsView>
+
+namespace rivulet::editor {
+
+class GraphView : public QGraphicsView {
+  Q_OBJECT
+ public:
+  explicit GraphView(QGraphicsScene* scene, QWidget* parent = nullptr);
+
+  void zoomBy(double factor);
+  void zoomToFit();
+  double zoom() const { return transform().m11(); }
+
+ protected:
+  bool viewportEvent(QEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
+  void keyReleaseEvent(QKeyEvent* event) override;
+  void drawBackground(QPainter* painter, const QRectF& rect) override;
+
+ private:
+  bool panning_ = false;
+  bool space_held_ = false;
+  QPoint last_pan_pos_;
+};
+
+}  // namespace rivulet::editor

@@ -1,0 +1,65 @@
+#pragma once
+// The Inspector dock: edits what is selected. For a node: label, parallelism and one editor per
+// catalog parameter (parameter_editors.hpp); for an edge: partitioning and hash key fields.
+// Every commit is an undo command; document changes (undo, redo) flow back into the fields.
+
+#include <QDockWidget>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "graphs/graph.hpp"
+
+class QComboBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace rivulet::editor {
+
+class GraphDocument;
+class ParameterEditor;
+class ValidationController;
+
+class Inspector : public QDockWidget {
+  Q_OBJECT
+ public:
+  Inspector(GraphDocument& document, ValidationController& validation,
+            QWidget* parent = nullptr);
+
+  void showNode(const std::string& id);
+  void showEdge(int index);
+  void showNothing();
+
+  // For tests and for focusing from menus; null when not shown.
+  ParameterEditor* parameterEditor(const std::string& name) const;
+  QLineEdit* labelField() const { return label_; }
+  QSpinBox* parallelismField() const { return parallelism_; }
+  QComboBox* partitioningField() const { return partitioning_; }
+  QLineEdit* keyFieldsField() const { return keys_; }
+  const std::string& nodeId() const { return node_id_; }
+
+ private:
+  void clearForm();
+  void refreshNode();
+  void refreshEdge();
+  void refreshSchemas();
+  int currentEdgeIndex() const;
+  void commitPartitioning();
+
+  GraphDocument& document_;
+  ValidationController& validation_;
+  QWidget* body_ = nullptr;
+  QFormLayout* form_ = nullptr;
+  std::string node_id_;
+  std::optional<graphs::Edge> edge_;  // endpoints identify the edge while indices shift
+  QLineEdit* label_ = nullptr;
+  QSpinBox* parallelism_ = nullptr;
+  QComboBox* partitioning_ = nullptr;
+  QLineEdit* keys_ = nullptr;
+  QLabel* schema_label_ = nullptr;
+  std::map<std::string, ParameterEditor*> editors_;
+};
+
+}  // namespace rivulet::editor

@@ -1,0 +1,465 @@
+#include "editor/parameter_editors.hpp"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSpinBox>
+#include <QVBoxLayout>
+#include <climits>
+#include <cmath>
+#include <functional>
+#include <type_traits>
+
+#include "editor/schema_text.hpp"
+#include "graphs/expr/check.hpp"
+
+namespace rivulet::editor {
+
+ParameterEditor::ParameterEditor(const graphs::ParameterSpec& spec, QWidget* parent)
+    : QWidget(parent), spec_(spec) {
+  setObjectName(QStringLiteral("param_") + QString::fromStdString(spec.name));
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(2);
+  error_ = new QLabel(this);
+  error_->setObjectName(QStringLiteral("error"));
+  error_->setStyleSheet(QStringLiteral("color: #d32f2f;"));
+  error_->setTextFormat(Qt::PlainText);  // expression text may contain '<'
+  error_->setWordWrap(true);
+  error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  error_->hide();
+  layout->addWidget(error_);  // subclasses insert their input above it
+  setToolTip(QString::fromStdString(spec.documentation));
+}
+
+void ParameterEditor::setInputSchema(const graphs::Schema* schema) {
+  has_schema_ = schema != nullptr;
+  schema_ = schema ? *schema : graphs::Schema{};
+}
+
+QString ParameterEditor::errorText() const { return error_->isHidden() ? QString() : error_->text(); }
+
+void ParameterEditor::showError(const QString& message) {
+  error_->setText(message);
+  error_->setVisible(!message.isEmpty());
+}
+
+void ParameterEditor::setMonospaceError(bool on) {
+  error_->setFont(on ? QFontDatabase::systemFont(QFontDatabase::FixedFont) : font());
+}
+
+namespace {
+
+void addInput(ParameterEditor* editor, QWidget* input) {
+  static_cast<QVBoxLayout*>(editor->layout())->insertWidget(0, input);
+}
+
+QString rangeText(const graphs::ParameterSpec& spec) {
+  if (spec.minimum && spec.maximum) {
+    return QObject::tr("must be between %1 and %2").arg(*spec.minimum).arg(*spec.maximum);
+  }
+  if (spec.minimum) return QObject::tr("must be at least %1").arg(*spec.minimum);
+  if (spec.maximum) return QObject::tr("must be at most %1").arg(*spec.maximum);
+  return {};
+}
+
+// --- bool ---------------------------------------------------------------------------------------
+class BoolEditor : public ParameterEditor {
+ public:
+  BoolEditor(const graphs::ParameterSpec& spec, QWidget* parent) : ParameterEditor(spec, parent) {
+    box_ = new QCheckBox(this);
+    addInput(this, box_);
+    connect(box_, &QCheckBox::clicked, this, [this](bool on) { committed(graphs::Value(on)); });
+  }
+  void load(const graphs::Value* value) override {
+    const graphs::Value* v = value ? value : (spec().default_value ? &*spec().default_value : nullptr);
+    box_->setChecked(v && std::holds_alternative<bool>(*v) && std::get<bool>(*v));
+  }
+  QWidget* input() const override { return box_; }
+
+ private:
+  QCheckBox* box_;
+};
+
+// --- int / float ----------------------------------------------------------------------------------
+// Keyboard tracking is off so a value commits on Enter, focus loss or the arrows, not per digit.
+// The spin boxes accept any number and check the catalog's range themselves: a value outside it
+// is shown with the reason and a red frame, and is not committed (a spin box clamping or
+// refusing keystrokes would lose the user's input without saying why).
+template <class Spin, class Number>
+class NumberEditor : public ParameterEditor {
+ public:
+  NumberEditor(const graphs::ParameterSpec& spec, QWidget* parent) : ParameterEditor(spec, parent) {
+    spin_ = new Spin(this);
+    spin_->setKeyboardTracking(false);
+    if constexpr (std::is_same_v<Number, std::int64_t>) {
+      spin_->setRange(INT_MIN, INT_MAX);
+    } else {
+      spin_->setDecimals(4);
+      spin_->setRange(-1e15, 1e15);
+    }
+    addInput(this, spin_);
+    connect(spin_, &Spin::valueChanged, this, [this](auto v) {
+      if (loading_) return;
+      if (!inRange(static_cast<double>(v))) return;  // the error is already shown
+      committed(graphs::Value(static_cast<Number>(v)));
+    });
+    // The spin box only reports text at commit time without keyboard tracking; its line edit
+    // reports every keystroke.
+    connect(spin_->template findChild<QLineEdit*>(), &QLineEdit::textEdited, this, [this] {
+      bool ok = false;
+      const double v = spin_->locale().toDouble(spin_->cleanText().trimmed(), &ok);
+      inRange(ok ? v : spin_->value());
+    });
+  }
+  void load(const graphs::Value* value) override {
+    const graphs::Value* v = value ? value : (spec().default_value ? &*spec().default_value : nullptr);
+    loading_ = true;
+    if (v && std::holds_alternative<std::int64_t>(*v)) {
+      spin_->setValue(static_cast<double>(std::get<std::int64_t>(*v)));
+    } else if (v && std::holds_alternative<double>(*v)) {
+      spin_->setValue(std::get<double>(*v));
+    }
+    loading_ = false;
+    inRange(spin_->value());
+  }
+  QWidget* input() const override { return spin_; }
+
+ private:
+  bool inRange(double v) {
+    const bool ok = (!spec().minimum || v >= *spec().minimum) && (!spec().maximum || v <= *spec().maximum);
+    showError(ok ? QString() : rangeText(spec()));
+    spin_->setStyleSheet(ok ? QString() : QStringLiteral("border: 1px solid #d32f2f;"));
+    return ok;
+  }
+  Spin* spin_;
+  bool loading_ = false;
+};
+
+using IntEditor = NumberEditor<QSpinBox, std::int64_t>;
+using FloatEditor = NumberEditor<QDoubleSpinBox, double>;
+
+// --- string, expression -----------------------------------------------------------------------
+class LineEditor : public ParameterEditor {
+ public:
+  LineEditor(const graphs::ParameterSpec& spec, QWidget* parent) : ParameterEditor(spec, parent) {
+    edit_ = new QLineEdit(this);
+    addInput(this, edit_);
+    if (spec.default_value && std::holds_alternative<std::string>(*spec.default_value)) {
+      edit_->setPlaceholderText(QString::fromStdString(std::get<std::string>(*spec.default_value)));
+    }
+    connect(edit_, &QLineEdit::editingFinished, this, [this] {
+      if (edit_->text() == committed_text_) return;
+      committed_text_ = edit_->text();
+      if (committed_text_.isEmpty()) {
+        committed(std::nullopt);
+      } else {
+        committed(makeValue(committed_text_.toStdString()));
+      }
+    });
+  }
+  void load(const graphs::Value* value) override {
+    QString text;
+    if (value && std::holds_alternative<std::string>(*value)) {
+      text = QString::fromStdString(std::get<std::string>(*value));
+    }
+    if (value && std::holds_alternative<graphs::Expression>(*value)) {
+      text = QString::fromStdString(std::get<graphs::Expression>(*value).text);
+    }
+    committed_text_ = text;
+    if (edit_->text() != text) edit_->setText(text);
+  }
+  QWidget* input() const override { return edit_; }
+
+ protected:
+  virtual graphs::Value makeValue(std::string text) const { return graphs::Value(std::move(text)); }
+  QLineEdit* edit_;
+  QString committed_text_;
+};
+
+// Checks on every keystroke against the propagated input schema. The error names the column and
+// a caret line under a copy of the text marks the position.
+class ExpressionEditor : public LineEditor {
+ public:
+  ExpressionEditor(const graphs::ParameterSpec& spec, QWidget* parent) : LineEditor(spec, parent) {
+    edit_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    edit_->setPlaceholderText(tr("expression, e.g. amount > 1000"));
+    setMonospaceError(true);
+    connect(edit_, &QLineEdit::textChanged, this, [this] { check(); });
+  }
+  void load(const graphs::Value* value) override {
+    LineEditor::load(value);
+    check();
+  }
+  void setInputSchema(const graphs::Schema* schema) override {
+    ParameterEditor::setInputSchema(schema);
+    check();
+  }
+
+ protected:
+  graphs::Value makeValue(std::string text) const override {
+    return graphs::Value(graphs::Expression{std::move(text)});
+  }
+
+ private:
+  void check() {
+    const QString text = edit_->text();
+    if (text.trimmed().isEmpty() || !inputSchema()) {
+      // Without an input schema (not connected yet) every field would be "unknown": wait.
+      showError({});
+      edit_->setStyleSheet({});
+      return;
+    }
+    const auto result = graphs::expr::check_expression(text.toStdString(), *inputSchema());
+    QString message;
+    std::size_t column = 0;
+    if (!result.ok()) {
+      message = QString::fromStdString(result.error.to_string());
+      column = result.error.column;
+    } else if (spec().result_type == "bool" && result.value->type.type != graphs::FieldType::Bool) {
+      message = tr("the expression must be a condition (bool), not %1")
+                    .arg(QString::fromLatin1(graphs::to_string(result.value->type.type)));
+    }
+    if (message.isEmpty()) {
+      showError({});
+      edit_->setStyleSheet({});
+      return;
+    }
+    edit_->setStyleSheet(QStringLiteral("QLineEdit { border: 1px solid #d32f2f; }"));
+    if (column > 0) {
+      const QString caret = QString(static_cast<int>(column) - 1, QLatin1Char(' ')) + QLatin1Char('^');
+      showError(text + QLatin1Char('\n') + caret + QLatin1Char('\n') + message);
+    } else {
+      showError(message);
+    }
+  }
+};
+
+// --- enum ----------------------------------------------------------------------------------------
+class EnumEditor : public ParameterEditor {
+ public:
+  EnumEditor(const graphs::ParameterSpec& spec, QWidget* parent) : ParameterEditor(spec, parent) {
+    combo_ = new QComboBox(this);
+    for (const auto& v : spec.allowed_values) combo_->addItem(QString::fromStdString(v));
+    addInput(this, combo_);
+    connect(combo_, &QComboBox::activated, this, [this](int index) {
+      committed(graphs::Value(combo_->itemText(index).toStdString()));
+    });
+  }
+  void load(const graphs::Value* value) override {
+    const graphs::Value* v = value ? value : (spec().default_value ? &*spec().default_value : nullptr);
+    combo_->setCurrentIndex(v && std::holds_alternative<std::string>(*v)
+                                ? combo_->findText(QString::fromStdString(std::get<std::string>(*v)))
+                                : -1);
+  }
+  QWidget* input() const override { return combo_; }
+
+ private:
+  QComboBox* combo_;
+};
+
+// --- duration --------------------------------------------------------------------------------------
+class DurationEditor : public ParameterEditor {
+ public:
+  DurationEditor(const graphs::ParameterSpec& spec, QWidget* parent)
+      : ParameterEditor(spec, parent) {
+    auto* row = new QWidget(this);
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    spin_ = new QSpinBox(row);
+    spin_->setKeyboardTracking(false);
+    spin_->setRange(0, INT_MAX);
+    units_ = new QComboBox(row);
+    units_->addItem(tr("ms"), 1);
+    units_->addItem(tr("s"), 1000);
+    units_->addItem(tr("min"), 60000);
+    units_->addItem(tr("h"), 3600000);
+    layout->addWidget(spin_, 1);
+    layout->addWidget(units_);
+    addInput(this, row);
+    connect(spin_, &QSpinBox::valueChanged, this, [this] { commit(); });
+    connect(units_, &QComboBox::activated, this, [this] { commit(); });
+  }
+  void load(const graphs::Value* value) override {
+    const graphs::Value* v = value ? value : (spec().default_value ? &*spec().default_value : nullptr);
+    const std::int64_t ms = v && std::holds_alternative<graphs::Duration>(*v)
+                                ? std::get<graphs::Duration>(*v).ms
+                                : 0;
+    // Show it in the largest unit that divides it evenly: "5 min", not "300000 ms".
+    int unit = 0;
+    for (int i = units_->count() - 1; i > 0; --i) {
+      const std::int64_t factor = units_->itemData(i).toLongLong();
+      if (ms != 0 && ms % factor == 0) {
+        unit = i;
+        break;
+      }
+    }
+    loading_ = true;
+    units_->setCurrentIndex(unit);
+    spin_->setValue(static_cast<int>(ms / units_->itemData(unit).toLongLong()));
+    loading_ = false;
+  }
+  QWidget* input() const override { return spin_; }
+  QComboBox* units() const { return units_; }
+
+ private:
+  void commit() {
+    if (loading_) return;
+    const std::int64_t ms =
+        static_cast<std::int64_t>(spin_->value()) * units_->currentData().toLongLong();
+    committed(graphs::Value(graphs::Duration{ms}));
+  }
+  QSpinBox* spin_;
+  QComboBox* units_;
+  bool loading_ = false;
+};
+
+// --- lists and schemas: one item per line ------------------------------------------------------------
+// A plain-text field that reports when the user is done (focus out), like QLineEdit does.
+class LinesEdit : public QPlainTextEdit {
+ public:
+  std::function<void()> on_finished;
+  explicit LinesEdit(QWidget* parent) : QPlainTextEdit(parent) {
+    setTabChangesFocus(true);
+    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    // A fixed height: an expanding text box would swallow all the spare room of the form.
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    setFixedHeight(fontMetrics().lineSpacing() * 5 + 12);
+  }
+
+ protected:
+  void focusOutEvent(QFocusEvent* event) override {
+    QPlainTextEdit::focusOutEvent(event);
+    if (on_finished) on_finished();
+  }
+};
+
+class LinesEditor : public ParameterEditor {
+ public:
+  LinesEditor(const graphs::ParameterSpec& spec, QWidget* parent) : ParameterEditor(spec, parent) {
+    edit_ = new LinesEdit(this);
+    addInput(this, edit_);
+    setMonospaceError(true);
+    edit_->on_finished = [this] { finish(); };
+    connect(edit_, &QPlainTextEdit::textChanged, this, [this] { showError(check()); });
+    switch (spec.type) {
+      case graphs::ParameterType::Schema:
+        edit_->setPlaceholderText(tr("one field per line: name: type"));
+        break;
+      case graphs::ParameterType::ExpressionList:
+        edit_->setPlaceholderText(tr("one per line: expression AS name"));
+        break;
+      case graphs::ParameterType::AggregateList:
+        edit_->setPlaceholderText(tr("one per line: count(*) AS n"));
+        break;
+      default:
+        edit_->setPlaceholderText(tr("one per line"));
+    }
+  }
+  void load(const graphs::Value* value) override {
+    QString text;
+    if (value && std::holds_alternative<graphs::StringList>(*value)) {
+      QStringList lines;
+      for (const auto& s : std::get<graphs::StringList>(*value)) lines << QString::fromStdString(s);
+      text = lines.join(QLatin1Char('\n'));
+    } else if (value && std::holds_alternative<graphs::Schema>(*value)) {
+      text = schemaToText(std::get<graphs::Schema>(*value));
+    }
+    committed_text_ = text;
+    if (edit_->toPlainText() != text) edit_->setPlainText(text);
+  }
+  void setInputSchema(const graphs::Schema* schema) override {
+    ParameterEditor::setInputSchema(schema);
+    showError(check());
+  }
+  QWidget* input() const override { return edit_; }
+
+ private:
+  QStringList items() const {
+    QStringList out;
+    for (const QString& line : edit_->toPlainText().split(QLatin1Char('\n'))) {
+      if (!line.trimmed().isEmpty()) out << line.trimmed();
+    }
+    return out;
+  }
+
+  // The first problem of the current text, or empty.
+  QString check() const {
+    const auto type = spec().type;
+    if (type == graphs::ParameterType::Schema) {
+      graphs::Schema schema;
+      QString error;
+      return parseSchemaText(edit_->toPlainText(), schema, error) ? QString() : error;
+    }
+    if (!inputSchema() || type == graphs::ParameterType::StringList) return {};
+    const QStringList list = items();
+    for (int i = 0; i < list.size(); ++i) {
+      const std::string text = list[i].toStdString();
+      QString message;
+      if (type == graphs::ParameterType::FieldList) {
+        bool found = false;
+        for (const auto& f : *inputSchema()) found = found || f.name == text;
+        if (!found) message = tr("unknown field '%1'").arg(list[i]);
+      } else if (type == graphs::ParameterType::ExpressionList) {
+        auto r = graphs::expr::check_named_expression(text, *inputSchema());
+        if (!r.ok()) message = QString::fromStdString(r.error.to_string());
+      } else if (type == graphs::ParameterType::AggregateList) {
+        auto r = graphs::expr::check_aggregate(text, *inputSchema());
+        if (!r.ok()) message = QString::fromStdString(r.error.to_string());
+      }
+      if (!message.isEmpty()) return tr("line %1, %2").arg(i + 1).arg(message);
+    }
+    return {};
+  }
+
+  void finish() {
+    const QString text = edit_->toPlainText();
+    if (text == committed_text_) return;
+    if (spec().type == graphs::ParameterType::Schema) {
+      graphs::Schema schema;
+      QString error;
+      if (!parseSchemaText(text, schema, error)) return;  // error already shown; not committed
+      committed_text_ = text;
+      committed(graphs::Value(std::move(schema)));
+      return;
+    }
+    committed_text_ = text;
+    graphs::StringList list;
+    for (const QString& item : items()) list.push_back(item.toStdString());
+    if (list.empty()) {
+      committed(std::nullopt);
+    } else {
+      committed(graphs::Value(std::move(list)));
+    }
+  }
+
+  LinesEdit* edit_;
+  QString committed_text_;
+};
+
+}  // namespace
+
+ParameterEditor* createParameterEditor(const graphs::ParameterSpec& spec, QWidget* parent) {
+  using T = graphs::ParameterType;
+  switch (spec.type) {
+    case T::Bool: return new BoolEditor(spec, parent);
+    case T::Int: return new IntEditor(spec, parent);
+    case T::Float: return new FloatEditor(spec, parent);
+    case T::Enum: return new EnumEditor(spec, parent);
+    case T::Duration: return new DurationEditor(spec, parent);
+    case T::Expression: return new ExpressionEditor(spec, parent);
+    case T::StringList:
+    case T::FieldList:
+    case T::ExpressionList:
+    case T::AggregateList:
+    case T::Schema: return new LinesEditor(spec, parent);
+    case T::String: break;
+  }
+  return new LineEditor(spec, parent);
+}
+
+}  // namespace rivulet::editor

@@ -1,0 +1,56 @@
+#pragma once
+// One editor widget per catalog ParameterType: spin boxes with the catalog's ranges, enum
+// drop-downs, durations with units, one-item-per-line lists, expression fields type-checked as
+// the user types, and record schemas. An editor commits a typed graphs::Value (or nullopt: "not
+// set, use the catalog default"); the inspector turns that into an undo command. Input that
+// cannot be committed (out of range, unparsable) is never dropped silently: the editor shows why.
+
+#include <QLabel>
+#include <QWidget>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "graphs/catalog.hpp"
+#include "graphs/graph.hpp"
+
+namespace rivulet::editor {
+
+class ParameterEditor : public QWidget {
+  Q_OBJECT
+ public:
+  ParameterEditor(const graphs::ParameterSpec& spec, QWidget* parent);
+
+  const graphs::ParameterSpec& spec() const { return spec_; }
+  // Shows the node's current value; nullptr means unset (the default is shown).
+  virtual void load(const graphs::Value* value) = 0;
+  // The record schema arriving at spec().input_port, for expression and field checks.
+  virtual void setInputSchema(const graphs::Schema* schema);
+  // The widget the user types into (tests drive it; the inspector focuses it).
+  virtual QWidget* input() const = 0;
+  // The error currently shown under the field, empty when the input is fine.
+  QString errorText() const;
+
+  // Called with each committed value. A callback, not a signal: moc's meta-type machinery
+  // cannot handle std::variant members without an ordering.
+  std::function<void(const std::optional<graphs::Value>&)> on_commit;
+
+ protected:
+  void committed(const std::optional<graphs::Value>& value) {
+    if (on_commit) on_commit(value);
+  }
+  void showError(const QString& message);  // empty hides
+  void setMonospaceError(bool on);
+  const graphs::Schema* inputSchema() const { return has_schema_ ? &schema_ : nullptr; }
+
+ private:
+  graphs::ParameterSpec spec_;
+  QLabel* error_;
+  graphs::Schema schema_;
+  bool has_schema_ = false;
+};
+
+// The editor for spec.type; never null (unknown types get a plain text field).
+ParameterEditor* createParameterEditor(const graphs::ParameterSpec& spec, QWidget* parent);
+
+}  // namespace rivulet::editor

@@ -1,0 +1,11 @@
+#pragma once
+// kafka_source: Reads records from Kafka topics with per-partition event-time watermarks;
+// its state is the partition offsets, so a restore rewinds the partitions.
+
+#include "graphs/catalog.hpp"
+
+namespace rivulet::operators {
+
+graphs::OperatorSpec kafka_source_spec();
+
+}  // namespace rivulet::operators

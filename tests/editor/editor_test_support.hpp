@@ -1,0 +1,49 @@
+#pragma once
+// Shared fixtures for the editor tests: one offscreen QApplication for the whole binary, a small
+// operator catalog built in C++ (the tests never depend on the CLI), and helpers that act like a
+// user — dropping palette items, dragging between ports, typing into fields.
+
+#include <QApplication>
+#include <QPoint>
+#include <string>
+
+#include "graphs/catalog.hpp"
+
+namespace rivulet::editor {
+class MainWindow;
+}
+
+namespace rivulet::editor::test {
+
+QApplication& app();
+
+// source (schema, rate, interval) → filter (condition) → key_by (keys, keyed output)
+// → window_count (keyed input, size, mode) → print_sink.
+graphs::Catalog testCatalog();
+
+// A fresh, shown main window with the test catalog; dialogs answer "Discard"/log errors.
+struct Window {
+  Window();
+  ~Window();
+  MainWindow& operator*() { return *window; }
+  MainWindow* operator->() { return window; }
+  MainWindow* window;
+  int errors_reported = 0;
+  int save_prompts = 0;
+};
+
+// Drags `kind` from the palette (its model's own MIME data) and drops it at a viewport point.
+// Returns the new node's id, or "" when nothing was added.
+std::string dropFromPalette(MainWindow& window, const std::string& kind, QPoint viewport_pos);
+
+// Presses on one port and releases on another with the mouse, as a user wires two nodes.
+void dragBetweenPorts(MainWindow& window, const std::string& from_node, const std::string& from_port,
+                      const std::string& to_node, const std::string& to_port);
+
+// Clicks a node's header so that it becomes the (only) selection and the inspector shows it.
+void clickNode(MainWindow& window, const std::string& node_id);
+
+// Types text into a parameter's editor and finishes the edit (Return or focus out).
+void typeIntoParameter(MainWindow& window, const std::string& parameter, const QString& text);
+
+}  // namespace rivulet::editor::test
