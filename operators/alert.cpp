@@ -48,4 +48,6 @@ graphs::OperatorSpec alert_spec() {
       });
 }
 
+OperatorFactory alert_factory() { return {}; }
+
 }  // namespace rivulet::operators

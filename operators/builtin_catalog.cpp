@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <utility>
+#include <vector>
 
 #include "operators/alert.hpp"
 #include "operators/datagen.hpp"
@@ -26,15 +27,27 @@ namespace {
 // are dropped by the linker when nothing references them, and their order is unspecified.
 OperatorRegistry make_builtin_registry() {
   OperatorRegistry registry;
-  for (graphs::OperatorSpec spec : {
-           kafka_source_spec(), datagen_spec(), file_source_spec(),    // sources
-           filter_spec(), map_spec(), project_spec(), dedup_spec(),    // transforms
-           key_by_spec(),                                              // keying
-           window_aggregate_spec(), top_n_spec(), window_join_spec(),  // windows, joins
-           alert_spec(),                                               // alerts
-           kafka_sink_spec(), file_sink_spec(),                        // sinks
-       }) {
-    graphs::Status added = registry.add(std::move(spec));
+  struct Builtin {
+    graphs::OperatorSpec spec;
+    OperatorFactory factory;
+  };
+  std::vector<Builtin> builtins;
+  builtins.push_back({kafka_source_spec(), kafka_source_factory()});  // sources
+  builtins.push_back({datagen_spec(), datagen_factory()});
+  builtins.push_back({file_source_spec(), file_source_factory()});
+  builtins.push_back({filter_spec(), filter_factory()});  // transforms
+  builtins.push_back({map_spec(), map_factory()});
+  builtins.push_back({project_spec(), project_factory()});
+  builtins.push_back({dedup_spec(), dedup_factory()});
+  builtins.push_back({key_by_spec(), key_by_factory()});  // keying
+  builtins.push_back({window_aggregate_spec(), window_aggregate_factory()});  // windows, joins
+  builtins.push_back({top_n_spec(), top_n_factory()});
+  builtins.push_back({window_join_spec(), window_join_factory()});
+  builtins.push_back({alert_spec(), alert_factory()});  // alerts
+  builtins.push_back({kafka_sink_spec(), kafka_sink_factory()});  // sinks
+  builtins.push_back({file_sink_spec(), file_sink_factory()});
+  for (Builtin& builtin : builtins) {
+    graphs::Status added = registry.add(std::move(builtin.spec), std::move(builtin.factory));
     if (!added) {
       // Two built-ins with one kind is a programming error caught by any test run.
       std::cerr << "rivulet: " << added.error().message << '\n';

@@ -46,4 +46,6 @@ graphs::OperatorSpec datagen_spec() {
       });
 }
 
+OperatorFactory datagen_factory() { return {}; }
+
 }  // namespace rivulet::operators

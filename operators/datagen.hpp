@@ -3,9 +3,12 @@
 // tests and benchmarks without a Kafka cluster.
 
 #include "graphs/catalog.hpp"
+#include "operators/operator_factory.hpp"
 
 namespace rivulet::operators {
 
 graphs::OperatorSpec datagen_spec();
+// The runtime implementation; monostate until the kind is implemented.
+OperatorFactory datagen_factory();
 
 }  // namespace rivulet::operators

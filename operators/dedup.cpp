@@ -25,4 +25,6 @@ graphs::OperatorSpec dedup_spec() {
       });
 }
 
+OperatorFactory dedup_factory() { return {}; }
+
 }  // namespace rivulet::operators

@@ -27,4 +27,6 @@ graphs::OperatorSpec file_sink_spec() {
       });
 }
 
+OperatorFactory file_sink_factory() { return {}; }
+
 }  // namespace rivulet::operators

@@ -38,4 +38,6 @@ graphs::OperatorSpec file_source_spec() {
       });
 }
 
+OperatorFactory file_source_factory() { return {}; }
+
 }  // namespace rivulet::operators

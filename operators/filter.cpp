@@ -20,4 +20,6 @@ graphs::OperatorSpec filter_spec() {
       });
 }
 
+OperatorFactory filter_factory() { return {}; }
+
 }  // namespace rivulet::operators

@@ -47,4 +47,6 @@ graphs::OperatorSpec kafka_sink_spec() {
       });
 }
 
+OperatorFactory kafka_sink_factory() { return {}; }
+
 }  // namespace rivulet::operators

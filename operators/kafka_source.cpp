@@ -65,4 +65,6 @@ graphs::OperatorSpec kafka_source_spec() {
       });
 }
 
+OperatorFactory kafka_source_factory() { return {}; }
+
 }  // namespace rivulet::operators

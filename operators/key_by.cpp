@@ -23,4 +23,6 @@ graphs::OperatorSpec key_by_spec() {
       });
 }
 
+OperatorFactory key_by_factory() { return {}; }
+
 }  // namespace rivulet::operators

@@ -22,4 +22,6 @@ graphs::OperatorSpec map_spec() {
       });
 }
 
+OperatorFactory map_factory() { return {}; }
+
 }  // namespace rivulet::operators

@@ -19,4 +19,6 @@ graphs::OperatorSpec project_spec() {
       });
 }
 
+OperatorFactory project_factory() { return {}; }
+
 }  // namespace rivulet::operators

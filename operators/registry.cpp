@@ -4,20 +4,29 @@
 
 namespace rivulet::operators {
 
-graphs::Status OperatorRegistry::add(graphs::OperatorSpec spec) {
+graphs::Status OperatorRegistry::add(graphs::OperatorSpec spec, OperatorFactory factory) {
   if (spec.kind.empty()) {
     return graphs::Error{"cannot register an operator without a kind"};
   }
   if (find(spec.kind) != nullptr) {
     return graphs::Error{"operator kind '" + spec.kind + "' is already registered"};
   }
-  entries_.push_back(Entry{std::move(spec)});
+  entries_.push_back(Entry{std::move(spec), std::move(factory)});
   return graphs::Ok{};
 }
 
 const graphs::OperatorSpec* OperatorRegistry::find(std::string_view kind) const {
   for (const Entry& entry : entries_) {
     if (entry.spec.kind == kind) return &entry.spec;
+  }
+  return nullptr;
+}
+
+const OperatorFactory* OperatorRegistry::factory(std::string_view kind) const {
+  for (const Entry& entry : entries_) {
+    if (entry.spec.kind == kind) {
+      return std::holds_alternative<std::monostate>(entry.factory) ? nullptr : &entry.factory;
+    }
   }
   return nullptr;
 }

@@ -9,15 +9,18 @@
 
 #include "graphs/catalog.hpp"
 #include "graphs/result.hpp"
+#include "operators/operator_factory.hpp"
 
 namespace rivulet::operators {
 
 class OperatorRegistry {
  public:
-  // Registers a kind. Fails (and changes nothing) for an empty or already registered kind, so
-  // that two operators can never silently shadow each other. The next step adds the factory as
-  // a second argument.
-  [[nodiscard]] graphs::Status add(graphs::OperatorSpec spec);
+  // Registers a kind with its factory. Fails (and changes nothing) for an empty or already
+  // registered kind, so that two operators can never silently shadow each other.
+  [[nodiscard]] graphs::Status add(graphs::OperatorSpec spec, OperatorFactory factory = {});
+
+  // The factory of `kind`, or null when the kind is unknown or has no implementation.
+  const OperatorFactory* factory(std::string_view kind) const;
 
   // The registered spec of `kind`, or null.
   const graphs::OperatorSpec* find(std::string_view kind) const;
@@ -30,7 +33,7 @@ class OperatorRegistry {
  private:
   struct Entry {
     graphs::OperatorSpec spec;
-    // Later: the factory creating the operator's runtime implementation.
+    OperatorFactory factory;
   };
   std::vector<Entry> entries_;  // a handful of kinds: a linear search beats a map here
 };

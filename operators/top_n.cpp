@@ -32,4 +32,6 @@ graphs::OperatorSpec top_n_spec() {
       });
 }
 
+OperatorFactory top_n_factory() { return {}; }
+
 }  // namespace rivulet::operators

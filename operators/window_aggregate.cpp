@@ -41,4 +41,6 @@ graphs::OperatorSpec window_aggregate_spec() {
       });
 }
 
+OperatorFactory window_aggregate_factory() { return {}; }
+
 }  // namespace rivulet::operators

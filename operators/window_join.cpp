@@ -36,4 +36,6 @@ graphs::OperatorSpec window_join_spec() {
       });
 }
 
+OperatorFactory window_join_factory() { return {}; }
+
 }  // namespace rivulet::operators

@@ -1,0 +1,112 @@
+#pragma once
+// The channel protocol between task actors (docs/runtime-design.md explains the rules).
+//
+// Downstream, in order on one channel: StreamMessage{payload = batch | Watermark | Barrier |
+// EndOfStream | IdleStatus}. Only batches consume credit; control payloads are exempt but are
+// queued behind data, so they never overtake it. Upstream: CreditGrant, returned as the
+// receiver drains its input queue. Coordinator traffic: InjectBarrier (to sources),
+// CheckpointAck (from every task), StopSource.
+//
+// Everything except StreamMessage is plain data with an `inspect` overload, so CAF can
+// serialise it when channels span nodes. StreamMessage carries a shared batch pointer and is
+// whitelisted for local sends only; a network channel will add an inspect for RecordBatch.
+
+#include <cstdint>
+#include <limits>
+#include <variant>
+
+#include "caf/allowed_unsafe_message_type.hpp"
+#include "runtime/record_batch.hpp"
+
+namespace rivulet::runtime {
+
+using TaskId = std::uint32_t;
+
+inline constexpr std::int64_t kMinWatermark = std::numeric_limits<std::int64_t>::min();
+inline constexpr std::int64_t kMaxWatermark = std::numeric_limits<std::int64_t>::max();
+
+// Identifies one physical channel: which task/output port feeds which task/input port.
+// Barrier alignment and watermark merging are tracked per receiving channel.
+struct ChannelId {
+  TaskId source_task = 0;
+  std::uint32_t output_port = 0;
+  TaskId target_task = 0;
+  std::uint32_t input_port = 0;
+  bool operator==(const ChannelId&) const = default;
+};
+
+struct Watermark {
+  std::int64_t ms = kMinWatermark;
+};
+
+struct CheckpointBarrier {
+  std::uint64_t checkpoint_id = 0;
+  std::int64_t timestamp_ms = 0;
+  bool savepoint = false;  // room for more options (unaligned, stop-with-savepoint) later
+};
+
+struct EndOfStream {};
+
+// A channel whose source has no data (e.g. an idle Kafka partition) must not hold back the
+// watermark of the receiver: idle channels are excluded from the minimum.
+struct IdleStatus {
+  bool idle = false;
+};
+
+using ChannelPayload =
+    std::variant<BatchPtr, Watermark, CheckpointBarrier, EndOfStream, IdleStatus>;
+
+struct StreamMessage {
+  std::uint32_t channel = 0;        // the receiver's input channel index
+  std::uint32_t reply_channel = 0;  // the sender's output channel index (for CreditGrant)
+  ChannelPayload payload;
+};
+
+struct CreditGrant {
+  std::uint32_t channel = 0;  // the sender's output channel index
+  std::uint32_t credits = 0;  // additional data batches the receiver will accept
+};
+
+struct InjectBarrier {
+  CheckpointBarrier barrier;
+};
+
+struct CheckpointAck {
+  TaskId task = 0;
+  std::uint64_t checkpoint_id = 0;
+};
+
+struct StopSource {};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ChannelId& x) {
+  return f(x.source_task, x.output_port, x.target_task, x.input_port);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Watermark& x) {
+  return f(x.ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CheckpointBarrier& x) {
+  return f(x.checkpoint_id, x.timestamp_ms, x.savepoint);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CreditGrant& x) {
+  return f(x.channel, x.credits);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, InjectBarrier& x) {
+  return f(x.barrier);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CheckpointAck& x) {
+  return f(x.task, x.checkpoint_id);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, StopSource&) {
+  return f();
+}
+
+}  // namespace rivulet::runtime
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rivulet::runtime::StreamMessage)

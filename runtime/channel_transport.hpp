@@ -1,0 +1,23 @@
+#pragma once
+// How a task's gates reach other tasks. The CAF task actor implements it with sends to actor
+// handles; tests can implement it with plain queues. Keeping CAF out of the gates keeps their
+// headers light and their logic testable without an actor system.
+
+#include <cstdint>
+
+#include "runtime/channel_messages.hpp"
+
+namespace rivulet::runtime {
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // To the receiver of output channel `output_channel` (flat index over all output edges).
+  virtual void send_downstream(std::uint32_t output_channel, StreamMessage message) = 0;
+  // To the sender of input channel `input_channel`.
+  virtual void send_credit(std::uint32_t input_channel, CreditGrant grant) = 0;
+  // To the checkpoint coordinator, if there is one.
+  virtual void send_checkpoint_ack(CheckpointAck ack) = 0;
+};
+
+}  // namespace rivulet::runtime

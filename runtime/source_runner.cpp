@@ -1,0 +1,102 @@
+#include "runtime/source_runner.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include "runtime/task_runner.hpp"  // make_operator_context
+
+namespace rivulet::runtime {
+namespace {
+
+class DiscardingStateWriter final : public StateWriter {
+ public:
+  graphs::Status write_blob(std::string_view, std::span<const std::byte>) override {
+    return graphs::Ok{};
+  }
+};
+
+}  // namespace
+
+SourceRunner::SourceRunner(const TaskSpec& spec, std::unique_ptr<SourceOperator> op,
+                           Transport& transport, std::shared_ptr<TaskMetrics> metrics)
+    : spec_(spec),
+      op_(std::move(op)),
+      transport_(transport),
+      metrics_(std::move(metrics)),
+      output_(spec.outputs, spec.channels, spec.subtask_index, transport, *metrics_),
+      backpressure_(*metrics_) {}
+
+SourceRunner::~SourceRunner() {
+  if (!closed_ && op_) op_->close();
+}
+
+graphs::Status SourceRunner::open() {
+  try {
+    auto status = op_->open(make_operator_context(spec_));
+    if (!status) return graphs::Error{spec_.name + ": open failed: " + status.error().message};
+  } catch (const std::exception& e) {
+    return graphs::Error{spec_.name + ": open failed: " + e.what()};
+  }
+  metrics_->state.store(TaskState::Running, std::memory_order_relaxed);
+  return graphs::Ok{};
+}
+
+graphs::Result<SourceRunner::Step> SourceRunner::step() {
+  try {
+    if (!ended_ && (stop_requested_ || !op_->has_more())) end_stream();
+    if (ended_) {
+      if (!output_.drained()) return Step::WaitForCredit;
+      if (!closed_) {
+        closed_ = true;
+        op_->close();
+        metrics_->state.store(TaskState::Finished, std::memory_order_relaxed);
+      }
+      return Step::Finished;
+    }
+    if (!output_.has_capacity()) {
+      if (backpressure_.update(false)) op_->on_capacity(false);
+      return Step::WaitForCredit;
+    }
+    // Each emitted batch adds at most one batch to any channel, so polling no more than the
+    // channels can take keeps every local buffer within max_pending.
+    const std::size_t room = output_.room();
+    op_->poll(output_, std::min<std::size_t>(room, spec_.channels.max_batches_per_poll));
+    return Step::Continue;
+  } catch (const std::exception& e) {
+    metrics_->state.store(TaskState::Failed, std::memory_order_relaxed);
+    return graphs::Error{spec_.name + ": " + e.what()};
+  }
+}
+
+bool SourceRunner::on_credit(const CreditGrant& grant) {
+  output_.on_credit(grant);
+  if (backpressure_.backpressured() && output_.has_capacity()) {
+    backpressure_.update(true);
+    op_->on_capacity(true);
+    return true;
+  }
+  return ended_ && output_.drained();  // the end of stream went out: time to finish
+}
+
+graphs::Status SourceRunner::inject_barrier(const CheckpointBarrier& barrier) {
+  if (ended_) return graphs::Ok{};  // a finished source has nothing left to snapshot
+  try {
+    DiscardingStateWriter writer;
+    auto status = op_->snapshot(barrier.checkpoint_id, writer);
+    if (!status) return graphs::Error{spec_.name + ": snapshot failed: " + status.error().message};
+  } catch (const std::exception& e) {
+    return graphs::Error{spec_.name + ": snapshot failed: " + e.what()};
+  }
+  output_.emit_barrier(barrier);
+  transport_.send_checkpoint_ack(CheckpointAck{spec_.id, barrier.checkpoint_id});
+  TaskMetrics::add(metrics_->checkpoints_completed, 1);
+  return graphs::Ok{};
+}
+
+void SourceRunner::end_stream() {
+  ended_ = true;
+  output_.emit_end_of_stream();
+  metrics_->state.store(TaskState::Finishing, std::memory_order_relaxed);
+}
+
+}  // namespace rivulet::runtime

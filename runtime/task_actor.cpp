@@ -1,0 +1,186 @@
+#include "runtime/task_actor.hpp"
+
+#include "caf/actor_system.hpp"
+#include "caf/atom.hpp"
+#include "caf/event_based_actor.hpp"
+#include "caf/sec.hpp"
+#include "runtime/source_runner.hpp"
+#include "runtime/task_runner.hpp"
+
+namespace rivulet::runtime {
+namespace {
+
+using poll_atom = caf::atom_constant<caf::atom("rvpoll")>;
+
+// Transport over CAF sends. Credit goes back to whoever sent on the channel: the receiver
+// learns its upstream from the first message, so tasks can be spawned downstream-first without
+// a second wiring round.
+class ActorTransport final : public Transport {
+ public:
+  ActorTransport(caf::event_based_actor* self, std::vector<caf::actor> targets,
+                 caf::actor coordinator, std::size_t inputs)
+      : self_(self),
+        targets_(std::move(targets)),
+        coordinator_(std::move(coordinator)),
+        upstream_(inputs) {}
+
+  void remember_sender(std::uint32_t input_channel) {
+    if (input_channel < upstream_.size() && !upstream_[input_channel]) {
+      upstream_[input_channel] = caf::actor_cast<caf::actor>(self_->current_sender());
+    }
+  }
+  void send_downstream(std::uint32_t output_channel, StreamMessage message) override {
+    self_->send(targets_[output_channel], std::move(message));
+  }
+  void send_credit(std::uint32_t input_channel, CreditGrant grant) override {
+    if (upstream_[input_channel]) self_->send(upstream_[input_channel], grant);
+  }
+  void send_checkpoint_ack(CheckpointAck ack) override {
+    if (coordinator_) self_->send(coordinator_, ack);
+  }
+  // Neighbouring tasks hold strong handles to each other (targets one way, upstream the
+  // other); dropping ours on exit breaks the cycle so every actor object can be destroyed
+  // (CAF joins a detached actor's thread only then).
+  void release() {
+    targets_.clear();
+    upstream_.clear();
+    coordinator_ = caf::actor{};
+  }
+
+ private:
+  caf::event_based_actor* self_;
+  std::vector<caf::actor> targets_;
+  caf::actor coordinator_;
+  std::vector<caf::actor> upstream_;
+};
+
+caf::error to_caf_error(const graphs::Error& error) {
+  return caf::make_error(caf::sec::runtime_error, error.message);
+}
+
+std::shared_ptr<TaskMetrics> ensure_metrics(std::shared_ptr<TaskMetrics> metrics) {
+  return metrics ? std::move(metrics) : std::make_shared<TaskMetrics>();
+}
+
+class TaskActor final : public caf::event_based_actor {
+ public:
+  TaskActor(caf::actor_config& cfg, TaskWiring wiring, std::unique_ptr<Operator> op)
+      : caf::event_based_actor(cfg),
+        transport_(this, std::move(wiring.targets), std::move(wiring.coordinator),
+                   wiring.spec.inputs.size()),
+        runner_(wiring.spec, std::move(op), transport_, ensure_metrics(std::move(wiring.metrics))) {
+  }
+
+  void on_exit() override { transport_.release(); }
+
+  caf::behavior make_behavior() override {
+    if (auto status = runner_.open(); !status) {
+      quit(to_caf_error(status.error()));
+      return {};
+    }
+    if (runner_.finished()) {
+      quit();
+      return {};
+    }
+    return {
+        [this](StreamMessage& message) {
+          transport_.remember_sender(message.channel);
+          if (auto status = runner_.on_message(std::move(message)); !status) {
+            return quit(to_caf_error(status.error()));
+          }
+          drain();
+        },
+        [this](const CreditGrant& grant) {
+          runner_.on_credit(grant);
+          drain();
+        },
+    };
+  }
+
+ private:
+  void drain() {
+    if (auto status = runner_.drain(); !status) return quit(to_caf_error(status.error()));
+    if (runner_.finished()) quit();
+  }
+
+  ActorTransport transport_;
+  TaskRunner runner_;
+};
+
+class SourceActor final : public caf::event_based_actor {
+ public:
+  SourceActor(caf::actor_config& cfg, TaskWiring wiring, std::unique_ptr<SourceOperator> op)
+      : caf::event_based_actor(cfg),
+        transport_(this, std::move(wiring.targets), std::move(wiring.coordinator), 0),
+        runner_(wiring.spec, std::move(op), transport_, ensure_metrics(std::move(wiring.metrics))) {
+  }
+
+  void on_exit() override { transport_.release(); }
+
+  caf::behavior make_behavior() override {
+    if (auto status = runner_.open(); !status) {
+      quit(to_caf_error(status.error()));
+      return {};
+    }
+    schedule_poll();
+    // Polling is a message to ourselves rather than a loop, so credit grants, barriers and
+    // stop requests interleave with polls in mailbox order.
+    return {
+        [this](poll_atom) {
+          poll_scheduled_ = false;
+          step();
+        },
+        [this](const CreditGrant& grant) {
+          runner_.on_credit(grant);
+          schedule_poll();
+        },
+        [this](const InjectBarrier& inject) {
+          if (auto status = runner_.inject_barrier(inject.barrier); !status) {
+            quit(to_caf_error(status.error()));
+          }
+        },
+        [this](const StopSource&) {
+          runner_.request_stop();
+          schedule_poll();
+        },
+    };
+  }
+
+ private:
+  void schedule_poll() {
+    if (poll_scheduled_) return;
+    poll_scheduled_ = true;
+    send(this, poll_atom::value);
+  }
+  void step() {
+    auto result = runner_.step();
+    if (!result) return quit(to_caf_error(result.error()));
+    switch (*result) {
+      case SourceRunner::Step::Continue:
+        schedule_poll();
+        break;
+      case SourceRunner::Step::WaitForCredit:
+        break;  // the next CreditGrant schedules a poll
+      case SourceRunner::Step::Finished:
+        quit();
+        break;
+    }
+  }
+
+  ActorTransport transport_;
+  SourceRunner runner_;
+  bool poll_scheduled_ = false;
+};
+
+}  // namespace
+
+caf::actor spawn_task(caf::actor_system& system, TaskWiring wiring, std::unique_ptr<Operator> op) {
+  return system.spawn<TaskActor>(std::move(wiring), std::move(op));
+}
+
+caf::actor spawn_source_task(caf::actor_system& system, TaskWiring wiring,
+                             std::unique_ptr<SourceOperator> op) {
+  return system.spawn<SourceActor, caf::detached>(std::move(wiring), std::move(op));
+}
+
+}  // namespace rivulet::runtime

@@ -1,0 +1,176 @@
+#include "runtime/task_runner.hpp"
+
+#include <exception>
+#include <string>
+
+namespace rivulet::runtime {
+namespace {
+
+// Snapshots have nowhere to go until the checkpoint storage exists (fault-tolerance work);
+// the hook is still called so alignment and operator code paths are exercised now.
+class DiscardingStateWriter final : public StateWriter {
+ public:
+  graphs::Status write_blob(std::string_view, std::span<const std::byte>) override {
+    return graphs::Ok{};
+  }
+};
+
+}  // namespace
+
+OperatorContext make_operator_context(const TaskSpec& spec) {
+  OperatorContext ctx;
+  ctx.task_name = spec.name;
+  ctx.subtask_index = spec.subtask_index;
+  ctx.parallelism = spec.parallelism;
+  ctx.input_schemas = spec.input_schemas;
+  ctx.output_schemas = spec.output_schemas;
+  return ctx;
+}
+
+TaskRunner::TaskRunner(const TaskSpec& spec, std::unique_ptr<Operator> op, Transport& transport,
+                       std::shared_ptr<TaskMetrics> metrics)
+    : spec_(spec),
+      op_(std::move(op)),
+      transport_(transport),
+      metrics_(std::move(metrics)),
+      input_(spec.inputs, spec.channels, transport, *metrics_),
+      output_(spec.outputs, spec.channels, spec.subtask_index, transport, *metrics_),
+      watermarks_(spec.inputs.size()),
+      backpressure_(*metrics_),
+      ended_channels_(spec.inputs.size(), false),
+      open_channels_(spec.inputs.size()),
+      barrier_seen_(spec.inputs.size(), false) {}
+
+TaskRunner::~TaskRunner() {
+  if (!closed_ && op_) op_->close();
+}
+
+graphs::Status TaskRunner::open() {
+  try {
+    auto status = op_->open(make_operator_context(spec_));
+    if (!status) return graphs::Error{spec_.name + ": open failed: " + status.error().message};
+  } catch (const std::exception& e) {
+    return graphs::Error{spec_.name + ": open failed: " + e.what()};
+  }
+  metrics_->state.store(TaskState::Running, std::memory_order_relaxed);
+  // A task without inputs (only possible in tests or a mis-plan) has nothing to wait for.
+  if (open_channels_ == 0) {
+    ended_ = true;
+    output_.emit_end_of_stream();
+  }
+  return graphs::Ok{};
+}
+
+graphs::Status TaskRunner::on_message(StreamMessage&& message) {
+  if (!input_.receive(std::move(message))) {
+    return graphs::Error{spec_.name + ": message on unknown input channel"};
+  }
+  return graphs::Ok{};
+}
+
+void TaskRunner::on_credit(const CreditGrant& grant) {
+  output_.on_credit(grant);
+  backpressure_.update(output_.has_capacity());
+}
+
+graphs::Status TaskRunner::drain() {
+  try {
+    while (output_.has_capacity()) {
+      std::optional<InputEvent> event = input_.next();
+      if (!event) break;
+      handle(*event);
+    }
+  } catch (const std::exception& e) {
+    metrics_->state.store(TaskState::Failed, std::memory_order_relaxed);
+    return graphs::Error{spec_.name + ": " + e.what()};
+  }
+  input_.flush_credits();
+  backpressure_.update(output_.has_capacity());
+  if (finished() && !closed_) {
+    closed_ = true;
+    op_->close();
+    metrics_->state.store(TaskState::Finished, std::memory_order_relaxed);
+  }
+  return graphs::Ok{};
+}
+
+void TaskRunner::handle(InputEvent& event) {
+  const std::uint32_t ch = event.channel;
+  if (auto* batch = std::get_if<BatchPtr>(&event.payload)) {
+    on_data(ch, *batch);
+  } else if (auto* wm = std::get_if<Watermark>(&event.payload)) {
+    on_watermark_advanced(watermarks_.on_watermark(ch, wm->ms));
+  } else if (auto* idle = std::get_if<IdleStatus>(&event.payload)) {
+    on_watermark_advanced(watermarks_.on_idle(ch, idle->idle));
+    output_.mark_idle(watermarks_.all_idle());
+  } else if (auto* barrier = std::get_if<CheckpointBarrier>(&event.payload)) {
+    on_barrier(ch, *barrier);
+  } else {
+    on_end_of_stream(ch);
+  }
+}
+
+void TaskRunner::on_data(std::uint32_t channel, const BatchPtr& batch) {
+  TaskMetrics::add(metrics_->batches_in, 1);
+  TaskMetrics::add(metrics_->records_in, batch->num_rows());
+  op_->process(input_.input_port(channel), batch, output_);
+  input_.consumed_batch(channel);
+}
+
+void TaskRunner::on_watermark_advanced(std::optional<std::int64_t> watermark) {
+  if (!watermark) return;
+  metrics_->watermark_ms.store(*watermark, std::memory_order_relaxed);
+  op_->on_watermark(*watermark, output_);
+  // The final (all inputs ended) watermark is implied by end of stream downstream.
+  if (*watermark != kMaxWatermark) output_.emit_watermark(*watermark);
+}
+
+// Aligned checkpoints (Carbone et al.): a channel that delivered the barrier is blocked so
+// that no record after the barrier is processed before the snapshot; when every open channel
+// delivered it, snapshot, forward the barrier, acknowledge, and unblock.
+void TaskRunner::on_barrier(std::uint32_t channel, const CheckpointBarrier& barrier) {
+  if (aligning_ && barrier.checkpoint_id < aligning_->checkpoint_id) return;  // stale
+  if (!aligning_ || barrier.checkpoint_id > aligning_->checkpoint_id) {
+    // A newer checkpoint supersedes one that never completed here (the coordinator will
+    // time the old one out); start over.
+    input_.unblock_all();
+    barrier_seen_.assign(barrier_seen_.size(), false);
+    aligning_ = barrier;
+  }
+  barrier_seen_[channel] = true;
+  input_.block(channel);
+  complete_alignment_if_ready();
+}
+
+void TaskRunner::complete_alignment_if_ready() {
+  if (!aligning_) return;
+  for (std::size_t i = 0; i < barrier_seen_.size(); ++i) {
+    if (!barrier_seen_[i] && !ended_channels_[i]) return;
+  }
+  const CheckpointBarrier barrier = *aligning_;
+  aligning_.reset();
+  DiscardingStateWriter writer;
+  auto status = op_->snapshot(barrier.checkpoint_id, writer);
+  if (!status) throw std::runtime_error("snapshot failed: " + status.error().message);
+  output_.emit_barrier(barrier);
+  transport_.send_checkpoint_ack(CheckpointAck{spec_.id, barrier.checkpoint_id});
+  TaskMetrics::add(metrics_->checkpoints_completed, 1);
+  barrier_seen_.assign(barrier_seen_.size(), false);
+  input_.unblock_all();
+}
+
+void TaskRunner::on_end_of_stream(std::uint32_t channel) {
+  if (ended_channels_[channel]) return;
+  ended_channels_[channel] = true;
+  --open_channels_;
+  input_.block(channel);  // nothing may follow end of stream
+  on_watermark_advanced(watermarks_.on_end(channel));
+  complete_alignment_if_ready();
+  if (open_channels_ > 0) return;
+  op_->on_end_of_input(output_);
+  output_.emit_end_of_stream();
+  ended_ = true;
+  metrics_->state.store(TaskState::Finishing, std::memory_order_relaxed);
+}
+
+}  // namespace rivulet::runtime

@@ -1,0 +1,67 @@
+#pragma once
+// The engine of one operator task, free of CAF: input gate -> operator -> output gate, with
+// watermark merging, barrier alignment and end-of-stream handling. The task actor
+// (task_actor.cpp) only feeds it messages; tests can drive it directly.
+//
+// Backpressure: drain() processes queued input only while the output gate has capacity. When
+// an output channel runs out of credit the task stops draining, its input queues fill up to
+// the credit window, no credit goes upstream, and the upstream task stops in turn.
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "graphs/result.hpp"
+#include "runtime/backpressure_clock.hpp"
+#include "runtime/input_gate.hpp"
+#include "runtime/operator.hpp"
+#include "runtime/output_gate.hpp"
+#include "runtime/task_spec.hpp"
+#include "runtime/watermark_merger.hpp"
+
+namespace rivulet::runtime {
+
+OperatorContext make_operator_context(const TaskSpec& spec);
+
+class TaskRunner {
+ public:
+  TaskRunner(const TaskSpec& spec, std::unique_ptr<Operator> op, Transport& transport,
+             std::shared_ptr<TaskMetrics> metrics);
+  ~TaskRunner();
+
+  graphs::Status open();
+  // Queue a message from an upstream channel (then call drain()).
+  graphs::Status on_message(StreamMessage&& message);
+  void on_credit(const CreditGrant& grant);
+  // Processes queued input while the outputs have capacity. An error means the operator
+  // failed; the task must stop.
+  graphs::Status drain();
+  // End of stream reached on every input and forwarded; all output delivered.
+  bool finished() const { return ended_ && output_.drained(); }
+  const TaskMetrics& metrics() const { return *metrics_; }
+
+ private:
+  void handle(InputEvent& event);
+  void on_data(std::uint32_t channel, const BatchPtr& batch);
+  void on_watermark_advanced(std::optional<std::int64_t> watermark);
+  void on_barrier(std::uint32_t channel, const CheckpointBarrier& barrier);
+  void on_end_of_stream(std::uint32_t channel);
+  void complete_alignment_if_ready();
+
+  TaskSpec spec_;
+  std::unique_ptr<Operator> op_;
+  Transport& transport_;
+  std::shared_ptr<TaskMetrics> metrics_;
+  InputGate input_;
+  OutputGate output_;
+  WatermarkMerger watermarks_;
+  BackpressureClock backpressure_;
+  std::vector<bool> ended_channels_;
+  std::size_t open_channels_;
+  std::optional<CheckpointBarrier> aligning_;  // barrier being aligned, if any
+  std::vector<bool> barrier_seen_;
+  bool ended_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace rivulet::runtime
