@@ -30,16 +30,7 @@ SourceRunner::~SourceRunner() {
   if (!closed_ && op_) op_->close();
 }
 
-graphs::Status SourceRunner::open() {
-  try {
-    auto status = op_->open(make_operator_context(spec_));
-    if (!status) return graphs::Error{spec_.name + ": open failed: " + status.error().message};
-  } catch (const std::exception& e) {
-    return graphs::Error{spec_.name + ": open failed: " + e.what()};
-  }
-  metrics_->state.store(TaskState::Running, std::memory_order_relaxed);
-  return graphs::Ok{};
-}
+graphs::Status SourceRunner::open() { return open_operator(*op_, spec_, *metrics_); }
 
 graphs::Result<SourceRunner::Step> SourceRunner::step() {
   try {

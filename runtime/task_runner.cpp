@@ -46,13 +46,7 @@ TaskRunner::~TaskRunner() {
 }
 
 graphs::Status TaskRunner::open() {
-  try {
-    auto status = op_->open(make_operator_context(spec_));
-    if (!status) return graphs::Error{spec_.name + ": open failed: " + status.error().message};
-  } catch (const std::exception& e) {
-    return graphs::Error{spec_.name + ": open failed: " + e.what()};
-  }
-  metrics_->state.store(TaskState::Running, std::memory_order_relaxed);
+  if (auto opened = open_operator(*op_, spec_, *metrics_); !opened) return opened;
   // A task without inputs (only possible in tests or a mis-plan) has nothing to wait for.
   if (open_channels_ == 0) {
     ended_ = true;

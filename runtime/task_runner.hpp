@@ -7,6 +7,7 @@
 // an output channel runs out of credit the task stops draining, its input queues fill up to
 // the credit window, no credit goes upstream, and the upstream task stops in turn.
 
+#include <exception>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -22,6 +23,20 @@
 namespace rivulet::runtime {
 
 OperatorContext make_operator_context(const TaskSpec& spec);
+
+// Opens a task's operator (Operator or SourceOperator): exceptions and errors become one
+// Error prefixed with the task name; on success the task is marked Running.
+template <class Op>
+graphs::Status open_operator(Op& op, const TaskSpec& spec, TaskMetrics& metrics) {
+  try {
+    auto status = op.open(make_operator_context(spec));
+    if (!status) return graphs::Error{spec.name + ": open failed: " + status.error().message};
+  } catch (const std::exception& e) {
+    return graphs::Error{spec.name + ": open failed: " + e.what()};
+  }
+  metrics.state.store(TaskState::Running, std::memory_order_relaxed);
+  return graphs::Ok{};
+}
 
 class TaskRunner {
  public:

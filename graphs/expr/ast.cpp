@@ -8,21 +8,7 @@
 
 namespace rivulet::graphs::expr {
 
-const char* type_name(FieldType type) {
-  switch (type) {
-    case FieldType::Int64:
-      return "int64";
-    case FieldType::Float64:
-      return "float64";
-    case FieldType::Bool:
-      return "bool";
-    case FieldType::String:
-      return "string";
-    case FieldType::Timestamp:
-      return "timestamp";
-  }
-  return "unknown";
-}
+const char* type_name(FieldType type) { return to_string(type); }
 
 bool is_numeric(FieldType type) { return type == FieldType::Int64 || type == FieldType::Float64; }
 
