@@ -40,6 +40,20 @@ EdgeItem* GraphScene::edgeItem(int index) const {
   return index >= 0 && index < static_cast<int>(edges_.size()) ? edges_[index] : nullptr;
 }
 
+int GraphScene::edgeIndex(const EdgeItem* item) const {
+  for (std::size_t i = 0; i < edges_.size(); ++i) {
+    if (edges_[i] == item) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+QGraphicsItem* GraphScene::graphItemAt(const QPointF& scene_pos) const {
+  for (QGraphicsItem* item : items(scene_pos)) {  // topmost first; shapes, not bounding boxes
+    if (qgraphicsitem_cast<NodeItem*>(item) || qgraphicsitem_cast<EdgeItem*>(item)) return item;
+  }
+  return nullptr;
+}
+
 void GraphScene::rebuild() {
   drag_from_.reset();
   drag_line_ = nullptr;
@@ -327,9 +341,12 @@ void GraphScene::dropEvent(QGraphicsSceneDragDropEvent* event) {
 }
 
 void GraphScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* event) {
-  // Right-clicking an unselected item acts on that item alone, like file managers do.
-  QGraphicsItem* item = itemAt(event->scenePos(), QTransform());
-  if (item && !item->isSelected()) {
+  // Right-clicking an unselected item acts on that item alone, and right-clicking empty canvas
+  // acts on the canvas, like file managers do; the menu then offers what fits the target.
+  QGraphicsItem* item = graphItemAt(event->scenePos());
+  if (!item) {
+    clearSelection();
+  } else if (!item->isSelected()) {
     clearSelection();
     item->setSelected(true);
   }

@@ -33,6 +33,9 @@ class GraphScene : public QGraphicsScene {
   GraphDocument& document() { return document_; }
   NodeItem* nodeItem(const std::string& id) const;
   EdgeItem* edgeItem(int index) const;
+  int edgeIndex(const EdgeItem* item) const;  // -1 when not one of ours
+  // The topmost node or edge at a point (not transient items such as the connection line).
+  QGraphicsItem* graphItemAt(const QPointF& scene_pos) const;
 
   bool snapToGrid() const { return snap_to_grid_; }
   void setSnapToGrid(bool on) { snap_to_grid_ = on; }

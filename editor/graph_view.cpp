@@ -1,6 +1,7 @@
 #include "editor/graph_view.hpp"
 
 #include <QApplication>
+#include <QFocusEvent>
 #include <QGestureEvent>
 #include <QKeyEvent>
 #include <QPainter>
@@ -36,6 +37,20 @@ void GraphView::zoomBy(double factor) {
   scale(f, f);
 }
 
+void GraphView::zoomAt(double factor, const QPointF& viewport_pos) {
+  const QPoint pos = viewport_pos.toPoint();
+  const QPointF anchor = mapToScene(pos);
+  // Scale without Qt's anchor (AnchorUnderMouse follows the cursor, which a touchpad pinch or
+  // a synthetic event need not have moved), then scroll the anchor back under `pos`.
+  const ViewportAnchor previous = transformationAnchor();
+  setTransformationAnchor(NoAnchor);
+  zoomBy(factor);
+  setTransformationAnchor(previous);
+  const QPoint drift = mapFromScene(anchor) - pos;
+  horizontalScrollBar()->setValue(horizontalScrollBar()->value() + drift.x());
+  verticalScrollBar()->setValue(verticalScrollBar()->value() + drift.y());
+}
+
 void GraphView::zoomToFit() {
   QRectF bounds = scene()->itemsBoundingRect();
   if (bounds.isEmpty()) {
@@ -53,10 +68,27 @@ void GraphView::zoomToFit() {
 }
 
 bool GraphView::viewportEvent(QEvent* event) {
+  if (event->type() == QEvent::NativeGesture) {
+    // Touchpad pinch (macOS, and Wayland/X11 through libinput): `value` is the change of scale
+    // since the previous event of the gesture.
+    auto* gesture = static_cast<QNativeGestureEvent*>(event);
+    if (gesture->gestureType() == Qt::ZoomNativeGesture) {
+      zoomAt(1.0 + gesture->value(), gesture->position());
+      event->accept();
+      return true;
+    }
+  }
   if (event->type() == QEvent::Gesture) {
+    // Touchscreen pinch, recognised by Qt from touch points (grabGesture in the constructor).
     auto* gesture = static_cast<QGestureEvent*>(event);
     if (auto* pinch = static_cast<QPinchGesture*>(gesture->gesture(Qt::PinchGesture))) {
-      zoomBy(pinch->scaleFactor());
+      if ((pinch->changeFlags() & QPinchGesture::ScaleFactorChanged) && pinch->scaleFactor() > 0) {
+        const QPointF center = pinch->centerPoint().isNull()
+                                   ? QPointF(viewport()->rect().center())
+                                   : QPointF(viewport()->mapFromGlobal(pinch->centerPoint()));
+        zoomAt(pinch->scaleFactor(), center);
+      }
+      gesture->accept(pinch);
       return true;
     }
   }
@@ -71,7 +103,7 @@ void GraphView::wheelEvent(QWheelEvent* event) {
     return;
   }
   const double steps = event->angleDelta().y() / 120.0;
-  zoomBy(std::pow(1.15, steps));
+  zoomAt(std::pow(1.15, steps), event->position());
   event->accept();
 }
 
@@ -127,6 +159,17 @@ void GraphView::keyReleaseEvent(QKeyEvent* event) {
     return;
   }
   QGraphicsView::keyReleaseEvent(event);
+}
+
+void GraphView::focusOutEvent(QFocusEvent* event) {
+  // The Space release may go to another widget (or window): forget it, or every later left
+  // press would pan instead of selecting.
+  if (space_held_ || panning_) {
+    space_held_ = false;
+    panning_ = false;
+    viewport()->setCursor(Qt::ArrowCursor);
+  }
+  QGraphicsView::focusOutEvent(event);
 }
 
 void GraphView::drawBackground(QPainter* painter, const QRectF& rect) {

@@ -1,7 +1,9 @@
 #pragma once
-// The canvas widget: shows a GraphScene with a dotted grid, zooms with the wheel (around the
-// cursor) and pinch gestures, pans with the middle button or space+drag, rubber-band selects
-// with the left button on empty canvas, and fits the whole graph on F.
+// The canvas widget: shows a GraphScene with a dotted grid, zooms with the wheel and with pinch
+// gestures (touchpad native gestures and touchscreen QPinchGesture) around the point under the
+// fingers or cursor, pans with the middle button or space+drag, rubber-band selects with the
+// left button on empty canvas, and fits the whole graph on F. Colours are read from the palette
+// while painting (Qt repaints on a palette change), so a light or dark system theme is followed.
 
 #include <QGraphicsView>
 
@@ -13,6 +15,8 @@ class GraphView : public QGraphicsView {
   explicit GraphView(QGraphicsScene* scene, QWidget* parent = nullptr);
 
   void zoomBy(double factor);
+  // Zooms keeping the scene point under `viewport_pos` where it is (wheel and pinch).
+  void zoomAt(double factor, const QPointF& viewport_pos);
   void zoomToFit();
   double zoom() const { return transform().m11(); }
 
@@ -24,6 +28,7 @@ class GraphView : public QGraphicsView {
   void mouseReleaseEvent(QMouseEvent* event) override;
   void keyPressEvent(QKeyEvent* event) override;
   void keyReleaseEvent(QKeyEvent* event) override;
+  void focusOutEvent(QFocusEvent* event) override;
   void drawBackground(QPainter* painter, const QRectF& rect) override;
 
  private:

@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QKeySequence>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
@@ -11,9 +12,11 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
+#include <algorithm>
 
 #include "editor/auto_layout.hpp"
 #include "editor/commands.hpp"
+#include "editor/context_menu.hpp"
 #include "editor/edge_item.hpp"
 #include "editor/graph_clipboard.hpp"
 #include "editor/graph_document.hpp"
@@ -23,13 +26,23 @@
 #include "editor/minimap.hpp"
 #include "editor/palette.hpp"
 #include "editor/problems_panel.hpp"
+#include "editor/recent_files.hpp"
 #include "editor/validation_controller.hpp"
 #include "graphs/graph_io.hpp"
 
 namespace rivulet::editor {
 namespace {
-constexpr int kMaxRecentFiles = 8;
 constexpr double kPasteOffset = 40;
+
+// Our binding first (what the menus show and the issue promises on every platform), then what
+// the platform binds to the same standard key as well (e.g. Ctrl+Shift+Z for redo on Linux).
+QList<QKeySequence> keys(const QKeySequence& ours, QKeySequence::StandardKey standard) {
+  QList<QKeySequence> out{ours};
+  for (const QKeySequence& k : QKeySequence::keyBindings(standard)) {
+    if (!out.contains(k)) out << k;
+  }
+  return out;
+}
 }  // namespace
 
 MainWindow::MainWindow(graphs::Catalog catalog, QWidget* parent)
@@ -57,6 +70,27 @@ MainWindow::MainWindow(graphs::Catalog catalog, QWidget* parent)
         tr("The graph has unsaved changes. Save them before continuing?"),
         QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
   };
+  choose_file_ = [this](FileDialogKind kind, const QString& start) {
+    switch (kind) {
+      case FileDialogKind::Open:
+        return QFileDialog::getOpenFileName(
+            this, tr("Open Graph"), start,
+            tr("Rivulet graphs (*.rgraph *.rgraphp *.json);;All files (*)"));
+      case FileDialogKind::Save:
+        return QFileDialog::getSaveFileName(
+            this, tr("Save Graph"), start,
+            tr("Rivulet graphs (*.rgraph);;Packed graphs (*.rgraphp);;JSON text (*.json)"));
+      case FileDialogKind::Export:
+        return QFileDialog::getSaveFileName(this, tr("Export as JSON"), start,
+                                            tr("JSON text (*.json)"));
+    }
+    return QString();
+  };
+  confirm_ = [this](const QString& title, const QString& question) {
+    return QMessageBox::warning(this, title, question, QMessageBox::Discard | QMessageBox::Cancel,
+                                QMessageBox::Cancel) == QMessageBox::Discard;
+  };
+  present_menu_ = [](QMenu& menu, const QPoint& screen_pos) { menu.exec(screen_pos); };
 
   createActions();
   createMenus();
@@ -108,50 +142,79 @@ MainWindow::~MainWindow() {
 void MainWindow::setCatalogStatus(const QString& text) { statusBar()->showMessage(text, 10000); }
 
 void MainWindow::createActions() {
-  auto make = [this](const QString& text, const QKeySequence& key, auto slot) {
+  // Object names let tests (and QSettings-saved toolbars) find each action.
+  auto make = [this](const char* name, const QString& text, const QList<QKeySequence>& shortcuts,
+                     auto slot) {
     auto* action = new QAction(text, this);
-    if (!key.isEmpty()) action->setShortcut(key);
+    action->setObjectName(QString::fromLatin1(name));
+    action->setShortcuts(shortcuts);
     connect(action, &QAction::triggered, this, slot);
     addAction(action);  // shortcuts work even with the menu bar hidden
     return action;
   };
-  new_ = make(tr("&New"), QKeySequence::New, [this] {
+  using Key = QKeySequence;
+  new_ = make("actionNew", tr("&New"), keys(Key(tr("Ctrl+N")), Key::New), [this] {
     if (maybeSave()) newDocument();
   });
-  open_ = make(tr("&Open…"), QKeySequence::Open, [this] { openDialog(); });
-  save_ = make(tr("&Save"), QKeySequence::Save, [this] { save(); });
-  save_as_ = make(tr("Save &As…"), QKeySequence::SaveAs, [this] { saveAsDialog(); });
-  revert_ = make(tr("&Revert"), QKeySequence(), [this] { revert(); });
-  export_json_ = make(tr("&Export as JSON…"), QKeySequence(tr("Ctrl+E")), [this] { exportDialog(); });
-  quit_ = make(tr("&Quit"), QKeySequence::Quit, [this] { close(); });
+  open_ = make("actionOpen", tr("&Open…"), keys(Key(tr("Ctrl+O")), Key::Open),
+               [this] { openDialog(); });
+  save_ = make("actionSave", tr("&Save"), keys(Key(tr("Ctrl+S")), Key::Save), [this] { save(); });
+  save_as_ = make("actionSaveAs", tr("Save &As…"), keys(Key(tr("Ctrl+Shift+S")), Key::SaveAs),
+                  [this] { saveAsDialog(); });
+  revert_ = make("actionRevert", tr("&Revert"), {}, [this] {
+    // Revert throws away every unsaved edit, and the undo history with them: ask first.
+    const QString name = QFileInfo(document_->filePath()).fileName();
+    if (confirm_(tr("Revert"),
+                 tr("Discard all changes and reload %1 from disk? This cannot be undone.")
+                     .arg(name))) {
+      revert();
+    }
+  });
+  export_json_ = make("actionExportJson", tr("&Export as JSON…"), {Key(tr("Ctrl+E"))},
+                      [this] { exportDialog(); });
+  quit_ = make("actionQuit", tr("&Quit"), keys(Key(tr("Ctrl+Q")), Key::Quit), [this] { close(); });
 
   undo_ = document_->undoStack()->createUndoAction(this, tr("&Undo"));
-  undo_->setShortcut(QKeySequence::Undo);
+  undo_->setObjectName(QStringLiteral("actionUndo"));
+  undo_->setShortcuts(keys(Key(tr("Ctrl+Z")), Key::Undo));
   redo_ = document_->undoStack()->createRedoAction(this, tr("&Redo"));
-  redo_->setShortcuts({QKeySequence(tr("Ctrl+Y")), QKeySequence(tr("Ctrl+Shift+Z"))});
+  redo_->setObjectName(QStringLiteral("actionRedo"));
+  QList<QKeySequence> redo_keys = keys(Key(tr("Ctrl+Y")), Key::Redo);
+  if (!redo_keys.contains(Key(tr("Ctrl+Shift+Z")))) redo_keys << Key(tr("Ctrl+Shift+Z"));
+  redo_->setShortcuts(redo_keys);
   addAction(undo_);
   addAction(redo_);
-  cut_ = make(tr("Cu&t"), QKeySequence::Cut, [this] {
+  cut_ = make("actionCut", tr("Cu&t"), keys(Key(tr("Ctrl+X")), Key::Cut), [this] {
     copySelection();
     deleteSelection();
   });
-  copy_ = make(tr("&Copy"), QKeySequence::Copy, [this] { copySelection(); });
-  paste_ = make(tr("&Paste"), QKeySequence::Paste, [this] { paste(); });
-  duplicate_ = make(tr("&Duplicate"), QKeySequence(tr("Ctrl+D")), [this] { duplicateSelection(); });
-  delete_ = make(tr("De&lete"), QKeySequence::Delete, [this] { deleteSelection(); });
-  delete_->setShortcuts({QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)});
-  select_all_ = make(tr("Select &All"), QKeySequence::SelectAll, [this] {
-    for (QGraphicsItem* item : scene_->items()) item->setSelected(true);
-  });
-  find_ = make(tr("&Find Operator"), QKeySequence::Find, [this] { palette_->focusSearch(); });
+  copy_ = make("actionCopy", tr("&Copy"), keys(Key(tr("Ctrl+C")), Key::Copy),
+               [this] { copySelection(); });
+  paste_ = make("actionPaste", tr("&Paste"), keys(Key(tr("Ctrl+V")), Key::Paste),
+                [this] { paste(); });
+  duplicate_ = make("actionDuplicate", tr("&Duplicate"), {Key(tr("Ctrl+D"))},
+                    [this] { duplicateSelection(); });
+  QList<QKeySequence> delete_keys = keys(Key(Qt::Key_Delete), Key::Delete);
+  if (!delete_keys.contains(Key(Qt::Key_Backspace))) delete_keys << Key(Qt::Key_Backspace);
+  delete_ = make("actionDelete", tr("De&lete"), delete_keys, [this] { deleteSelection(); });
+  select_all_ = make("actionSelectAll", tr("Select &All"), keys(Key(tr("Ctrl+A")), Key::SelectAll),
+                     [this] {
+                       for (QGraphicsItem* item : scene_->items()) item->setSelected(true);
+                     });
+  find_ = make("actionFind", tr("&Find Operator"), keys(Key(tr("Ctrl+F")), Key::Find),
+               [this] { palette_->focusSearch(); });
 
-  zoom_in_ = make(tr("Zoom &In"), QKeySequence::ZoomIn, [this] { view_->zoomBy(1.25); });
-  zoom_out_ = make(tr("Zoom &Out"), QKeySequence::ZoomOut, [this] { view_->zoomBy(0.8); });
-  zoom_fit_ = make(tr("Zoom to &Fit"), QKeySequence(Qt::Key_F), [this] { view_->zoomToFit(); });
-  layout_ = make(tr("&Auto Layout"), QKeySequence(tr("Ctrl+L")), [this] { autoLayout(); });
-  snap_ = make(tr("&Snap to Grid"), QKeySequence(tr("Ctrl+G")), [](bool) {});
+  zoom_in_ = make("actionZoomIn", tr("Zoom &In"), keys(Key(tr("Ctrl++")), Key::ZoomIn),
+                  [this] { view_->zoomBy(1.25); });
+  zoom_out_ = make("actionZoomOut", tr("Zoom &Out"), keys(Key(tr("Ctrl+-")), Key::ZoomOut),
+                   [this] { view_->zoomBy(0.8); });
+  zoom_fit_ = make("actionZoomFit", tr("Zoom to &Fit"), {Key(Qt::Key_F)},
+                   [this] { view_->zoomToFit(); });
+  layout_ = make("actionAutoLayout", tr("&Auto Layout"), {Key(tr("Ctrl+L"))},
+                 [this] { autoLayout(); });
+  snap_ = make("actionSnapToGrid", tr("&Snap to Grid"), {Key(tr("Ctrl+G"))}, [](bool) {});
   snap_->setCheckable(true);
-  minimap_action_ = make(tr("&Overview Map"), QKeySequence(tr("Ctrl+M")), [](bool) {});
+  minimap_action_ = make("actionOverviewMap", tr("&Overview Map"), {Key(tr("Ctrl+M"))}, [](bool) {});
   minimap_action_->setCheckable(true);
   minimap_action_->setChecked(true);
   connect(minimap_action_, &QAction::toggled, this, [this](bool on) {
@@ -166,9 +229,12 @@ void MainWindow::createActions() {
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
+  file->setObjectName(QStringLiteral("fileMenu"));
   file->addAction(new_);
   file->addAction(open_);
   recent_menu_ = file->addMenu(tr("Open &Recent"));
+  recent_menu_->setObjectName(QStringLiteral("recentMenu"));
+  recent_menu_->setToolTipsVisible(true);  // the full path, when two files share a name
   rebuildRecentMenu();
   file->addSeparator();
   file->addAction(save_);
@@ -238,44 +304,19 @@ void MainWindow::onSelectionChanged() {
 }
 
 void MainWindow::showContextMenu(const QPoint& screen_pos, const QPointF& scene_pos) {
-  QMenu menu(this);
-  const bool has_selection = !scene_->selectedItems().isEmpty();
-  if (has_selection) {
-    for (QAction* a : {cut_, copy_, duplicate_, delete_}) menu.addAction(a);
-    const auto edges = scene_->selectedEdgeIndices();
-    if (edges.size() == 1 && scene_->selectedNodeIds().empty()) {
-      QMenu* partitioning = menu.addMenu(tr("Partitioning"));
-      const int index = edges.front();
-      for (auto kind : {graphs::PartitioningKind::Forward, graphs::PartitioningKind::Hash,
-                        graphs::PartitioningKind::Broadcast, graphs::PartitioningKind::Rebalance}) {
-        QAction* a = partitioning->addAction(QString::fromLatin1(graphs::to_string(kind)));
-        a->setCheckable(true);
-        a->setChecked(document_->graph().edges[index].partitioning.kind == kind);
-        connect(a, &QAction::triggered, this, [this, index, kind] {
-          graphs::Partitioning p = document_->graph().edges[index].partitioning;
-          p.kind = kind;
-          if (kind != graphs::PartitioningKind::Hash) p.key_fields.clear();
-          document_->undoStack()->push(new SetPartitioningCommand(*document_, index, p));
-        });
-      }
-    }
-  } else {
-    paste_anchor_ = scene_pos;
-    menu.addAction(paste_);
-    QMenu* add = menu.addMenu(tr("Add Operator"));
-    std::map<std::string, QMenu*> groups;
-    for (const auto& op : document_->catalog().operators) {
-      QMenu*& group = groups[op.category];
-      if (!group) group = add->addMenu(QString::fromStdString(op.category));
-      QAction* a = group->addAction(QString::fromStdString(op.kind));
-      a->setToolTip(QString::fromStdString(op.description));
-      connect(a, &QAction::triggered, this,
-              [this, kind = op.kind, scene_pos] { scene_->addOperator(kind, scene_pos); });
-    }
-    menu.addSeparator();
-    for (QAction* a : {select_all_, zoom_fit_, layout_}) menu.addAction(a);
-  }
-  menu.exec(screen_pos);
+  CanvasMenuActions actions;
+  actions.cut = cut_;
+  actions.copy = copy_;
+  actions.duplicate = duplicate_;
+  actions.remove = delete_;
+  actions.select_all = select_all_;
+  actions.fit = zoom_fit_;
+  actions.layout = layout_;
+  actions.paste_at = [this](const QPointF& p) { pasteAt(p); };
+  graphs::Graph clipboard;
+  actions.can_paste = pasteFromClipboard(clipboard) && !clipboard.nodes.empty();
+  const std::unique_ptr<QMenu> menu = buildCanvasMenu(*scene_, actions, scene_pos, this);
+  present_menu_(*menu, screen_pos);
 }
 
 void MainWindow::deleteSelection() {
@@ -295,29 +336,38 @@ void MainWindow::copySelection() {
 void MainWindow::paste() {
   graphs::Graph fragment;
   if (!pasteFromClipboard(fragment) || fragment.nodes.empty()) return;
-  prepareForPaste(fragment, *document_, kPasteOffset, kPasteOffset);
-  std::set<std::string> ids;
-  for (const auto& n : fragment.nodes) ids.insert(n.id);
-  document_->undoStack()->push(
-      new PasteCommand(*document_, std::move(fragment.nodes), std::move(fragment.edges)));
-  scene_->clearSelection();
-  for (const auto& id : ids) {
-    if (NodeItem* item = scene_->nodeItem(id)) item->setSelected(true);
+  pasteFragment(std::move(fragment), kPasteOffset, kPasteOffset, tr("Paste"));
+}
+
+void MainWindow::pasteAt(const QPointF& scene_pos) {
+  graphs::Graph fragment;
+  if (!pasteFromClipboard(fragment) || fragment.nodes.empty()) return;
+  double left = fragment.nodes.front().position.x;
+  double top = fragment.nodes.front().position.y;
+  for (const auto& n : fragment.nodes) {
+    left = std::min(left, n.position.x);
+    top = std::min(top, n.position.y);
   }
+  pasteFragment(std::move(fragment), scene_pos.x() - left, scene_pos.y() - top, tr("Paste"));
 }
 
 void MainWindow::duplicateSelection() {
   const auto ids = scene_->selectedNodeIds();
   if (ids.empty()) return;
-  graphs::Graph fragment = extractFragment(document_->graph(), ids);
-  prepareForPaste(fragment, *document_, kPasteOffset, kPasteOffset);
-  std::set<std::string> new_ids;
-  for (const auto& n : fragment.nodes) new_ids.insert(n.id);
+  pasteFragment(extractFragment(document_->graph(), ids), kPasteOffset, kPasteOffset,
+                tr("Duplicate"));
+}
+
+void MainWindow::pasteFragment(graphs::Graph fragment, double dx, double dy, const QString& text) {
+  prepareForPaste(fragment, *document_, dx, dy);
+  std::set<std::string> ids;
+  for (const auto& n : fragment.nodes) ids.insert(n.id);
   auto* command = new PasteCommand(*document_, std::move(fragment.nodes), std::move(fragment.edges));
-  command->setText(tr("Duplicate"));
+  command->setText(text);
   document_->undoStack()->push(command);
+  // The pasted copy is selected, ready to be dragged into place.
   scene_->clearSelection();
-  for (const auto& id : new_ids) {
+  for (const auto& id : ids) {
     if (NodeItem* item = scene_->nodeItem(id)) item->setSelected(true);
   }
 }
@@ -381,6 +431,7 @@ bool MainWindow::openFile(const QString& path) {
   document_->reset(std::move(*graph));
   document_->setFilePath(QFileInfo(path).absoluteFilePath());
   addRecentFile(QFileInfo(path).absoluteFilePath());
+  rebuildRecentMenu();
   view_->zoomToFit();
   statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
   return true;
@@ -395,6 +446,7 @@ bool MainWindow::saveTo(const QString& path) {
   document_->setFilePath(QFileInfo(path).absoluteFilePath());
   document_->undoStack()->setClean();
   addRecentFile(QFileInfo(path).absoluteFilePath());
+  rebuildRecentMenu();
   statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
   return true;
 }
@@ -435,9 +487,7 @@ bool MainWindow::revert() {
 }
 
 bool MainWindow::saveAsDialog() {
-  QString path = QFileDialog::getSaveFileName(
-      this, tr("Save Graph"), document_->filePath(),
-      tr("Rivulet graphs (*.rgraph);;Packed graphs (*.rgraphp);;JSON text (*.json)"));
+  QString path = choose_file_(FileDialogKind::Save, document_->filePath());
   if (path.isEmpty()) return false;
   if (!graphs::format_for_path(path.toStdString())) path += QStringLiteral(".rgraph");
   return saveTo(path);
@@ -445,9 +495,9 @@ bool MainWindow::saveAsDialog() {
 
 void MainWindow::openDialog() {
   if (!maybeSave()) return;
-  const QString path = QFileDialog::getOpenFileName(
-      this, tr("Open Graph"), QFileInfo(document_->filePath()).absolutePath(),
-      tr("Rivulet graphs (*.rgraph *.rgraphp *.json);;All files (*)"));
+  const QString start =
+      document_->filePath().isEmpty() ? QString() : QFileInfo(document_->filePath()).absolutePath();
+  const QString path = choose_file_(FileDialogKind::Open, start);
   if (!path.isEmpty()) openFile(path);
 }
 
@@ -455,30 +505,31 @@ void MainWindow::exportDialog() {
   QString base = document_->filePath();
   if (!base.isEmpty()) base = QFileInfo(base).path() + QLatin1Char('/') +
                              QFileInfo(base).completeBaseName() + QStringLiteral(".json");
-  const QString path =
-      QFileDialog::getSaveFileName(this, tr("Export as JSON"), base, tr("JSON text (*.json)"));
-  if (!path.isEmpty()) exportJson(path);
+  QString path = choose_file_(FileDialogKind::Export, base);
+  if (path.isEmpty()) return;
+  if (!path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive)) path += QStringLiteral(".json");
+  exportJson(path);
 }
 
-void MainWindow::addRecentFile(const QString& path) {
-  QSettings settings;
-  QStringList files = settings.value(QStringLiteral("recentFiles")).toStringList();
-  files.removeAll(path);
-  files.prepend(path);
-  while (files.size() > kMaxRecentFiles) files.removeLast();
-  settings.setValue(QStringLiteral("recentFiles"), files);
-  rebuildRecentMenu();
+void MainWindow::openRecent(const QString& path) {
+  if (!QFileInfo::exists(path)) {
+    // Moved or deleted since: say so, and stop offering it.
+    report_error_(tr("Cannot open graph"), tr("%1 no longer exists.").arg(path));
+    removeRecentFile(path);
+    rebuildRecentMenu();
+    return;
+  }
+  if (maybeSave()) openFile(path);
 }
 
 void MainWindow::rebuildRecentMenu() {
   recent_menu_->clear();
-  const QStringList files = QSettings().value(QStringLiteral("recentFiles")).toStringList();
+  const QStringList files = recentFiles();
   for (const QString& path : files) {
     QAction* a = recent_menu_->addAction(QFileInfo(path).fileName());
     a->setToolTip(path);
-    connect(a, &QAction::triggered, this, [this, path] {
-      if (maybeSave()) openFile(path);
-    });
+    a->setData(path);
+    connect(a, &QAction::triggered, this, [this, path] { openRecent(path); });
   }
   recent_menu_->setEnabled(!files.isEmpty());
 }

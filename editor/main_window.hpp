@@ -1,7 +1,9 @@
 #pragma once
 // The editor's main window: wires the document, canvas, palette, inspector, validation and
 // Problems panel together, and owns the file workflow (new, open, save, save as, recent files,
-// revert, export as JSON), the menus, shortcuts and the remembered window state.
+// revert, export as JSON), the menus, shortcuts, the canvas context menu and the remembered
+// window state. Every dialog goes through a replaceable hook (below), and every action has an
+// object name ("actionSave", …), so the whole desktop workflow can be driven from tests.
 
 #include <QMainWindow>
 #include <QMessageBox>
@@ -35,6 +37,8 @@ class MainWindow : public QMainWindow {
   bool saveTo(const QString& path);
   bool save();
   bool exportJson(const QString& path);
+  // Pastes the clipboard's graph with its top-left node at a scene point (context menu).
+  void pasteAt(const QPointF& scene_pos);
   void newDocument();
   bool revert();
   void autoLayout();
@@ -51,12 +55,21 @@ class MainWindow : public QMainWindow {
   Inspector& inspector() { return *inspector_; }
   ProblemsPanel& problems() { return *problems_; }
   ValidationController& validation() { return *validation_; }
+  Minimap& minimap() { return *minimap_; }
 
-  // Dialog hooks, so tests can answer what a user would (the defaults show message boxes).
+  // Dialog hooks, so tests (and headless runs) can answer what a user would; the defaults show
+  // the standard dialogs. A file chooser returns "" when the user cancels.
+  enum class FileDialogKind { Open, Save, Export };
   using ErrorReporter = std::function<void(const QString& title, const QString& message)>;
   using SavePrompt = std::function<QMessageBox::StandardButton()>;
+  using FileChooser = std::function<QString(FileDialogKind kind, const QString& start_path)>;
+  using Confirmation = std::function<bool(const QString& title, const QString& question)>;
+  using MenuPresenter = std::function<void(QMenu& menu, const QPoint& screen_pos)>;
   void setErrorReporter(ErrorReporter reporter) { report_error_ = std::move(reporter); }
   void setSavePrompt(SavePrompt prompt) { ask_to_save_ = std::move(prompt); }
+  void setFileChooser(FileChooser chooser) { choose_file_ = std::move(chooser); }
+  void setConfirmation(Confirmation confirm) { confirm_ = std::move(confirm); }
+  void setMenuPresenter(MenuPresenter presenter) { present_menu_ = std::move(presenter); }
   // Shown in the status bar at start-up (where the catalog came from, or why there is none).
   void setCatalogStatus(const QString& text);
 
@@ -74,8 +87,9 @@ class MainWindow : public QMainWindow {
   bool saveAsDialog();
   void openDialog();
   void exportDialog();
-  void addRecentFile(const QString& path);
+  void openRecent(const QString& path);
   void rebuildRecentMenu();
+  void pasteFragment(graphs::Graph fragment, double dx, double dy, const QString& text);
 
   std::unique_ptr<GraphDocument> document_;
   ValidationController* validation_ = nullptr;
@@ -89,7 +103,9 @@ class MainWindow : public QMainWindow {
   QMenu* view_menu_ = nullptr;
   ErrorReporter report_error_;
   SavePrompt ask_to_save_;
-  QPointF paste_anchor_;
+  FileChooser choose_file_;
+  Confirmation confirm_;
+  MenuPresenter present_menu_;
 
   QAction* new_ = nullptr;
   QAction* open_ = nullptr;

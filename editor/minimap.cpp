@@ -53,6 +53,12 @@ void Minimap::updateVisibility() {
   viewport()->update();
 }
 
+void Minimap::changeEvent(QEvent* event) {
+  // The system switched between light and dark: the brush was taken from the old palette.
+  if (event->type() == QEvent::PaletteChange) setBackgroundBrush(palette().color(QPalette::Base));
+  QGraphicsView::changeEvent(event);
+}
+
 bool Minimap::eventFilter(QObject* watched, QEvent* event) {
   if (watched == main_.viewport() && event->type() == QEvent::Resize) updateVisibility();
   return QGraphicsView::eventFilter(watched, event);

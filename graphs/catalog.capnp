@@ -54,6 +54,9 @@ struct SchemaRule {
     join :group {                  # left fields, then right fields (clashes prefixed "right_")
       left @9 :Text;
       right @10 :Text;
+      # Right fields become nullable (an outer join) when this enum parameter has this value.
+      rightNullableParameter @14 :Text;
+      rightNullableValue @15 :Text;
     }
     fixed @11 :List(G.Field);
     appendFixed :group {           # input fields followed by fixed ones

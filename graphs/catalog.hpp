@@ -36,6 +36,9 @@ struct SchemaRule {
                            // WindowAggregate (aggregates)
   std::string keys_parameter;  // WindowAggregate
   Schema fields;               // Fixed, AppendFixed
+  // Join: the right fields become nullable when this parameter has this value (outer joins).
+  std::string right_nullable_parameter;
+  std::string right_nullable_value;
   bool operator==(const SchemaRule&) const = default;
 };
 

@@ -60,6 +60,8 @@ void to_wire(const SchemaRule& rule, wire::SchemaRule::Builder out) {
       auto g = out.initJoin();
       g.setLeft(text(rule.port));
       g.setRight(text(rule.right_port));
+      g.setRightNullableParameter(text(rule.right_nullable_parameter));
+      g.setRightNullableValue(text(rule.right_nullable_value));
       break;
     }
     case SchemaRuleKind::Fixed:
@@ -111,6 +113,8 @@ SchemaRule from_wire(wire::SchemaRule::Reader in) {
       rule.kind = SchemaRuleKind::Join;
       rule.port = str(g.getLeft());
       rule.right_port = str(g.getRight());
+      rule.right_nullable_parameter = str(g.getRightNullableParameter());
+      rule.right_nullable_value = str(g.getRightNullableValue());
       break;
     }
     case wire::SchemaRule::FIXED:

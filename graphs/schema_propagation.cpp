@@ -137,6 +137,18 @@ class Propagator {
     return *merged;
   }
 
+  // A string parameter's value on the node, else the spec's default, else "".
+  static std::string string_parameter(const Node& node, const OperatorSpec& spec,
+                                      const std::string& name) {
+    const Value* value = node.parameter(name);
+    if (value == nullptr) {
+      const ParameterSpec* parameter = spec.parameter(name);
+      if (parameter != nullptr && parameter->default_value) value = &*parameter->default_value;
+    }
+    const auto* text = value ? std::get_if<std::string>(value) : nullptr;
+    return text ? *text : std::string();
+  }
+
   // ---- schema-dependent parameters --------------------------------------------------------
 
   // The input port a parameter is checked against: its declared one, else the port of the
@@ -319,8 +331,12 @@ class Propagator {
         const Stream* right = input_of(rule.right_port);
         if (!input || !right) return Stream::unknown();
         out.schema = *input->schema;
+        const bool outer = !rule.right_nullable_parameter.empty() &&
+                           string_parameter(node, spec, rule.right_nullable_parameter) ==
+                               rule.right_nullable_value;
         for (Field field : *right->schema) {
           if (find_field(*input->schema, field.name)) field.name = "right_" + field.name;
+          if (outer) field.nullable = true;
           out.schema->push_back(std::move(field));
         }
         break;

@@ -1,7 +1,18 @@
 #include "operators/datagen.hpp"
 
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <utility>
+
 #include "operators/common_parameters.hpp"
+#include "operators/generators/generator_parser.hpp"
+#include "operators/generators/record_generator.hpp"
+#include "operators/generators/token_bucket.hpp"
+#include "operators/parameter_reader.hpp"
 #include "operators/spec_builder.hpp"
+#include "runtime/batch_builder.hpp"
 
 namespace rivulet::operators {
 
@@ -17,35 +28,270 @@ graphs::OperatorSpec datagen_spec() {
       .parameters({
           required_schema("schema", "Fields of the generated records, in order."),
           list("fields", ParameterType::StringList,
-               "Per-field generators as \"field=generator\" items: key (one of key_cardinality "
-               "values, \"key-0\" to \"key-999\" for strings, 0 to 999 for int64 with the default "
-               "cardinality), sequence (0, 1, 2, ...), "
-               "uniform(lo,hi), normal(mean,stddev), choice(a,b,c), bool(p) (true with "
-               "probability p), const(v), null(p) (nullable fields: null with probability p, "
-               "combined as \"f=null(0.1) uniform(1,5)\"). Unlisted fields: int64 uniform(0,1000), "
-               "float64 uniform(0,1), bool bool(0.5), string a random 8-letter word, timestamp "
-               "the event time."),
+               "Per-field generators as \"field=generator\" items. key: one of key_cardinality "
+               "values (\"key-0\", \"key-1\", ... for strings, 0, 1, ... for int64), with "
+               "options key(cardinality=N, zipf=S, prefix=P) for another cardinality, Zipf-skewed "
+               "keys (a few hot keys, exponent S > 0, e.g. 1.2) or another prefix. sequence, "
+               "sequence(start): the record's position in the sequence. uniform(lo,hi) (integers "
+               "inclusive), normal(mean,stddev), lognormal(mu,sigma) (exp of a normal: skewed "
+               "positive amounts), choice(a,b,c), const(v), bool(p) (true with probability p), "
+               "word(n) (n random letters), event_time. null(p) in front (nullable fields): "
+               "null with probability p, e.g. \"note=null(0.1) word(6)\". Unlisted fields: int64 "
+               "uniform(0,1000), float64 uniform(0,1), bool bool(0.5), string word(8), "
+               "timestamp event_time."),
           integer("rate", 1000,
                   "Records per second over all instances. 0: as fast as downstream accepts.")
               .min(0),
           integer("count", 0, "Records to generate in total, then the source ends. 0: unbounded.")
               .min(0),
-          integer("seed", 1, "Random seed: the same seed and parameters give the same records."),
-          integer("key_cardinality", 1000, "Number of distinct values of 'key' fields.").min(1),
+          integer("seed", 1,
+                  "Random seed: the same seed and parameters give the same records, for any "
+                  "parallelism (instance i of p generates positions i, i + p, i + 2p, ...)."),
+          integer("key_cardinality", 1000,
+                  "Number of distinct values of 'key' fields (unless key(cardinality=N) says "
+                  "otherwise).")
+              .min(1),
+          floating("burst_probability", 0.0,
+                   "Probability that a record starts a burst: it and the next burst_length - 1 "
+                   "records share its key-field values (other fields stay random), so some keys "
+                   "briefly become very active, as fraud and alert rules expect. 0: no bursts.")
+              .min(0)
+              .max(1),
+          integer("burst_length", 8, "Records in a burst, its first included.").min(1),
           integer("start_time", 0,
                   "Event time of the first record, milliseconds since the Unix epoch; event time "
                   "then advances by 1/rate per record (1 ms per record when rate is 0), so it "
-                  "is reproducible. 0: the wall clock when the job starts.")
+                  "is reproducible. 0: the wall clock when the job starts, rounded down to the "
+                  "second.")
               .min(0),
           common::event_time_field(
               "no field is written; records still carry the generated event time."),
           duration("max_out_of_orderness", milliseconds(0),
                    "Each record's event time is moved back by a random amount up to this, so "
-                   "records arrive out of order; the watermark allows for exactly this much.")
+                   "records arrive out of order; the watermark allows for exactly this much: it "
+                   "trails the latest record's undelayed event time by this plus 1 ms, so "
+                   "datagen never produces late records.")
               .min(0),
       });
 }
 
-OperatorFactory datagen_factory() { return {}; }
+namespace {
+
+using generators::Clock;
+using generators::RecordGenerator;
+using generators::TokenBucket;
+
+constexpr std::size_t kBatchRows = 1024;
+// A rate-limited instance emits about this many batches per second: small batches keep the
+// latency of slow demo streams low, and sleeping between them keeps the thread idle.
+constexpr double kBatchesPerSecond = 100;
+// A poll never sleeps longer than this, so barriers and stop requests are handled promptly.
+constexpr std::int64_t kMaxSleepNs = 50'000'000;
+
+class DatagenSource final : public runtime::SourceOperator {
+ public:
+  DatagenSource(runtime::SchemaPtr schema, RecordGenerator generator, double instance_rate,
+                std::shared_ptr<Clock> clock)
+      : schema_(std::move(schema)),
+        generator_(std::move(generator)),
+        clock_(std::move(clock)),
+        min_batch_(instance_rate > 0
+                       ? static_cast<std::size_t>(std::clamp(instance_rate / kBatchesPerSecond, 1.0,
+                                                             static_cast<double>(kBatchRows)))
+                       : kBatchRows),
+        // Slow streams emit small batches: reserve for those, not for 1024 rows each.
+        builder_(schema_, min_batch_) {
+    if (instance_rate > 0) {
+      // Emit batches of ~1/100 s of records, and let at most ~1/10 s accrue while held back.
+      bucket_.emplace(instance_rate, std::max(instance_rate / 10, static_cast<double>(min_batch_)),
+                      clock_->now_ns());
+    }
+  }
+
+  void poll(runtime::SourceCollector& out, std::size_t max_batches) override {
+    for (std::size_t b = 0; b < max_batches && !generator_.exhausted(); ++b) {
+      std::size_t rows =
+          static_cast<std::size_t>(std::min<std::uint64_t>(kBatchRows, generator_.remaining()));
+      if (bucket_) {
+        rows = take_tokens(rows, /*may_sleep=*/b == 0);
+        if (rows == 0) return;
+      }
+      generator_.generate(builder_, rows);
+      out.emit(builder_.finish());
+      out.emit_watermark(generator_.watermark());
+    }
+  }
+
+  bool has_more() const override { return !generator_.exhausted(); }
+
+  void on_capacity(bool available) override {
+    // Tokens that accrued while downstream was full are not owed: resume at the steady rate.
+    if (available && bucket_) {
+      bucket_->refill(clock_->now_ns());
+      bucket_->take(bucket_->available());
+    }
+  }
+
+  graphs::Status snapshot(std::uint64_t /*checkpoint_id*/, runtime::StateWriter& writer) override {
+    const std::uint64_t position = generator_.position();
+    std::byte bytes[sizeof position];
+    std::memcpy(bytes, &position, sizeof position);
+    return writer.write_blob("position", bytes);
+  }
+
+  graphs::Status restore(runtime::StateReader& reader) override {
+    if (!reader.has_blob("position")) return graphs::Ok{};
+    auto bytes = reader.read_blob("position");
+    if (!bytes) return bytes.error();
+    std::uint64_t position = 0;
+    if (bytes->size() != sizeof position) {
+      return graphs::Error{"datagen: checkpointed position has " + std::to_string(bytes->size()) +
+                           " bytes, expected 8"};
+    }
+    std::memcpy(&position, bytes->data(), sizeof position);
+    generator_.seek(position);
+    return graphs::Ok{};
+  }
+
+ private:
+  // How many of `wanted` rows the rate allows now. The first batch of a poll may sleep until a
+  // batch's worth of tokens has accrued (bounded by kMaxSleepNs); later ones take what is there.
+  std::size_t take_tokens(std::size_t wanted, bool may_sleep) {
+    const std::size_t target = std::min(wanted, min_batch_);
+    bucket_->refill(clock_->now_ns());
+    if (bucket_->available() < target) {
+      if (!may_sleep) return 0;
+      clock_->sleep_ns(std::min(bucket_->ns_until(target), kMaxSleepNs));
+      bucket_->refill(clock_->now_ns());
+    }
+    const auto rows =
+        static_cast<std::size_t>(std::min<std::uint64_t>(wanted, bucket_->available()));
+    bucket_->take(rows);
+    return rows;
+  }
+
+  runtime::SchemaPtr schema_;
+  RecordGenerator generator_;
+  std::shared_ptr<Clock> clock_;
+  std::size_t min_batch_;  // rows a rate-limited poll waits for (kBatchRows when unthrottled)
+  runtime::BatchBuilder builder_;
+  std::optional<TokenBucket> bucket_;
+};
+
+// One generator per schema field: the hint from 'fields', the event-time writer for
+// event_time_field, else the type's default.
+graphs::Result<std::vector<std::unique_ptr<generators::FieldGenerator>>> field_generators(
+    const ParameterReader& params, const graphs::Schema& schema, std::uint64_t key_cardinality) {
+  auto items = params.string_list("fields");
+  if (!items) return items.error();
+  auto event_time_field = params.string("event_time_field");
+  if (!event_time_field) return event_time_field.error();
+
+  std::map<std::string, std::string, std::less<>> hints;
+  for (const std::string& item : *items) {
+    auto hint = generators::split_field_hint(item);
+    if (!hint) return params.error("fields", hint.error().message);
+    const bool known = std::any_of(schema.begin(), schema.end(),
+                                   [&](const graphs::Field& f) { return f.name == hint->field; });
+    if (!known)
+      return params.error("fields",
+                          "'" + item + "': the schema has no field '" + hint->field + "'");
+    if (!hints.emplace(hint->field, hint->generator).second) {
+      return params.error("fields", "'" + hint->field + "' has more than one generator");
+    }
+  }
+  if (!event_time_field->empty()) {
+    auto it = std::find_if(schema.begin(), schema.end(),
+                           [&](const graphs::Field& f) { return f.name == *event_time_field; });
+    if (it == schema.end()) {
+      return params.error("event_time_field",
+                          "the schema has no field '" + *event_time_field + "'");
+    }
+    if (it->type != graphs::FieldType::Timestamp && it->type != graphs::FieldType::Int64) {
+      return params.error("event_time_field",
+                          "'" + *event_time_field + "' must be a timestamp or int64 field");
+    }
+    if (hints.contains(*event_time_field)) {
+      return params.error("fields", "'" + *event_time_field +
+                                        "' is the event_time_field, which datagen writes itself");
+    }
+    hints.emplace(*event_time_field, "event_time");
+  }
+
+  std::vector<std::unique_ptr<generators::FieldGenerator>> fields;
+  for (const graphs::Field& field : schema) {
+    auto hint = hints.find(field.name);
+    if (hint == hints.end()) {
+      fields.push_back(generators::default_generator(field));
+      continue;
+    }
+    auto generator = generators::parse_generator(hint->second, field, key_cardinality);
+    if (!generator) {
+      return params.error(
+          "fields", "'" + field.name + "=" + hint->second + "': " + generator.error().message);
+    }
+    fields.push_back(std::move(*generator));
+  }
+  return fields;
+}
+
+}  // namespace
+
+graphs::Result<std::unique_ptr<runtime::SourceOperator>> make_datagen(
+    const OperatorBuildContext& context, std::shared_ptr<Clock> clock) {
+  const ParameterReader params(context);
+  graphs::Schema schema;
+  if (!context.output_schemas.empty()) {
+    schema = context.output_schemas.front();
+  } else {
+    auto declared = params.schema("schema");
+    if (!declared) return declared.error();
+    schema = std::move(*declared);
+  }
+  auto rate = params.integer("rate");
+  if (!rate) return rate.error();
+  auto count = params.integer("count");
+  if (!count) return count.error();
+  auto seed = params.integer("seed");
+  if (!seed) return seed.error();
+  auto cardinality = params.integer("key_cardinality");
+  if (!cardinality) return cardinality.error();
+  auto burst_probability = params.floating("burst_probability");
+  if (!burst_probability) return burst_probability.error();
+  auto burst_length = params.integer("burst_length");
+  if (!burst_length) return burst_length.error();
+  auto start_time = params.integer("start_time");
+  if (!start_time) return start_time.error();
+  auto jitter = params.duration_ms("max_out_of_orderness");
+  if (!jitter) return jitter.error();
+
+  auto fields = field_generators(
+      params, schema, static_cast<std::uint64_t>(std::max<std::int64_t>(*cardinality, 1)));
+  if (!fields) return fields.error();
+
+  generators::SequenceConfig config;
+  config.seed = static_cast<std::uint64_t>(*seed);
+  config.rate = std::max<std::int64_t>(*rate, 0);
+  config.count = static_cast<std::uint64_t>(std::max<std::int64_t>(*count, 0));
+  // Rounded to the second: instances opened a few ms apart then (almost always) agree.
+  config.start_time_ms = *start_time > 0 ? *start_time : clock->epoch_ms() / 1000 * 1000;
+  config.max_out_of_orderness_ms = std::max<std::int64_t>(*jitter, 0);
+  config.burst_probability = std::clamp(*burst_probability, 0.0, 1.0);
+  config.burst_length = static_cast<std::uint64_t>(std::max<std::int64_t>(*burst_length, 1));
+  config.subtask_index = context.subtask_index;
+  config.parallelism = std::max<std::uint32_t>(context.parallelism, 1);
+
+  const double instance_rate =
+      static_cast<double>(config.rate) / static_cast<double>(config.parallelism);
+  return std::unique_ptr<runtime::SourceOperator>(std::make_unique<DatagenSource>(
+      std::make_shared<const graphs::Schema>(std::move(schema)),
+      RecordGenerator(std::move(*fields), config), instance_rate, std::move(clock)));
+}
+
+OperatorFactory datagen_factory() {
+  return SourceFactory([](const OperatorBuildContext& context) {
+    return make_datagen(context, std::make_shared<generators::SystemClock>());
+  });
+}
 
 }  // namespace rivulet::operators

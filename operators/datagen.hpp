@@ -1,14 +1,22 @@
 #pragma once
 // datagen: Generates synthetic records of a declared schema at a given rate, for demos,
-// tests and benchmarks without a Kafka cluster.
+// tests and benchmarks without a Kafka cluster. The values come from operators/generators/.
+
+#include <memory>
 
 #include "graphs/catalog.hpp"
+#include "graphs/result.hpp"
+#include "operators/generators/clock.hpp"
 #include "operators/operator_factory.hpp"
 
 namespace rivulet::operators {
 
 graphs::OperatorSpec datagen_spec();
-// The runtime implementation; monostate until the kind is implemented.
+// The runtime implementation (on the system clock).
 OperatorFactory datagen_factory();
+
+// One instance on the given clock: tests drive the rate limiter with simulated time.
+graphs::Result<std::unique_ptr<runtime::SourceOperator>> make_datagen(
+    const OperatorBuildContext& context, std::shared_ptr<generators::Clock> clock);
 
 }  // namespace rivulet::operators

@@ -1,7 +1,12 @@
 #include "operators/kafka_sink.hpp"
 
+#include "operators/codecs/json_encoder.hpp"
 #include "operators/common_parameters.hpp"
+#include "operators/kafka/client_config.hpp"
+#include "operators/kafka/kafka_sink_operator.hpp"
+#include "operators/parameter_reader.hpp"
 #include "operators/spec_builder.hpp"
+#include "runtime/field_ref.hpp"
 
 namespace rivulet::operators {
 
@@ -47,6 +52,73 @@ graphs::OperatorSpec kafka_sink_spec() {
       });
 }
 
-OperatorFactory kafka_sink_factory() { return {}; }
+namespace {
+
+graphs::Result<std::unique_ptr<runtime::Operator>> build_kafka_sink(
+    const OperatorBuildContext& context) {
+  const ParameterReader params(context);
+  auto topic = params.string("topic");
+  if (!topic) return topic.error();
+  auto bootstrap = params.string("bootstrap_servers");
+  if (!bootstrap) return bootstrap.error();
+  auto key_fields = params.string_list("key_fields");
+  if (!key_fields) return key_fields.error();
+  auto format = params.string("format");
+  if (!format) return format.error();
+  auto delimiter = params.string("csv_delimiter");
+  if (!delimiter) return delimiter.error();
+  auto delivery = params.string("delivery");
+  if (!delivery) return delivery.error();
+  auto properties = params.string_list("properties");
+  if (!properties) return properties.error();
+  if (*delivery == "exactly_once") {
+    // Refused, never downgraded: the user asked for a guarantee we cannot give yet.
+    return params.error("delivery",
+                        "exactly_once is not implemented yet (transactions committed on "
+                        "checkpoint completion need the checkpoint coordinator); use "
+                        "at_least_once");
+  }
+  if (context.input_schemas.empty()) return params.error("topic", "the sink has no input schema");
+  const graphs::Schema& schema = context.input_schemas[0];
+
+  kafka::KafkaSinkOptions options;
+  options.name = "node '" + context.node.id + "'";
+  options.topic = *topic;
+  if (options.topic.empty()) return params.error("topic", "empty");
+  options.bootstrap_servers = bootstrap->empty() ? context.bootstrap_servers : *bootstrap;
+  if (options.bootstrap_servers.empty()) {
+    return params.error("bootstrap_servers", "empty, and the job has no default Kafka cluster");
+  }
+  auto columns = runtime::resolve_fields(schema, *key_fields);
+  if (!columns) return params.error("key_fields", columns.error().message);
+  options.key_columns = *columns;
+  if (options.key_columns.size() > 1) {
+    options.key_encoder = std::make_unique<codecs::JsonEncoder>(schema, options.key_columns);
+  }
+  auto encoder = codecs::make_encoder(*format, schema, *delimiter);
+  if (!encoder) {
+    return params.error(*format == "csv" ? "csv_delimiter" : "format", encoder.error().message);
+  }
+  options.encoder = std::move(*encoder);
+  options.properties = *properties;
+  // Refuse bad properties now rather than when the job starts.
+  kafka::ClientSettings settings;
+  settings.managed = {{"bootstrap.servers", options.bootstrap_servers},
+                      {"enable.idempotence", "true"},
+                      {"transactional.id", ""},
+                      {"transaction.timeout.ms", "60000"}};
+  settings.properties = options.properties;
+  if (auto conf = kafka::build_client_config(settings); !conf) {
+    std::string message = conf.error().message;
+    const std::string prefix = "properties: ";
+    if (message.rfind(prefix, 0) == 0) return params.error("properties", message.substr(prefix.size()));
+    return params.error("bootstrap_servers", message);
+  }
+  return std::unique_ptr<runtime::Operator>(std::make_unique<kafka::KafkaSink>(std::move(options)));
+}
+
+}  // namespace
+
+OperatorFactory kafka_sink_factory() { return TransformFactory(&build_kafka_sink); }
 
 }  // namespace rivulet::operators

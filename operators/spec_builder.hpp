@@ -182,11 +182,15 @@ inline graphs::SchemaRule window_aggregate(std::string port, std::string keys,
   r.parameter = std::move(aggregates);
   return r;
 }
-inline graphs::SchemaRule join(std::string left, std::string right) {
+// `outer_parameter` = `outer_value` (e.g. join_type = left) makes the right fields nullable.
+inline graphs::SchemaRule join(std::string left, std::string right, std::string outer_parameter = {},
+                               std::string outer_value = {}) {
   graphs::SchemaRule r;
   r.kind = graphs::SchemaRuleKind::Join;
   r.port = std::move(left);
   r.right_port = std::move(right);
+  r.right_nullable_parameter = std::move(outer_parameter);
+  r.right_nullable_value = std::move(outer_value);
   return r;
 }
 inline graphs::SchemaRule fixed(graphs::Schema fields) {

@@ -1,7 +1,15 @@
 #include "operators/window_aggregate.hpp"
 
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "graphs/expr/check.hpp"
 #include "operators/common_parameters.hpp"
+#include "operators/parameter_reader.hpp"
 #include "operators/spec_builder.hpp"
+#include "operators/window_aggregate_operator.hpp"
 
 namespace rivulet::operators {
 
@@ -41,6 +49,64 @@ graphs::OperatorSpec window_aggregate_spec() {
       });
 }
 
-OperatorFactory window_aggregate_factory() { return {}; }
+graphs::Result<WindowAggregateOptions> window_aggregate_options(
+    const OperatorBuildContext& context) {
+  const ParameterReader params(context);
+  WindowAggregateOptions options;
+  windows::WindowSpec& w = options.window;
+
+  auto kind = params.string("window");
+  if (!kind) return kind.error();
+  if (*kind == "tumbling") {
+    w.kind = windows::WindowKind::Tumbling;
+  } else if (*kind == "sliding") {
+    w.kind = windows::WindowKind::Sliding;
+  } else if (*kind == "session") {
+    w.kind = windows::WindowKind::Session;
+  } else {
+    return params.error("window", "unknown window kind '" + *kind + "'");
+  }
+  for (auto [name, target] :
+       {std::pair{"size", &w.size}, std::pair{"slide", &w.slide}, std::pair{"gap", &w.gap},
+        std::pair{"allowed_lateness", &w.allowed_lateness}}) {
+    auto value = params.duration_ms(name);
+    if (!value) return value.error();
+    *target = *value;
+  }
+  if (w.size < 1 || w.slide < 1 || w.gap < 1 || w.allowed_lateness < 0) {
+    return params.error("size", "window durations must be positive");
+  }
+  if (w.kind == windows::WindowKind::Sliding && w.slide > w.size) {
+    return params.error("slide", "the slide (" + std::to_string(w.slide) +
+                                     " ms) must not exceed the window size (" +
+                                     std::to_string(w.size) + " ms)");
+  }
+
+  if (context.input_schemas.empty()) return params.error("aggregates", "no input schema");
+  const graphs::Schema& input = context.input_schemas[0];
+  if (!context.input_keys.empty()) options.key_fields = context.input_keys[0];
+
+  auto items = params.string_list("aggregates");
+  if (!items) return items.error();
+  if (items->empty()) return params.error("aggregates", "at least one aggregate is needed");
+  for (const std::string& item : *items) {
+    auto checked = graphs::expr::check_aggregate(item, input);
+    if (!checked.ok()) {
+      return params.error("aggregates", "\"" + item + "\": " + checked.error.to_string());
+    }
+    options.aggregates.push_back(std::move(*checked.value));
+  }
+  return options;
+}
+
+OperatorFactory window_aggregate_factory() {
+  return TransformFactory([](const OperatorBuildContext& context)
+                              -> graphs::Result<std::unique_ptr<runtime::Operator>> {
+    auto options = window_aggregate_options(context);
+    if (!options) return options.error();
+    return std::unique_ptr<runtime::Operator>(
+        std::make_unique<WindowAggregateOperator>(std::move(*options)));
+  });
+}
 
 }  // namespace rivulet::operators

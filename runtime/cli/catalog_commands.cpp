@@ -7,18 +7,18 @@
 #include <vector>
 
 #include "graphs/catalog_io.hpp"
-#include "operators/builtin_catalog.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/cli/plugin_options.hpp"
 
 namespace rivulet::cli {
 namespace {
 
-int export_catalog(const std::string& file) {
+int export_catalog(const std::string& file, const std::vector<std::string>& plugins) {
   // Refuse a wrong extension before building the catalog, naming the two that work.
   if (!file.ends_with(".json") && !file.ends_with(".rcatalog")) {
     throw UserError(file + ": unknown catalog file extension (use .json or .rcatalog)");
   }
-  value_or_throw(graphs::save_catalog(operators::builtin_catalog(), file), file);
+  value_or_throw(graphs::save_catalog(registry_with_plugins(plugins).catalog(), file), file);
   return 0;
 }
 
@@ -29,8 +29,8 @@ std::string first_sentence(const std::string& text) {
   return end == std::string::npos ? text : text.substr(0, end + 1);
 }
 
-int list_catalog() {
-  graphs::Catalog catalog = operators::builtin_catalog();
+int list_catalog(const std::vector<std::string>& plugins) {
+  graphs::Catalog catalog = registry_with_plugins(plugins).catalog();
   // The catalog's own order (sources, transforms, keying, windows and joins, alerts, sinks).
   std::vector<const graphs::OperatorSpec*> specs;
   for (const auto& spec : catalog.operators) specs.push_back(&spec);
@@ -53,17 +53,20 @@ int list_catalog() {
 }
 
 void add_catalog_commands(CLI::App& app, Invocation& invocation) {
-  CLI::App* catalog = app.add_subcommand("catalog", "Export or list the built-in operator catalog");
+  CLI::App* catalog = app.add_subcommand("catalog", "Export or list the operator catalog (built-ins and plugins)");
   catalog->require_subcommand(1);
 
   auto file = std::make_shared<std::string>();
+  auto plugins = std::make_shared<std::vector<std::string>>();
   CLI::App* exporter = catalog->add_subcommand(
       "export", "Write the operator catalog to FILE (.json text or .rcatalog binary)");
   exporter->add_option("FILE", *file, "Output catalog file")->required();
-  on_selected(exporter, invocation, [file] { return export_catalog(*file); });
+  add_plugin_option(*exporter, plugins);
+  on_selected(exporter, invocation, [file, plugins] { return export_catalog(*file, *plugins); });
 
   CLI::App* list = catalog->add_subcommand("list", "Print the operator kinds as a table");
-  on_selected(list, invocation, [] { return list_catalog(); });
+  add_plugin_option(*list, plugins);
+  on_selected(list, invocation, [plugins] { return list_catalog(*plugins); });
 }
 
 const CommandRegistration registration{"catalog", &add_catalog_commands};

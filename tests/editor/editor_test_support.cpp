@@ -1,11 +1,15 @@
 #include "editor_test_support.hpp"
 
 #include <QAbstractItemModel>
+#include <QAction>
 #include <QDropEvent>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QElapsedTimer>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
 #include <gtest/gtest.h>
@@ -47,7 +51,12 @@ QApplication& app() {
   static char* argv[] = {name, nullptr};
   if (!the_app) {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QStandardPaths::setTestModeEnabled(true);  // QSettings go to a scratch location
+    QStandardPaths::setTestModeEnabled(true);
+    // QSettings (recent files, window state) go to a directory of this run alone: never the
+    // user's settings, and nothing left over from an earlier run.
+    static QTemporaryDir settings_dir;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir.path());
     the_app = new QApplication(argc, argv);
     QApplication::setOrganizationName("RivuletTest");
     QApplication::setApplicationName("editor_test");
@@ -87,6 +96,7 @@ graphs::Catalog testCatalog() {
   rate.minimum = 1;
   rate.maximum = 100000;
   rate.default_value = graphs::Value(std::int64_t{100});
+  rate.documentation = "Events generated per second.";
   source.parameters.push_back(rate);
   auto interval = param("interval", PT::Duration);
   interval.default_value = graphs::Value(graphs::Duration{1000});
@@ -137,6 +147,7 @@ graphs::Catalog testCatalog() {
   auto mode = param("mode", PT::Enum);
   mode.allowed_values = {"tumbling", "sliding"};
   mode.default_value = graphs::Value(std::string("tumbling"));
+  mode.documentation = "Tumbling windows do not overlap; sliding windows do.";
   window.parameters.push_back(mode);
   auto window_out = port("out");
   window_out.schema.kind = graphs::SchemaRuleKind::Fixed;
@@ -154,8 +165,9 @@ graphs::Catalog testCatalog() {
   return catalog;
 }
 
-Window::Window() {
+Window::Window(bool keep_settings) {
   app();
+  if (!keep_settings) QSettings().clear();
   window = new MainWindow(testCatalog());
   window->setErrorReporter([this](const QString&, const QString&) { ++errors_reported; });
   window->setSavePrompt([this] {
@@ -243,6 +255,26 @@ void typeIntoParameter(MainWindow& window, const std::string& parameter, const Q
   QTest::keyClick(input, Qt::Key_A, Qt::ControlModifier);
   QTest::keyClicks(input, text);
   QTest::keyClick(input, Qt::Key_Return);
+}
+
+}  // namespace rivulet::editor::test
+
+namespace rivulet::editor::test {
+
+bool waitFor(const std::function<bool()>& done, int timeout_ms) {
+  QElapsedTimer timer;
+  timer.start();
+  while (!done()) {
+    if (timer.elapsed() > timeout_ms) return false;
+    QTest::qWait(10);
+  }
+  return true;
+}
+
+QAction* action(MainWindow& window, const char* object_name) {
+  auto* found = window.findChild<QAction*>(QString::fromLatin1(object_name));
+  EXPECT_TRUE(found) << "no action named " << object_name;
+  return found;
 }
 
 }  // namespace rivulet::editor::test

@@ -5,9 +5,12 @@
 
 #include <QApplication>
 #include <QPoint>
+#include <functional>
 #include <string>
 
 #include "graphs/catalog.hpp"
+
+class QAction;
 
 namespace rivulet::editor {
 class MainWindow;
@@ -22,8 +25,10 @@ QApplication& app();
 graphs::Catalog testCatalog();
 
 // A fresh, shown main window with the test catalog; dialogs answer "Discard"/log errors.
+// Settings (recent files, window state) are wiped first unless `keep_settings`, so tests do not
+// leak into each other; the persistence tests keep them to see what an earlier window wrote.
 struct Window {
-  Window();
+  explicit Window(bool keep_settings = false);
   ~Window();
   MainWindow& operator*() { return *window; }
   MainWindow* operator->() { return window; }
@@ -45,5 +50,11 @@ void clickNode(MainWindow& window, const std::string& node_id);
 
 // Types text into a parameter's editor and finishes the edit (Return or focus out).
 void typeIntoParameter(MainWindow& window, const std::string& parameter, const QString& text);
+
+// Processes events until `done` holds or `timeout_ms` passes; returns whether it holds.
+bool waitFor(const std::function<bool()>& done, int timeout_ms = 2000);
+
+// The window's action with this object name ("actionSave", …); fails the test when missing.
+QAction* action(MainWindow& window, const char* object_name);
 
 }  // namespace rivulet::editor::test

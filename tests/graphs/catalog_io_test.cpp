@@ -28,7 +28,7 @@ Catalog sample_catalog() {
   Catalog c;
   OperatorSpec source{"kafka_source", "source", "Reads a topic.", {}, {}, {}, false, 0};
   source.outputs.push_back(
-      output("out", {SchemaRuleKind::FromParameter, "", "", "schema", "", {}}));
+      output("out", {SchemaRuleKind::FromParameter, "", "", "schema", "", {}, "", ""}));
   ParameterSpec topic{"topic",      ParameterType::String, true,          std::nullopt, {},
                       std::nullopt, std::nullopt,          "Topic name.", "",           ""};
   ParameterSpec schema{"schema",     ParameterType::Schema,
@@ -56,7 +56,7 @@ Catalog sample_catalog() {
 
   OperatorSpec filter{"filter", "transform", "", {}, {}, {}, false, 0};
   filter.inputs.push_back(PortSpec{"in", PortKind::Records, true, "Records to test.", {}});
-  filter.outputs.push_back(output("out", {SchemaRuleKind::SameAsInput, "in", "", "", "", {}}));
+  filter.outputs.push_back(output("out", {SchemaRuleKind::SameAsInput, "in", "", "", "", {}, "", ""}));
   filter.parameters.push_back(ParameterSpec{"predicate",
                                             ParameterType::Expression,
                                             true,
@@ -71,7 +71,7 @@ Catalog sample_catalog() {
   OperatorSpec window{"tumbling_window", "window", "", {}, {}, {}, true, 16};
   window.inputs.push_back(PortSpec{"in", PortKind::Keyed, true, "", {}});
   window.outputs.push_back(
-      output("out", {SchemaRuleKind::WindowAggregate, "in", "", "aggregates", "keys", {}}));
+      output("out", {SchemaRuleKind::WindowAggregate, "in", "", "aggregates", "keys", {}, "", ""}));
   window.parameters = {ParameterSpec{"size",
                                      ParameterType::Duration,
                                      true,
@@ -127,18 +127,20 @@ Catalog sample_catalog() {
   join.inputs = {PortSpec{"left", PortKind::Keyed, true, "", {}},
                  PortSpec{"right", PortKind::Keyed, false, "", {}}};
   join.outputs = {
-      output("joined", {SchemaRuleKind::Join, "left", "right", "", "", {}}),
-      output("projected", {SchemaRuleKind::Projection, "", "", "select", "", {}}),
-      output("extended", {SchemaRuleKind::ExtendInput, "left", "", "computed", "", {}}),
-      output("fixed", {SchemaRuleKind::Fixed, "", "", "", "", {{"n", FieldType::Int64, false}}}),
+      output("joined", {SchemaRuleKind::Join, "left", "right", "", "", {}, "join_type", "left"}),
+      output("projected", {SchemaRuleKind::Projection, "", "", "select", "", {}, "", ""}),
+      output("extended", {SchemaRuleKind::ExtendInput, "left", "", "computed", "", {}, "", ""}),
+      output("fixed", {SchemaRuleKind::Fixed, "", "", "", "", {{"n", FieldType::Int64, false}}, "", ""}),
       output("appended",
              {SchemaRuleKind::AppendFixed,
               "left",
               "",
               "",
               "",
-              {{"alert", FieldType::String, true}, {"at", FieldType::Timestamp, false}}}),
-      output("empty_fixed", {SchemaRuleKind::Fixed, "", "", "", "", {}}),
+              {{"alert", FieldType::String, true}, {"at", FieldType::Timestamp, false}},
+              "",
+              ""}),
+      output("empty_fixed", {SchemaRuleKind::Fixed, "", "", "", "", {}, "", ""}),
       output("none", {}),
   };
 

@@ -123,8 +123,11 @@ const Catalog& catalog() {
             over(param("aggregates", ParameterType::AggregateList, true), "in")}));
     SchemaRule join = rule(SchemaRuleKind::Join, "left");
     join.right_port = "right";
+    join.right_nullable_parameter = "join_type";
+    join.right_nullable_value = "left";
     ops.push_back(op("join", "join", {input("left"), input("right")}, {output("out", join)},
-                     {ranged(param("within", ParameterType::Duration), Duration{60000}, 1, {})}));
+                     {ranged(param("within", ParameterType::Duration), Duration{60000}, 1, {}),
+                      enumeration("join_type", {"inner", "left"}, "inner")}));
     SchemaRule stamped = rule(SchemaRuleKind::AppendFixed, "in");
     stamped.fields = {Field{"alert_time", FieldType::Timestamp}};
     ops.push_back(op("alert", "alert", {input("in")}, {output("out", stamped)},
@@ -706,6 +709,17 @@ TEST(ValidatorSchemas, JoinRenamesClashingRightFields) {
   EXPECT_EQ(names(output_schema(g, "j")),
             (Strings{"id", "card", "amount", "ts", "right_id", "name"}));
   EXPECT_TRUE(output_schema(g, "j").back().nullable);
+}
+
+TEST(ValidatorSchemas, LeftJoinMakesTheRightFieldsNullable) {
+  Graph g = join_graph(kPayments, {{"id", FieldType::Int64}, {"name", FieldType::String}});
+  EXPECT_FALSE(output_schema(g, "j").back().nullable);  // inner by default
+  set(g, "j", "join_type", std::string("left"));
+  EXPECT_EQ(problems(g), Strings{});
+  const Schema joined = output_schema(g, "j");
+  EXPECT_FALSE(joined.front().nullable);  // left fields keep their nullability
+  EXPECT_TRUE(joined[joined.size() - 2].nullable);
+  EXPECT_TRUE(joined.back().nullable);
 }
 
 TEST(ValidatorSchemas, JoinRenameThatStillClashes) {

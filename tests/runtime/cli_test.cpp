@@ -227,5 +227,17 @@ TEST_F(CliTest, CatalogListShowsEveryKind) {
   }
 }
 
+TEST_F(CliTest, PluginKindsJoinTheCatalog) {
+  Outcome listed = run_rivulet({"catalog", "list", "--plugin", RIVULET_SAMPLE_PLUGIN});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(line_count(listed.out), operators::builtin_catalog().operators.size() + 2);
+  EXPECT_NE(listed.out.find("sample "), std::string::npos);
+
+  Outcome missing = run_rivulet({"catalog", "list", "--plugin", "/nonexistent/plugin.so"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(line_count(missing.err), 1u) << missing.err;
+  EXPECT_NE(missing.err.find("/nonexistent/plugin.so"), std::string::npos) << missing.err;
+}
+
 }  // namespace
 }  // namespace rivulet::runtime

@@ -1,0 +1,27 @@
+#pragma once
+// librdkafka configuration from a node's parameters: the settings Rivulet manages, then the
+// user's passthrough `properties` ("key=value"). A property Rivulet manages is refused rather
+// than silently overridden (the spec says so), and librdkafka's own message for an unknown key
+// or a bad value is reported with the item that caused it.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "graphs/result.hpp"
+#include "operators/kafka/rdkafka_handles.hpp"
+
+namespace rivulet::operators::kafka {
+
+struct ClientSettings {
+  // Set first, in order; `managed` keys may not appear in `properties`.
+  std::vector<std::pair<std::string, std::string>> managed;
+  // Rivulet's defaults that users may override through `properties` (e.g. linger.ms).
+  std::vector<std::pair<std::string, std::string>> defaults;
+  std::vector<std::string> properties;  // "key=value" items from the node
+};
+
+// Errors read "properties: ..." so the factory can prefix the node and parameter.
+graphs::Result<ConfPtr> build_client_config(const ClientSettings& settings);
+
+}  // namespace rivulet::operators::kafka

@@ -1,0 +1,461 @@
+#include "operators/kafka/kafka_source_operator.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <span>
+#include <sstream>
+
+#include "operators/kafka/client_config.hpp"
+#include "operators/kafka/rdkafka_handles.hpp"
+
+namespace rivulet::operators::kafka {
+namespace {
+
+constexpr int kMetadataTimeoutMs = 10000;
+constexpr int kFirstPollTimeoutMs = 50;
+
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool cooperative(rd_kafka_t* rk) {
+  const char* protocol = rd_kafka_rebalance_protocol(rk);
+  return protocol != nullptr && std::strcmp(protocol, "COOPERATIVE") == 0;
+}
+
+}  // namespace
+
+runtime::SchemaPtr KafkaSource::dead_letter_schema() {
+  using graphs::FieldType;
+  static const runtime::SchemaPtr schema = std::make_shared<const graphs::Schema>(graphs::Schema{
+      {"reason", FieldType::String, false},
+      {"raw", FieldType::String, false},
+      {"topic", FieldType::String, false},
+      {"partition", FieldType::Int64, false},
+      {"offset", FieldType::Int64, false},
+      {"timestamp", FieldType::Timestamp, false},
+  });
+  return schema;
+}
+
+KafkaSource::KafkaSource(KafkaSourceOptions options)
+    : options_(std::move(options)),
+      watermarks_(options_.max_out_of_orderness_ms, options_.idle_timeout_ms) {}
+
+KafkaSource::~KafkaSource() { close(); }
+
+std::int64_t KafkaSource::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               epoch_)
+      .count();
+}
+
+graphs::Status KafkaSource::open(const runtime::OperatorContext& context) {
+  if (!context.output_schemas.empty() && context.output_schemas[0]) {
+    options_.decoder.schema = context.output_schemas[0];
+  }
+  auto decoder = codecs::make_decoder(options_.decoder);
+  if (!decoder) return graphs::Error{options_.name + ": " + decoder.error().message};
+  decoder_ = std::move(*decoder);
+  records_ = std::make_unique<runtime::BatchBuilder>(options_.decoder.schema, options_.batch_size);
+  dead_letters_builder_ = std::make_unique<runtime::BatchBuilder>(dead_letter_schema());
+  messages_.resize(options_.batch_size);
+
+  ClientSettings settings;
+  settings.managed = {
+      {"bootstrap.servers", options_.bootstrap_servers},
+      {"group.id", options_.group_id},
+      {"enable.auto.commit", "false"},
+      {"isolation.level", options_.isolation_level},
+      // Only used where no explicit start offset is set: STORED without a committed offset.
+      {"auto.offset.reset", options_.start_from == StartFrom::Latest ? "latest" : "earliest"},
+  };
+  settings.defaults = {
+      {"enable.auto.offset.store", "false"},
+      {"enable.partition.eof", options_.stop_at_end ? "true" : "false"},
+      // Bounds what librdkafka prefetches per partition while we are paused or slow.
+      {"queued.max.messages.kbytes", "16384"},
+  };
+  settings.properties = options_.properties;
+  auto conf = build_client_config(settings);
+  if (!conf) return graphs::Error{options_.name + ": " + conf.error().message};
+  install(conf->get());
+  if (!options_.explicit_assignment) rd_kafka_conf_set_rebalance_cb(conf->get(), &on_rebalance);
+
+  char errstr[512];
+  consumer_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof errstr);
+  if (consumer_ == nullptr) return graphs::Error{options_.name + ": " + errstr};
+  (void)conf->release();  // owned by the consumer now
+  rd_kafka_poll_set_consumer(consumer_);
+  queue_ = rd_kafka_queue_get_consumer(consumer_);
+
+  if (options_.explicit_assignment) {
+    PartitionListPtr list(rd_kafka_topic_partition_list_new(
+        static_cast<int>(options_.partitions.size())));
+    for (const auto& [topic, partition] : options_.partitions) {
+      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition);
+    }
+    prepare_assignment(list.get());
+    if (failed()) return graphs::Error{options_.name + ": " + message()};
+    if (rd_kafka_resp_err_t err = rd_kafka_assign(consumer_, list.get())) {
+      return graphs::Error{options_.name + ": assign: " + rd_kafka_err2str(err)};
+    }
+    assigned_once_ = true;
+  } else {
+    PartitionListPtr topics(
+        rd_kafka_topic_partition_list_new(static_cast<int>(options_.topics.size())));
+    for (const std::string& topic : options_.topics) {
+      rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+    }
+    if (rd_kafka_resp_err_t err = rd_kafka_subscribe(consumer_, topics.get())) {
+      return graphs::Error{options_.name + ": subscribe: " + rd_kafka_err2str(err)};
+    }
+  }
+  return graphs::Ok{};
+}
+
+void KafkaSource::prepare_assignment(rd_kafka_topic_partition_list_t* list) {
+  const std::int64_t now = now_ms();
+  PartitionListPtr by_time(rd_kafka_topic_partition_list_new(list->cnt));
+  for (int i = 0; i < list->cnt; ++i) {
+    rd_kafka_topic_partition_t& entry = list->elems[i];
+    Key key{entry.topic, entry.partition};
+    Partition& state = partitions_[key];
+    if (auto restored = restored_.find(key); restored != restored_.end()) {
+      entry.offset = restored->second;
+    } else if (state.next_offset >= 0) {
+      entry.offset = state.next_offset;  // re-assigned after a rebalance: continue
+    } else {
+      switch (options_.start_from) {
+        case StartFrom::Earliest:
+          entry.offset = RD_KAFKA_OFFSET_BEGINNING;
+          break;
+        case StartFrom::Latest:
+          entry.offset = RD_KAFKA_OFFSET_END;
+          break;
+        case StartFrom::Committed:
+          entry.offset = RD_KAFKA_OFFSET_STORED;  // auto.offset.reset=earliest as fallback
+          break;
+        case StartFrom::Timestamp:
+          rd_kafka_topic_partition_list_add(by_time.get(), entry.topic, entry.partition)->offset =
+              options_.start_timestamp_ms;
+          break;
+      }
+    }
+    if (entry.offset >= 0) state.next_offset = entry.offset;
+    watermarks_.add(key, now);
+    if (options_.stop_at_end) {
+      std::int64_t low = 0;
+      std::int64_t high = 0;
+      rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+          consumer_, entry.topic, entry.partition, &low, &high, kMetadataTimeoutMs);
+      if (err) {
+        fail(std::string("reading the end offset of ") + entry.topic + ":" +
+             std::to_string(entry.partition) + ": " + rd_kafka_err2str(err));
+        continue;
+      }
+      state.end_offset = high;
+      state.at_end = low == high || entry.offset == RD_KAFKA_OFFSET_END ||
+                     (state.next_offset >= 0 && state.next_offset >= high);
+    }
+  }
+  if (by_time->cnt > 0) {
+    rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(consumer_, by_time.get(), kMetadataTimeoutMs);
+    if (err) {
+      fail(std::string("finding offsets for start_timestamp: ") + rd_kafka_err2str(err));
+      return;
+    }
+    for (int i = 0; i < by_time->cnt; ++i) {
+      const rd_kafka_topic_partition_t& found = by_time->elems[i];
+      // -1: no record at or after the timestamp yet; start at the end.
+      const std::int64_t offset = found.offset >= 0 ? found.offset : RD_KAFKA_OFFSET_END;
+      rd_kafka_topic_partition_list_find(list, found.topic, found.partition)->offset = offset;
+      Partition& state = partitions_[Key{found.topic, found.partition}];
+      if (offset >= 0) state.next_offset = offset;
+      if (options_.stop_at_end && (offset < 0 || offset >= state.end_offset)) state.at_end = true;
+    }
+  }
+  cached_topic_ = nullptr;
+}
+
+void KafkaSource::forget(const rd_kafka_topic_partition_list_t* list) {
+  for (int i = 0; i < list->cnt; ++i) {
+    Key key{list->elems[i].topic, list->elems[i].partition};
+    partitions_.erase(key);
+    watermarks_.remove(key);
+  }
+  cached_topic_ = nullptr;
+}
+
+void KafkaSource::on_rebalance(rd_kafka_t* /*rk*/, rd_kafka_resp_err_t err,
+                               rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  static_cast<KafkaSource*>(static_cast<ClientErrors*>(opaque))->handle_rebalance(err, partitions);
+}
+
+void KafkaSource::handle_rebalance(rd_kafka_resp_err_t err,
+                                   rd_kafka_topic_partition_list_t* partitions) {
+  const bool incremental = cooperative(consumer_);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    prepare_assignment(partitions);
+    if (incremental) {
+      if (rd_kafka_error_t* error = rd_kafka_incremental_assign(consumer_, partitions)) {
+        fail(std::string("assign: ") + rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+      }
+    } else {
+      rd_kafka_assign(consumer_, partitions);
+    }
+    if (paused_) rd_kafka_pause_partitions(consumer_, partitions);
+    assigned_once_ = true;
+    return;
+  }
+  // Revoked (or a rebalance error): hand over our positions so that the next owner, which
+  // reads from committed offsets, continues where we stopped instead of re-reading.
+  if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) commit_positions(false);
+  forget(partitions);
+  if (incremental) {
+    if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(consumer_, partitions)) {
+      rd_kafka_error_destroy(error);
+    }
+  } else {
+    rd_kafka_assign(consumer_, nullptr);
+  }
+}
+
+KafkaSource::Partition& KafkaSource::partition_for(const rd_kafka_message_t& message) {
+  if (cached_topic_ != message.rkt || cached_partition_ != message.partition) {
+    Key key{rd_kafka_topic_name(message.rkt), message.partition};
+    cached_ = partitions_.try_emplace(std::move(key)).first;
+    cached_topic_ = message.rkt;
+    cached_partition_ = message.partition;
+  }
+  return cached_->second;
+}
+
+void KafkaSource::handle_message(const rd_kafka_message_t& message, std::int64_t now) {
+  if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+    if (message.rkt != nullptr) partition_for(message).at_end = true;
+    return;
+  }
+  if (message.err) {
+    // Any other consumer error: permanent ones end the task, transient ones librdkafka retries.
+    if (is_permanent(message.err)) {
+      fail(std::string(rd_kafka_err2name(message.err)) + ": " + rd_kafka_message_errstr(&message));
+    }
+    return;
+  }
+  Partition& partition = partition_for(message);
+  partition.next_offset = message.offset + 1;
+  if (partition.end_offset >= 0 && partition.next_offset >= partition.end_offset) {
+    partition.at_end = true;
+  }
+  std::int64_t timestamp = rd_kafka_message_timestamp(&message, nullptr);
+  if (timestamp < 0) timestamp = wall_clock_ms();  // no Kafka timestamp: ingestion time
+  const std::string_view value(static_cast<const char*>(message.payload),
+                               message.payload != nullptr ? message.len : 0);
+  graphs::Status decoded = decoder_->decode(value, *records_, timestamp);
+  if (decoded) {
+    row_partitions_.push_back(&cached_->first);
+    ++records_out_;
+    return;
+  }
+  // A bad record still proves the partition is alive.
+  watermarks_.on_record(cached_->first, kNoEventTime, now);
+  switch (options_.on_parse_error) {
+    case OnParseError::Fail:
+      fail("record " + cached_->first.first + ":" + std::to_string(message.partition) + "@" +
+           std::to_string(message.offset) + " does not decode: " + decoded.error().message);
+      return;
+    case OnParseError::Skip:
+      ++skipped_;
+      return;
+    case OnParseError::DeadLetter:
+      dead_letter(message, partition, decoded.error().message, timestamp);
+      return;
+  }
+}
+
+void KafkaSource::dead_letter(const rd_kafka_message_t& message, Partition& /*partition*/,
+                              const std::string& reason, std::int64_t timestamp_ms) {
+  runtime::BatchBuilder& b = *dead_letters_builder_;
+  b.append_string(0, reason);
+  b.append_string(1, std::string_view(static_cast<const char*>(message.payload),
+                                      message.payload != nullptr ? message.len : 0));
+  b.append_string(2, cached_->first.first);
+  b.append_int64(3, message.partition);
+  b.append_int64(4, message.offset);
+  b.append_int64(5, timestamp_ms);
+  b.end_row(timestamp_ms);
+  ++dead_letters_;
+}
+
+void KafkaSource::flush_batches(runtime::SourceCollector& out) {
+  const std::int64_t now = now_ms();
+  runtime::BatchPtr batch;
+  if (!records_->empty()) {
+    batch = records_->finish();
+    // Rows of one partition come in runs: one watermark update per run.
+    std::span<const std::int64_t> times = batch->event_times();
+    std::size_t start = 0;
+    while (start < times.size()) {
+      const Key* key = row_partitions_[start];
+      std::int64_t highest = times[start];
+      std::size_t end = start + 1;
+      for (; end < times.size() && row_partitions_[end] == key; ++end) {
+        highest = std::max(highest, times[end]);
+      }
+      watermarks_.on_record(*key, highest, now);
+      start = end;
+    }
+    row_partitions_.clear();
+  }
+  // Idleness ends before the data, the watermark follows the data it covers.
+  PartitionWatermarks::Merged merged = watermarks_.advance(now, paused_);
+  if (merged.idle) out.mark_idle(*merged.idle);
+  if (batch) out.emit(0, std::move(batch));
+  if (!dead_letters_builder_->empty()) out.emit(1, dead_letters_builder_->finish());
+  if (merged.watermark) out.emit_watermark(*merged.watermark);
+}
+
+void KafkaSource::poll(runtime::SourceCollector& out, std::size_t max_batches) {
+  throw_if_failed(options_.name);
+  for (std::size_t b = 0; b < std::max<std::size_t>(max_batches, 1); ++b) {
+    const ssize_t n = rd_kafka_consume_batch_queue(queue_, b == 0 ? kFirstPollTimeoutMs : 0,
+                                                   messages_.data(), messages_.size());
+    if (n < 0) {
+      throw KafkaError(options_.name + ": consume: " + rd_kafka_err2str(rd_kafka_last_error()));
+    }
+    const std::int64_t now = now_ms();
+    for (ssize_t i = 0; i < n; ++i) {
+      MessagePtr message(messages_[static_cast<std::size_t>(i)]);
+      handle_message(*message, now);
+    }
+    throw_if_failed(options_.name);
+    flush_batches(out);
+    if (static_cast<std::size_t>(n) < messages_.size()) break;  // caught up
+  }
+  // An instance without partitions (more instances than partitions) must not hold back
+  // downstream event time.
+  if (partitions_.empty() && assigned_once_ && !idle_without_partitions_) {
+    idle_without_partitions_ = true;
+    out.mark_idle(true);
+  } else if (!partitions_.empty() && idle_without_partitions_) {
+    idle_without_partitions_ = false;
+    if (!watermarks_.all_idle()) out.mark_idle(false);
+  }
+  if (options_.commit_interval_ms > 0 && now_ms() - last_commit_ms_ >= options_.commit_interval_ms) {
+    commit_positions(true);
+  }
+}
+
+bool KafkaSource::has_more() const {
+  if (!options_.stop_at_end) return true;
+  if (partitions_.empty()) return !assigned_once_;
+  return std::any_of(partitions_.begin(), partitions_.end(),
+                     [](const auto& entry) { return !entry.second.at_end; });
+}
+
+void KafkaSource::on_capacity(bool available) {
+  if (consumer_ == nullptr || paused_ == !available) return;
+  paused_ = !available;
+  rd_kafka_topic_partition_list_t* assignment = nullptr;
+  if (rd_kafka_assignment(consumer_, &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  PartitionListPtr owned(assignment);
+  if (paused_) {
+    rd_kafka_pause_partitions(consumer_, assignment);
+  } else {
+    rd_kafka_resume_partitions(consumer_, assignment);
+    watermarks_.touch_all(now_ms());
+  }
+}
+
+void KafkaSource::commit_positions(bool async) {
+  last_commit_ms_ = now_ms();
+  if (consumer_ == nullptr) return;
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions_.size())));
+  for (const auto& [key, partition] : partitions_) {
+    if (partition.next_offset < 0) continue;
+    rd_kafka_topic_partition_list_add(list.get(), key.first.c_str(), key.second)->offset =
+        partition.next_offset;
+  }
+  if (list->cnt == 0) return;
+  // Monitoring only: a failed commit changes nothing about what we read.
+  (void)rd_kafka_commit(consumer_, list.get(), async ? 1 : 0);
+}
+
+std::map<std::pair<std::string, std::int32_t>, std::int64_t> KafkaSource::positions() const {
+  std::map<Key, std::int64_t> result;
+  for (const auto& [key, partition] : partitions_) result[key] = partition.next_offset;
+  return result;
+}
+
+graphs::Status KafkaSource::snapshot(std::uint64_t /*checkpoint_id*/,
+                                     runtime::StateWriter& writer) {
+  // One "topic<TAB>partition<TAB>offset" line per partition with a known position: Kafka topic
+  // names cannot contain tabs or line breaks.
+  std::string text;
+  for (const auto& [key, partition] : partitions_) {
+    if (partition.next_offset < 0) continue;
+    text += key.first + '\t' + std::to_string(key.second) + '\t' +
+            std::to_string(partition.next_offset) + '\n';
+  }
+  graphs::Status written =
+      writer.write_blob("offsets", std::as_bytes(std::span<const char>(text.data(), text.size())));
+  if (!written) return written;
+  commit_positions(true);
+  return graphs::Ok{};
+}
+
+graphs::Status KafkaSource::restore(runtime::StateReader& reader) {
+  if (!reader.has_blob("offsets")) return graphs::Ok{};
+  auto bytes = reader.read_blob("offsets");
+  if (!bytes) return bytes.error();
+  std::istringstream lines(
+      std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+  std::string line;
+  while (std::getline(lines, line)) {
+    const std::size_t first = line.find('\t');
+    const std::size_t second = line.find('\t', first + 1);
+    if (first == std::string::npos || second == std::string::npos) {
+      return graphs::Error{options_.name + ": malformed offsets state line '" + line + "'"};
+    }
+    try {
+      restored_[Key{line.substr(0, first),
+                    static_cast<std::int32_t>(std::stol(line.substr(first + 1, second - first - 1)))}] =
+          std::stoll(line.substr(second + 1));
+    } catch (const std::exception&) {
+      return graphs::Error{options_.name + ": malformed offsets state line '" + line + "'"};
+    }
+  }
+  if (consumer_ == nullptr) return graphs::Ok{};
+  // Already reading: move the assigned partitions to the restored offsets.
+  PartitionListPtr seek(rd_kafka_topic_partition_list_new(static_cast<int>(restored_.size())));
+  for (const auto& [key, offset] : restored_) {
+    auto it = partitions_.find(key);
+    if (it == partitions_.end()) continue;
+    it->second.next_offset = offset;
+    rd_kafka_topic_partition_list_add(seek.get(), key.first.c_str(), key.second)->offset = offset;
+  }
+  if (seek->cnt > 0) {
+    if (rd_kafka_error_t* error = rd_kafka_seek_partitions(consumer_, seek.get(), kMetadataTimeoutMs)) {
+      std::string text = rd_kafka_error_string(error);
+      rd_kafka_error_destroy(error);
+      return graphs::Error{options_.name + ": seek: " + text};
+    }
+  }
+  return graphs::Ok{};
+}
+
+void KafkaSource::close() {
+  if (consumer_ == nullptr) return;
+  commit_positions(false);
+  if (queue_ != nullptr) rd_kafka_queue_destroy(queue_);
+  queue_ = nullptr;
+  rd_kafka_consumer_close(consumer_);
+  rd_kafka_destroy(consumer_);
+  consumer_ = nullptr;
+}
+
+}  // namespace rivulet::operators::kafka

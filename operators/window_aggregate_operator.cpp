@@ -1,0 +1,396 @@
+#include "operators/window_aggregate_operator.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "operators/keyed/byte_io.hpp"
+#include "operators/windows/session_assigner.hpp"
+#include "runtime/field_ref.hpp"
+
+namespace rivulet::operators {
+
+using graphs::FieldType;
+using windows::WindowKind;
+using windows::WindowStore;
+
+namespace {
+
+constexpr std::uint32_t kStateVersion = 1;
+
+// The output schema the catalog's WindowAggregate rule derives: keys, window_start,
+// window_end, aggregates. Used when the context carries none, and to check the one it carries.
+graphs::Schema expected_output(const graphs::Schema& input, const std::vector<std::string>& keys,
+                               const std::vector<graphs::expr::Aggregate>& aggregates) {
+  graphs::Schema out;
+  for (const auto& key : keys) {
+    for (const auto& field : input) {
+      if (field.name == key) out.push_back(field);
+    }
+  }
+  out.push_back(graphs::Field{"window_start", FieldType::Timestamp, false});
+  out.push_back(graphs::Field{"window_end", FieldType::Timestamp, false});
+  for (const auto& a : aggregates) {
+    out.push_back(graphs::Field{a.name, a.result.type, a.result.nullable});
+  }
+  return out;
+}
+
+}  // namespace
+
+WindowAggregateOperator::WindowAggregateOperator(WindowAggregateOptions options)
+    : options_(std::move(options)) {}
+
+graphs::Status WindowAggregateOperator::open(const runtime::OperatorContext& context) {
+  if (context.input_schemas.empty() || !context.input_schemas[0]) {
+    return graphs::Error{context.task_name + ": window_aggregate has no input schema"};
+  }
+  input_schema_ = context.input_schemas[0];
+  if (auto bound = keys_.bind(*input_schema_, options_.key_fields); !bound) {
+    return graphs::Error{context.task_name + ": key fields: " + bound.error().message};
+  }
+  graphs::Schema expected =
+      expected_output(*input_schema_, options_.key_fields, options_.aggregates);
+  if (!context.output_schemas.empty() && context.output_schemas[0]) {
+    const graphs::Schema& given = *context.output_schemas[0];
+    bool same = given.size() == expected.size();
+    for (std::size_t i = 0; same && i < given.size(); ++i) {
+      same = given[i].type == expected[i].type;
+    }
+    if (!same) {
+      return graphs::Error{context.task_name +
+                           ": output schema does not match keys, window_start, window_end, "
+                           "aggregates"};
+    }
+    output_schema_ = context.output_schemas[0];
+  } else {
+    output_schema_ = std::make_shared<const graphs::Schema>(std::move(expected));
+  }
+  first_aggregate_column_ = options_.key_fields.size() + 2;
+
+  accumulators_.clear();
+  arguments_.clear();
+  for (const auto& a : options_.aggregates) {
+    auto argument = aggregates::ArgumentSource::bind(a.argument);
+    if (!argument) {
+      return graphs::Error{context.task_name + ": aggregate '" + a.name +
+                           "': " + argument.error().message};
+    }
+    aggregates::AggregateKind kind{a.function, !(*argument)->empty(), (*argument)->type(),
+                                   a.fraction};
+    auto accumulator = aggregates::make_accumulator(kind);
+    if (!accumulator) {
+      return graphs::Error{context.task_name + ": aggregate '" + a.name +
+                           "': " + accumulator.error().message};
+    }
+    arguments_.push_back(std::move(*argument));
+    accumulators_.push_back(std::move(*accumulator));
+  }
+  views_.resize(accumulators_.size());
+  output_ = std::make_unique<runtime::BatchBuilder>(output_schema_, options_.output_batch_rows);
+  return graphs::Ok{};
+}
+
+// ---- windows -------------------------------------------------------------------------------
+
+std::uint32_t WindowAggregateOperator::create_window(std::uint32_t key, std::int64_t start,
+                                                     std::int64_t end, bool session) {
+  const std::uint32_t slot =
+      session ? store_.add_session(key, start, end) : store_.add_indexed(key, start, end);
+  adopt_window(slot);
+  return slot;
+}
+
+// Sizes the accumulators for a slot the store just allocated and references its key.
+void WindowAggregateOperator::adopt_window(std::uint32_t slot) {
+  if (store_.capacity() > accumulator_capacity_) {
+    // Grow geometrically so that resizing stays amortised O(1) per window.
+    accumulator_capacity_ = std::max(store_.capacity(), accumulator_capacity_ * 2);
+    for (auto& a : accumulators_) a->resize(accumulator_capacity_);
+  }
+  keys_.retain(store_.key(slot));
+}
+
+void WindowAggregateOperator::remove_window(std::uint32_t slot) {
+  for (auto& a : accumulators_) a->reset(slot);
+  keys_.release(store_.key(slot));
+  store_.remove(slot);
+}
+
+// Sessions: `from` is folded into `into` and removed by the assigner right after.
+void WindowAggregateOperator::merge_windows(std::uint32_t into, std::uint32_t from) {
+  flush_pending();  // pending pairs may point at `from`
+  for (auto& a : accumulators_) {
+    a->merge(into, from);
+    a->reset(from);
+  }
+  const std::uint8_t from_flags = store_.flags(from);
+  std::uint8_t flags = store_.flags(into) | (from_flags & WindowStore::kEmitted);
+  // The merged window differs from what either emitted, so it has to fire (again).
+  flags = static_cast<std::uint8_t>(flags & ~WindowStore::kFired);
+  store_.set_flags(into, flags);
+  if (from_flags & WindowStore::kTouched) touch(into);
+  keys_.release(store_.key(from));
+}
+
+void WindowAggregateOperator::flush_pending() {
+  if (pending_rows_.empty()) return;
+  for (std::size_t i = 0; i < accumulators_.size(); ++i) {
+    accumulators_[i]->add(pending_rows_, pending_slots_, views_[i]);
+  }
+  pending_rows_.clear();
+  pending_slots_.clear();
+}
+
+// A window changed after the watermark passed its end: it is emitted again after the batch.
+void WindowAggregateOperator::touch(std::uint32_t slot) {
+  const std::uint8_t flags = store_.flags(slot);
+  if (flags & WindowStore::kTouched) return;
+  store_.set_flags(slot, flags | WindowStore::kTouched);
+  touched_.push_back(slot);
+}
+
+// ---- input ---------------------------------------------------------------------------------
+
+void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::BatchPtr& batch,
+                                      runtime::Collector& out) {
+  const std::size_t n = batch->num_rows();
+  if (n == 0) return;
+  keys_.intern_rows(*batch, key_ids_);
+  for (std::size_t i = 0; i < arguments_.size(); ++i) views_[i] = arguments_[i]->view(*batch);
+
+  const std::int64_t* times = batch->event_times().data();
+  const windows::WindowSpec& spec = options_.window;
+  late_rows_.clear();
+
+  if (spec.kind == WindowKind::Session) {
+    for (std::size_t row = 0; row < n; ++row) {
+      const std::uint32_t key = key_ids_[row];
+      auto assigned = windows::assign_session(
+          store_, key, times[row], spec.gap, [&](std::int64_t end) { return is_late(end); },
+          [&](std::uint32_t into, std::uint32_t from) { merge_windows(into, from); });
+      if (assigned.slot == WindowStore::kNone) {
+        late_rows_.push_back(static_cast<std::uint32_t>(row));
+        continue;
+      }
+      const std::uint32_t slot = assigned.slot;
+      if (assigned.created) adopt_window(slot);
+      pending_rows_.push_back(static_cast<std::uint32_t>(row));
+      pending_slots_.push_back(slot);
+      const std::int64_t end = store_.end(slot);
+      if (windows::max_timestamp(end) <= watermark_) {
+        touch(slot);
+      } else {
+        if (assigned.grew) {
+          store_.set_flags(slot, store_.flags(slot) & ~WindowStore::kFired);
+        }
+        store_.schedule(slot, windows::max_timestamp(end));
+      }
+    }
+  } else {
+    for (std::size_t row = 0; row < n; ++row) {
+      const std::uint32_t key = key_ids_[row];
+      bool used = false;
+      windows::for_each_window(spec, times[row], [&](std::int64_t start, std::int64_t end) {
+        if (is_late(end)) return;
+        std::uint32_t slot = store_.find(key, start);
+        if (slot == WindowStore::kNone) {
+          slot = create_window(key, start, end, false);
+          store_.schedule(slot, windows::max_timestamp(end));
+        }
+        pending_rows_.push_back(static_cast<std::uint32_t>(row));
+        pending_slots_.push_back(slot);
+        used = true;
+        if (windows::max_timestamp(end) <= watermark_) touch(slot);
+      });
+      if (!used) late_rows_.push_back(static_cast<std::uint32_t>(row));
+    }
+  }
+  flush_pending();
+  keys_.release_unused_new_keys();
+  emit_touched(out);
+  flush_output(out, true);
+  emit_late(batch, out);
+}
+
+void WindowAggregateOperator::emit_touched(runtime::Collector& out) {
+  for (std::uint32_t slot : touched_) {
+    const std::uint8_t flags = store_.flags(slot);
+    if (!(flags & WindowStore::kLive) || !(flags & WindowStore::kTouched)) continue;
+    append_result(slot);
+    store_.set_flags(slot, store_.flags(slot) & ~WindowStore::kTouched);
+    // Its timer (fire time, already due) pops at the next watermark and schedules the purge.
+    flush_output(out, false);
+  }
+  touched_.clear();
+}
+
+void WindowAggregateOperator::emit_late(const runtime::BatchPtr& batch, runtime::Collector& out) {
+  if (late_rows_.empty()) return;
+  stats_.late_records += late_rows_.size();
+  if (late_rows_.size() == batch->num_rows()) {
+    out.emit(1, batch);  // the whole batch is late: pass the same pointer on
+  } else {
+    runtime::BatchBuilder late(batch->schema(), late_rows_.size());
+    late.append_rows(*batch, late_rows_);
+    out.emit(1, late.finish(false));
+  }
+  late_rows_.clear();
+}
+
+// ---- firing --------------------------------------------------------------------------------
+
+void WindowAggregateOperator::on_watermark(std::int64_t watermark_ms, runtime::Collector& out) {
+  if (watermark_ms <= watermark_) return;
+  watermark_ = watermark_ms;
+  const std::int64_t lateness = options_.window.allowed_lateness;
+  std::int64_t due = 0;
+  for (std::uint32_t slot = store_.pop_due(watermark_, due); slot != WindowStore::kNone;
+       slot = store_.pop_due(watermark_, due)) {
+    const std::int64_t end = store_.end(slot);
+    const bool fired = (store_.flags(slot) & WindowStore::kFired) != 0;
+    const std::int64_t needed =
+        fired ? windows::purge_time(end, lateness) : windows::max_timestamp(end);
+    if (needed > due) {
+      // A session that grew since its timer was set: look again at its own time, which keeps
+      // the output in window-end order even when that time has passed too.
+      store_.schedule(slot, needed);
+      continue;
+    }
+    if (!fired) {
+      append_result(slot);
+      flush_output(out, false);
+    }
+    const std::int64_t purge = windows::purge_time(end, lateness);
+    if (purge <= watermark_) {
+      remove_window(slot);
+    } else {
+      store_.schedule(slot, purge);
+    }
+  }
+  flush_output(out, true);
+}
+
+void WindowAggregateOperator::on_end_of_input(runtime::Collector& out) {
+  on_watermark(windows::kMaxTime, out);
+}
+
+// Appends the window's current result and marks it fired (and emitted, so that any later
+// result for it counts as an update).
+void WindowAggregateOperator::append_result(std::uint32_t slot) {
+  const std::uint8_t flags = store_.flags(slot);
+  if (flags & WindowStore::kEmitted) ++stats_.updates_emitted;
+  store_.set_flags(slot, flags | WindowStore::kEmitted | WindowStore::kFired);
+  ++stats_.rows_emitted;
+
+  runtime::BatchBuilder& b = *output_;
+  keys_.append_key(store_.key(slot), b);
+  const std::size_t k = options_.key_fields.size();
+  const std::int64_t end = store_.end(slot);
+  b.append_int64(k, store_.start(slot));
+  b.append_int64(k + 1, end);
+  for (std::size_t i = 0; i < accumulators_.size(); ++i) {
+    accumulators_[i]->append_result(slot, b, first_aggregate_column_ + i);
+  }
+  b.end_row(windows::max_timestamp(end));
+}
+
+void WindowAggregateOperator::flush_output(runtime::Collector& out, bool force) {
+  if (output_->empty()) return;
+  if (force || output_->num_rows() >= options_.output_batch_rows) out.emit(0, output_->finish());
+}
+
+// ---- snapshot / restore --------------------------------------------------------------------
+//
+// Blob layout (little-endian): u32 version, u8 window kind, i64 size, slide, gap, lateness,
+// u64 aggregate count + each function name, i64 watermark, u64 live windows, then per window:
+// key bytes (keyed::KeyEncoder canonical form), i64 start, i64 end, u8 flags (fired, emitted),
+// each accumulator's slot state. Windows restore into fresh slots; timers are rebuilt.
+
+graphs::Status WindowAggregateOperator::snapshot(std::uint64_t /*checkpoint_id*/,
+                                                 runtime::StateWriter& writer) {
+  keyed::ByteWriter w;
+  const windows::WindowSpec& spec = options_.window;
+  w.u32(kStateVersion);
+  w.u8(static_cast<std::uint8_t>(spec.kind));
+  w.i64(spec.size);
+  w.i64(spec.slide);
+  w.i64(spec.gap);
+  w.i64(spec.allowed_lateness);
+  w.u64(options_.aggregates.size());
+  for (const auto& a : options_.aggregates) w.bytes(a.function);
+  w.i64(watermark_);
+  w.u64(store_.live_windows());
+  for (std::uint32_t slot = 0; slot < store_.capacity(); ++slot) {
+    if (!store_.live(slot)) continue;
+    w.bytes(keys_.bytes(store_.key(slot)));
+    w.i64(store_.start(slot));
+    w.i64(store_.end(slot));
+    w.u8(store_.flags(slot) & (WindowStore::kFired | WindowStore::kEmitted));
+    for (const auto& a : accumulators_) a->save(slot, w);
+  }
+  return writer.write_blob(kStateBlob, w.view());
+}
+
+void WindowAggregateOperator::reset_state() {
+  keys_.clear();  // keeps the key binding made in open()
+  store_ = WindowStore{};
+  accumulator_capacity_ = 0;
+  for (auto& a : accumulators_) a->resize(0);
+  watermark_ = windows::kMinTime;
+}
+
+graphs::Status WindowAggregateOperator::restore(runtime::StateReader& reader) {
+  if (!reader.has_blob(kStateBlob)) return graphs::Ok{};  // nothing was snapshotted
+  auto blob = reader.read_blob(kStateBlob);
+  if (!blob) return blob.error();
+  keyed::ByteReader r{std::span<const std::byte>(*blob)};
+  auto fail = [](const std::string& why) {
+    return graphs::Error{"window_aggregate state cannot be restored: " + why};
+  };
+  if (r.u32() != kStateVersion) return fail("unknown state version");
+  const windows::WindowSpec& spec = options_.window;
+  const auto kind = static_cast<WindowKind>(r.u8());
+  const std::int64_t size = r.i64();
+  const std::int64_t slide = r.i64();
+  const std::int64_t gap = r.i64();
+  r.i64();  // allowed_lateness: a changed value simply applies from now on
+  if (!r.ok() || kind != spec.kind || size != spec.size || slide != spec.slide || gap != spec.gap) {
+    return fail("it was written for different window parameters");
+  }
+  const std::size_t aggregate_count = r.count(4);
+  if (aggregate_count != options_.aggregates.size()) return fail("the aggregates differ");
+  for (const auto& a : options_.aggregates) {
+    if (r.bytes() != a.function) return fail("the aggregates differ");
+  }
+
+  reset_state();
+  watermark_ = r.i64();
+  const std::size_t windows_count = r.count(8 + 8 + 8 + 1);
+  const bool session = spec.kind == WindowKind::Session;
+  for (std::size_t i = 0; i < windows_count && r.ok(); ++i) {
+    const std::string_view key_bytes = r.bytes();
+    if (!keys_.well_formed(key_bytes)) {
+      reset_state();  // no half-restored state
+      return fail("a window key does not match the key fields");
+    }
+    const std::uint32_t key = keys_.intern_bytes(key_bytes);
+    const std::int64_t start = r.i64();
+    const std::int64_t end = r.i64();
+    const std::uint8_t flags = r.u8();
+    if (!r.ok()) break;
+    const std::uint32_t slot = create_window(key, start, end, session);
+    store_.set_flags(slot, WindowStore::kLive | flags);
+    for (auto& a : accumulators_) a->load(slot, r);
+    store_.schedule(slot, (flags & WindowStore::kFired)
+                              ? windows::purge_time(end, options_.window.allowed_lateness)
+                              : windows::max_timestamp(end));
+  }
+  keys_.release_unused_new_keys();
+  if (!r.ok() || !r.at_end()) {
+    reset_state();
+    return fail("the state blob is truncated or corrupt");
+  }
+  return graphs::Ok{};
+}
+
+}  // namespace rivulet::operators

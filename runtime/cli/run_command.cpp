@@ -1,0 +1,333 @@
+// `rivulet run GRAPH...`: plans the graphs as one job, runs it on a local actor system (with the
+// embedded Kafka broker unless --bootstrap names a cluster), shows a live per-operator table,
+// and stops cleanly on SIGINT/SIGTERM, after --for SECONDS, or when every bounded source ended.
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "graphs/graph_io.hpp"
+#include "graphs/validator.hpp"
+#include "runtime/cli/command.hpp"
+#include "runtime/cli/live_table.hpp"
+#include "runtime/cli/plugin_options.hpp"
+#include "runtime/cli/topic_viewer.hpp"
+#include "runtime/embedded_broker.hpp"
+#include "runtime/job.hpp"
+#include "runtime/parameter_overrides.hpp"
+#include "runtime/planner.hpp"
+
+namespace rivulet::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct RunArguments {
+  std::vector<std::string> graphs;
+  std::string bootstrap;
+  std::vector<std::string> sets;
+  double for_seconds = 0;
+  std::vector<std::string> show;
+  bool quiet = false;
+  bool dry_run = false;
+  std::shared_ptr<std::vector<std::string>> plugins = std::make_shared<std::vector<std::string>>();
+};
+
+constexpr auto kDrainTimeout = std::chrono::seconds(30);  // after a stop, before cancelling
+constexpr std::size_t kShownRecords = 12;                 // --show lines kept under the table
+
+// Loads, overrides and validates every graph; prints each problem like `graph validate`.
+std::vector<graphs::Graph> load_graphs(const RunArguments& args,
+                                       const operators::OperatorRegistry& registry) {
+  std::vector<graphs::Graph> loaded;
+  for (const std::string& file : args.graphs) {
+    loaded.push_back(value_or_throw(graphs::load_graph(file), file));
+    if (loaded.back().name.empty()) loaded.back().name = file;
+  }
+  std::vector<runtime::ParameterOverride> overrides;
+  for (const std::string& set : args.sets) {
+    overrides.push_back(value_or_throw(runtime::parse_override(set), ""));
+  }
+  const graphs::Catalog catalog = registry.catalog();
+  value_or_throw(runtime::apply_overrides(loaded, overrides, catalog), "");
+  for (std::size_t i = 0; i < loaded.size(); ++i) {
+    graphs::ValidationReport report = graphs::validate(loaded[i], catalog);
+    for (const graphs::Problem& problem : report.problems) {
+      std::cerr << args.graphs[i] << ": " << problem.to_string() << '\n';
+    }
+    if (!report.ok()) {
+      const std::size_t errors = report.error_count();
+      throw UserError(args.graphs[i] + ": " + std::to_string(errors) +
+                      (errors == 1 ? " error" : " errors"));
+    }
+  }
+  return loaded;
+}
+
+const std::string* string_parameter(const graphs::Node& node, const std::string& name) {
+  const graphs::Value* value = node.parameter(name);
+  return value ? std::get_if<std::string>(value) : nullptr;
+}
+
+// Topics the graphs' Kafka nodes use on the default cluster, with as many partitions as the
+// widest node using them has instances (so every source instance gets a partition).
+std::vector<runtime::TopicSpec> default_cluster_topics(const std::vector<graphs::Graph>& graphs,
+                                                       const std::vector<std::string>& shown) {
+  std::map<std::string, int> partitions;
+  for (const graphs::Graph& graph : graphs) {
+    for (const graphs::Node& node : graph.nodes) {
+      const std::string* bootstrap = string_parameter(node, "bootstrap_servers");
+      if (bootstrap && !bootstrap->empty()) continue;  // another cluster
+      const int width = static_cast<int>(std::max<std::uint32_t>(node.parallelism, 1));
+      std::vector<std::string> topics;
+      if (node.kind == "kafka_source") {
+        if (const graphs::Value* v = node.parameter("topics")) {
+          if (const auto* list = std::get_if<graphs::StringList>(v)) topics = *list;
+        }
+      } else if (node.kind == "kafka_sink") {
+        if (const std::string* topic = string_parameter(node, "topic")) topics = {*topic};
+      }
+      for (const std::string& topic : topics) {
+        partitions[topic] = std::max(partitions[topic], width);
+      }
+    }
+  }
+  for (const std::string& topic : shown) partitions.emplace(topic, 1);
+  std::vector<runtime::TopicSpec> specs;
+  for (const auto& [name, count] : partitions) specs.push_back({name, count});
+  return specs;
+}
+
+// Everything the run owns, destroyed in reverse order of construction: the viewer and the job
+// go before the actor system, and the broker last, after every client of it is gone.
+struct Session {
+  std::unique_ptr<runtime::EmbeddedBroker> broker;
+  std::unique_ptr<caf::actor_system_config> config;
+  std::unique_ptr<caf::actor_system> system;
+  std::unique_ptr<runtime::Job> job;
+  std::unique_ptr<TopicViewer> viewer;
+
+  ~Session() {
+    viewer.reset();
+    job.reset();
+    system.reset();
+    config.reset();
+    if (broker) broker->stop();
+  }
+};
+
+class Display {
+ public:
+  Display(const RunArguments& args, LiveTable& table)
+      : args_(args), table_(table), tty_(::isatty(STDOUT_FILENO) == 1) {}
+
+  // Shown in the table's title on a terminal (a line on stderr would upset the redraw).
+  void set_status(std::string status) {
+    if (tty_) {
+      status_ = std::move(status);
+    } else if (!args_.quiet) {
+      std::cerr << "rivulet: " << status << std::endl;
+    }
+  }
+
+  // Called often; redraws the table every second (terminal) or logs every 5 s (pipe).
+  void tick(Clock::time_point now, TopicViewer* viewer, bool force = false) {
+    std::vector<std::string> arrived;
+    if (viewer) arrived = viewer->take();
+    if (!tty_) {
+      for (const std::string& line : arrived) std::cout << line << '\n';
+      if (!arrived.empty()) std::cout.flush();
+    } else {
+      for (std::string& line : arrived) recent_.push_back(std::move(line));
+      while (recent_.size() > kShownRecords) recent_.erase(recent_.begin());
+    }
+    if (!force && now < next_draw_) return;
+    table_.sample(now);
+    next_draw_ = now + (tty_ ? std::chrono::seconds(1) : std::chrono::seconds(5));
+    if (args_.quiet) return;
+    if (tty_) {
+      std::vector<std::string> lines = table_.table();
+      if (!status_.empty()) lines.front() += "  [" + status_ + "]";
+      if (viewer) {
+        lines.emplace_back();
+        lines.push_back("records on " + join(args_.show) + " (" +
+                        std::to_string(viewer->received()) + " so far):");
+        lines.insert(lines.end(), recent_.begin(), recent_.end());
+      }
+      block_.redraw(lines);
+    } else {
+      for (const std::string& line : table_.log_lines()) std::cout << line << '\n';
+      std::cout.flush();
+    }
+  }
+
+ private:
+  static std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
+  }
+
+  const RunArguments& args_;
+  LiveTable& table_;
+  bool tty_;
+  Clock::time_point next_draw_{};
+  TerminalBlock block_;
+  std::vector<std::string> recent_;
+  std::string status_;
+};
+
+// "60", "2.5": no trailing zeros.
+std::string fmt_seconds(double seconds) {
+  std::ostringstream out;
+  out << seconds;
+  return out.str();
+}
+
+int run_graphs(const RunArguments& args) {
+  // Built-ins plus plugins; kept for the whole run (the plan copies the factories, and a
+  // plugin's code must stay loaded while its operators run).
+  const operators::OperatorRegistry registry = registry_with_plugins(*args.plugins);
+  std::vector<graphs::Graph> graphs = load_graphs(args, registry);
+  runtime::PhysicalPlan plan = value_or_throw(runtime::plan_job(graphs, registry), "");
+  if (args.dry_run) {  // checked and planned; show the tasks and their channels, start nothing
+    std::cout << runtime::describe(plan) << std::flush;
+    return 0;
+  }
+
+  // Block the stop signals before any thread exists (CAF's scheduler, librdkafka's threads):
+  // threads inherit the mask, so SIGINT/SIGTERM stay pending for sigtimedwait() below instead
+  // of killing the process from an arbitrary thread. No handler runs in signal context.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  Session session;
+  std::string bootstrap = args.bootstrap;
+  std::vector<runtime::TopicSpec> topics = default_cluster_topics(graphs, args.show);
+  // No Kafka node and nothing to show: no broker to start (datagen -> file graphs).
+  if (bootstrap.empty() && !topics.empty()) {
+    runtime::BrokerOptions options;
+    options.topics = std::move(topics);
+    session.broker = value_or_throw(runtime::EmbeddedBroker::start(options), "embedded broker");
+    bootstrap = session.broker->bootstrap_servers();
+    if (!args.quiet) std::cerr << "rivulet: embedded Kafka broker at " << bootstrap << '\n';
+  }
+
+  session.config = std::make_unique<caf::actor_system_config>();
+  session.system = std::make_unique<caf::actor_system>(*session.config);
+  runtime::JobOptions options;
+  options.bootstrap_servers = bootstrap;
+  session.job = value_or_throw(runtime::Job::start(*session.system, std::move(plan), options), "");
+  runtime::Job& job = *session.job;
+  if (!args.show.empty()) {
+    session.viewer = std::make_unique<TopicViewer>(bootstrap, args.show, session.broker != nullptr);
+  }
+  const Clock::time_point start = Clock::now();
+  if (!args.quiet) {
+    std::cerr << "rivulet: running " << job.plan().nodes.size() << " operators as "
+              << job.plan().tasks.size() << " tasks"
+              << (args.for_seconds > 0 ? " for " + fmt_seconds(args.for_seconds) + " s" : "")
+              << "; Ctrl-C stops" << std::endl;
+  }
+
+  LiveTable table(job.plan(), job.task_metrics(), start);
+  Display display(args, table);
+  std::optional<Clock::time_point> deadline;
+  if (args.for_seconds > 0) {
+    deadline = start + std::chrono::duration_cast<Clock::duration>(
+                           std::chrono::duration<double>(args.for_seconds));
+  }
+  std::optional<Clock::time_point> stopped_at;
+  bool cancelled_by_user = false;
+  while (!job.wait_for(std::chrono::milliseconds(0))) {
+    timespec wait{0, 100'000'000};  // 100 ms: responsive to signals and to the job's end
+    const int signal = sigtimedwait(&stop_signals, nullptr, &wait);
+    const Clock::time_point now = Clock::now();
+    if (signal == SIGINT || signal == SIGTERM) {
+      if (!stopped_at) {
+        display.set_status("stopping: sources end, records in flight drain; Ctrl-C cancels");
+        job.stop();
+        stopped_at = now;
+      } else {
+        job.cancel();  // a second Ctrl-C: do not wait for the drain
+        cancelled_by_user = true;
+        display.set_status("cancelling");
+      }
+    }
+    if (deadline && !stopped_at && now >= *deadline) {
+      display.set_status("time is up: stopping");
+      job.stop();
+      stopped_at = now;
+    }
+    if (stopped_at && now - *stopped_at > kDrainTimeout) {
+      display.set_status("not drained in time: cancelling");
+      job.cancel();
+    }
+    display.tick(now, session.viewer.get());
+  }
+  const runtime::JobStatus status = job.wait();
+  // Records still travelling to the viewer are printed in the final draw.
+  if (session.viewer) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  display.tick(Clock::now(), session.viewer.get(), /*force=*/true);
+
+  if (status.state == runtime::JobState::Failed) throw UserError("job failed: " + status.message);
+  if (status.state == runtime::JobState::Cancelled) {
+    throw UserError(cancelled_by_user ? "job cancelled"
+                                      : "job cancelled: it did not drain within " +
+                                            std::to_string(kDrainTimeout.count()) + " s");
+  }
+  std::cout << '\n';
+  for (const std::string& line : table.summary()) std::cout << line << '\n';
+  std::cout.flush();
+  return 0;
+}
+
+void add_run_command(CLI::App& app, Invocation& invocation) {
+  CLI::App* run = app.add_subcommand("run", "Run graphs locally as one job, with a live table");
+  auto args = std::make_shared<RunArguments>();
+  run->add_option("GRAPH", args->graphs,
+                  "Graph files (.rgraph, .rgraphp or .json); several run together in one job")
+      ->required();
+  run->add_option("--bootstrap", args->bootstrap,
+                  "Kafka bootstrap servers for the Kafka nodes (default: start the embedded "
+                  "broker in-process, with the topics the graphs name)");
+  run->add_option("--set", args->sets,
+                  "Override a parameter, NODE.PARAM=VALUE, parsed by the parameter's type "
+                  "(repeatable)");
+  run->add_option("--for", args->for_seconds,
+                  "Stop after SECONDS (sources end, everything drains), then print the summary")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--show", args->show,
+                  "Print the records arriving on TOPIC (read_committed) below the table "
+                  "(repeatable)");
+  run->add_flag("--quiet", args->quiet, "No live table; only --show records and the summary");
+  add_plugin_option(*run, args->plugins);
+  run->add_flag("--dry-run", args->dry_run,
+                "Validate and plan only: print the tasks and channels, run nothing");
+  run->footer(
+      "Exit 0 after a clean stop (Ctrl-C, --for, or every bounded source finished) with a "
+      "summary; exit 1 with one line on stderr when the graphs are invalid or the job fails. "
+      "A second Ctrl-C cancels without draining.");
+  on_selected(run, invocation, [args] { return run_graphs(*args); });
+}
+
+const CommandRegistration registration{"run", &add_run_command};
+
+}  // namespace
+}  // namespace rivulet::cli

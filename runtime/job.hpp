@@ -1,0 +1,62 @@
+#pragma once
+// A running job: a physical plan deployed as task actors under a job supervisor
+// (runtime/job_supervisor.hpp). The handle non-actor code (the CLI, tests, later the node
+// daemon) uses to stop, cancel, wait for and watch a job.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/fwd.hpp"
+#include "graphs/result.hpp"
+#include "runtime/job_supervisor.hpp"
+#include "runtime/physical_plan.hpp"
+#include "runtime/task_metrics.hpp"
+
+namespace rivulet::runtime {
+
+struct JobOptions {
+  // Default Kafka cluster of the job's Kafka nodes (the embedded broker in local mode).
+  std::string bootstrap_servers;
+  std::shared_ptr<RestartPolicy> restart;  // null: a task failure fails the job
+};
+
+class Job {
+ public:
+  // Builds every operator instance, then deploys. A factory error is returned with nothing
+  // spawned. `system` must outlive the job.
+  static graphs::Result<std::unique_ptr<Job>> start(caf::actor_system& system, PhysicalPlan plan,
+                                                    JobOptions options = {});
+
+  // Cancels a job that is still running and waits for its tasks to be gone, so the actor
+  // system can shut down right after.
+  ~Job();
+  Job(const Job&) = delete;
+  Job& operator=(const Job&) = delete;
+
+  // Graceful: sources end their streams, everything in flight drains, the job finishes.
+  void stop();
+  // Immediate: every task is killed; the job ends as Cancelled.
+  void cancel();
+
+  // True once the job ended (finished, failed or cancelled), waiting at most `timeout`.
+  bool wait_for(std::chrono::milliseconds timeout) const;
+  JobStatus wait() const;
+  JobStatus status() const;
+
+  const PhysicalPlan& plan() const { return *plan_; }
+  // Live counters, index = TaskId (see PhysicalPlan::tasks for names and nodes).
+  const std::vector<std::shared_ptr<TaskMetrics>>& task_metrics() const { return metrics_; }
+
+ private:
+  Job() = default;
+
+  std::shared_ptr<const PhysicalPlan> plan_;
+  std::vector<std::shared_ptr<TaskMetrics>> metrics_;
+  std::shared_ptr<JobOutcome> outcome_;
+  caf::actor supervisor_;
+};
+
+}  // namespace rivulet::runtime

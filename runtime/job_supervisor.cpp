@@ -1,0 +1,238 @@
+#include "runtime/job_supervisor.hpp"
+
+#include <exception>
+#include <map>
+#include <utility>
+
+#include "caf/actor_system.hpp"
+#include "caf/event_based_actor.hpp"
+#include "caf/exit_reason.hpp"
+#include "caf/sec.hpp"
+#include "runtime/task_actor.hpp"
+
+namespace rivulet::runtime {
+namespace {
+
+using restart_job_atom = caf::atom_constant<caf::atom("rvjrestart")>;
+
+// The message a task put into its exit reason (task_actor.cpp: sec::runtime_error carrying a
+// string), else CAF's rendering of the reason (a killed or otherwise lost actor).
+std::string describe_exit(const std::string& task_name, const caf::error& reason) {
+  if (reason.category() == caf::atom("system") &&
+      reason.code() == static_cast<std::uint8_t>(caf::sec::runtime_error) &&
+      reason.context().match_elements<std::string>()) {
+    std::string message = reason.context().get_as<std::string>(0);
+    if (message.rfind(task_name, 0) == 0) return message;
+    return task_name + ": " + message;
+  }
+  return task_name + ": task actor lost (" + caf::to_string(reason) + ")";
+}
+
+class JobSupervisor final : public caf::event_based_actor {
+ public:
+  JobSupervisor(caf::actor_config& cfg, SupervisorConfig config, TaskInstances first_attempt)
+      : caf::event_based_actor(cfg), config_(std::move(config)), first_(std::move(first_attempt)) {}
+
+  void on_exit() override {
+    tasks_.clear();
+    by_address_.clear();
+  }
+
+  caf::behavior make_behavior() override {
+    set_down_handler([this](caf::down_msg& down) { on_down(down); });
+    deploy(std::move(first_));
+    return {
+        [this](stop_job_atom) { stop(); },
+        [this](cancel_job_atom) { cancel(); },
+        [this](restart_job_atom) { restart(); },
+    };
+  }
+
+ private:
+  const PhysicalPlan& plan() const { return *config_.plan; }
+
+  // Spawns downstream first (each task needs its targets' handles), sources last, and monitors
+  // each task as it is spawned. A task that fails in open() may already be gone when the
+  // monitor is attached; CAF then delivers the down message with its exit reason at once.
+  void deploy(TaskInstances instances) {
+    tasks_.assign(plan().tasks.size(), caf::actor{});
+    by_address_.clear();
+    for (TaskId id : plan().spawn_order()) {
+      const PlannedTask& planned = plan().tasks[id];
+      TaskWiring wiring;
+      wiring.spec = planned.spec;
+      for (TaskId target : planned.targets) wiring.targets.push_back(tasks_[target]);
+      wiring.metrics = config_.metrics[id];
+      caf::actor task =
+          instances.sources[id]
+              ? spawn_source_task(system(), std::move(wiring), std::move(instances.sources[id]))
+              : spawn_task(system(), std::move(wiring), std::move(instances.operators[id]));
+      by_address_[task.address()] = id;
+      tasks_[id] = task;
+      monitor(task);
+      ++live_;
+    }
+    if (stopping_) stop_sources();    // a stop that arrived while restarting
+    if (live_ == 0) attempt_ended();  // an empty plan has nothing to wait for
+  }
+
+  void on_down(const caf::down_msg& down) {
+    auto it = by_address_.find(down.source);
+    if (it == by_address_.end()) return;
+    const TaskId id = it->second;
+    by_address_.erase(it);
+    tasks_[id] = caf::actor{};
+    --live_;
+    if (down.reason && !failure_ && !cancelled_) {
+      failure_ = TaskFailure{id, describe_exit(plan().tasks[id].spec.name, down.reason)};
+      kill_all();
+    }
+    if (live_ == 0) attempt_ended();
+  }
+
+  void attempt_ended() {
+    if (cancelled_) return finish({JobState::Cancelled, "", restarts_});
+    if (!failure_) return finish({JobState::Finished, "", restarts_});
+    if (!stopping_ && config_.restart) {
+      if (auto delay = config_.restart->restart_after(*failure_, restarts_)) {
+        ++restarts_;
+        last_failure_ = std::move(*failure_);
+        failure_.reset();
+        delayed_send(this, *delay, restart_job_atom::value);
+        return;
+      }
+    }
+    finish({JobState::Failed, failure_->message, restarts_});
+  }
+
+  void restart() {
+    if (cancelled_) return finish({JobState::Cancelled, "", restarts_});
+    auto instances = build_operators(plan(), config_.bootstrap_servers);
+    if (!instances) {
+      return finish(
+          {JobState::Failed,
+           "restart after '" + last_failure_.message + "' failed: " + instances.error().message,
+           restarts_});
+    }
+    deploy(std::move(instances).value());
+  }
+
+  void stop() {
+    stopping_ = true;
+    stop_sources();
+  }
+
+  void stop_sources() {
+    for (const PlannedNode& node : plan().nodes) {
+      if (!node.source) continue;
+      for (TaskId id : node.tasks) {
+        if (tasks_[id]) send(tasks_[id], StopSource{});
+      }
+    }
+  }
+
+  void cancel() {
+    cancelled_ = true;
+    if (live_ == 0) return attempt_ended();  // between attempts (waiting to restart)
+    kill_all();
+  }
+
+  void kill_all() {
+    for (const caf::actor& task : tasks_) {
+      if (task) send_exit(task, caf::exit_reason::user_shutdown);
+    }
+  }
+
+  void finish(JobStatus status) {
+    config_.outcome->publish(std::move(status));
+    quit();
+  }
+
+  SupervisorConfig config_;
+  TaskInstances first_;
+  std::vector<caf::actor> tasks_;  // index = TaskId; invalid once the task is gone
+  std::map<caf::actor_addr, TaskId> by_address_;
+  std::size_t live_ = 0;
+  std::optional<TaskFailure> failure_;  // the first failure of the current attempt
+  TaskFailure last_failure_;
+  std::uint32_t restarts_ = 0;
+  bool stopping_ = false;
+  bool cancelled_ = false;
+};
+
+}  // namespace
+
+graphs::Result<TaskInstances> build_operators(const PhysicalPlan& plan,
+                                              const std::string& bootstrap_servers) {
+  TaskInstances instances;
+  instances.operators.resize(plan.tasks.size());
+  instances.sources.resize(plan.tasks.size());
+  for (const PlannedTask& task : plan.tasks) {
+    const PlannedNode& node = plan.nodes[task.node];
+    const operators::OperatorBuildContext context =
+        build_context(plan, task.spec.id, bootstrap_servers);
+    const std::string where = "node '" + node.name + "' (" + node.spec.kind + ")";
+    // Factories usually name the node themselves; say it once.
+    auto located = [&](const std::string& message) {
+      const std::string& id = plan.node_of(node).id;
+      return message.find("node '" + id + "'") != std::string::npos ? message
+                                                                    : where + ": " + message;
+    };
+    try {
+      if (const auto* source = std::get_if<operators::SourceFactory>(&node.factory)) {
+        auto built = (*source)(context);
+        if (!built) return graphs::Error{located(built.error().message)};
+        instances.sources[task.spec.id] = std::move(built).value();
+      } else if (const auto* transform = std::get_if<operators::TransformFactory>(&node.factory)) {
+        auto built = (*transform)(context);
+        if (!built) return graphs::Error{located(built.error().message)};
+        instances.operators[task.spec.id] = std::move(built).value();
+      }
+    } catch (const std::exception& e) {
+      return graphs::Error{where + ": " + e.what()};
+    }
+    if (!instances.sources[task.spec.id] && !instances.operators[task.spec.id]) {
+      return graphs::Error{where + ": the factory returned no operator"};
+    }
+  }
+  return instances;
+}
+
+const char* to_string(JobState state) {
+  switch (state) {
+    case JobState::Running:
+      return "running";
+    case JobState::Finished:
+      return "finished";
+    case JobState::Failed:
+      return "failed";
+    case JobState::Cancelled:
+      return "cancelled";
+  }
+  return "?";
+}
+
+void JobOutcome::publish(JobStatus status) {
+  {
+    std::lock_guard lock(mutex_);
+    status_ = std::move(status);
+  }
+  ended_.notify_all();
+}
+
+JobStatus JobOutcome::current() const {
+  std::lock_guard lock(mutex_);
+  return status_;
+}
+
+bool JobOutcome::wait_for(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  return ended_.wait_for(lock, timeout, [&] { return status_.state != JobState::Running; });
+}
+
+caf::actor spawn_job_supervisor(caf::actor_system& system, SupervisorConfig config,
+                                TaskInstances first_attempt) {
+  return system.spawn<JobSupervisor>(std::move(config), std::move(first_attempt));
+}
+
+}  // namespace rivulet::runtime

@@ -1,0 +1,343 @@
+// kafka_source over the embedded broker: built through its factory like the planner does, then
+// polled directly with a recording collector.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "operators/kafka/kafka_source_operator.hpp"
+#include "operators/kafka_source.hpp"
+#include "runtime/embedded_broker.hpp"
+#include "tests/operators/kafka_test_support.hpp"
+#include "tests/runtime/kafka_client.hpp"
+
+namespace rivulet::operators {
+namespace {
+
+using graphs::Duration;
+using graphs::FieldType;
+using graphs::Parameter;
+using graphs::StringList;
+using runtime::kafkatest::Message;
+using testing::RecordingCollector;
+
+const graphs::Schema kSchema{{"id", FieldType::Int64, false},
+                             {"user", FieldType::String, false},
+                             {"amount", FieldType::Float64, true},
+                             {"ts", FieldType::Timestamp, false}};
+
+class KafkaSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    runtime::BrokerOptions options;
+    options.topics = {{"events", 2}, {"csv", 1}, {"times", 1}, {"group", 2}};
+    auto started = runtime::EmbeddedBroker::start(options);
+    ASSERT_TRUE(started.ok()) << started.error().message;
+    broker_ = std::move(*started);
+  }
+
+  void produce(const std::string& topic, const std::vector<Message>& messages) {
+    ASSERT_EQ(runtime::kafkatest::produce(broker_->bootstrap_servers(), topic, messages), "");
+  }
+
+  graphs::Result<std::unique_ptr<runtime::SourceOperator>> build(
+      std::vector<Parameter> parameters, std::uint32_t subtask = 0, std::uint32_t parallelism = 1) {
+    node_ = testing::node("src", "kafka_source", std::move(parameters));
+    spec_ = kafka_source_spec();
+    OperatorBuildContext context{node_, spec_, {}, {}, {}, 0, 1, {}};
+    context.output_schemas = {kSchema, *kafka::KafkaSource::dead_letter_schema()};
+    context.subtask_index = subtask;
+    context.parallelism = parallelism;
+    context.bootstrap_servers = broker_->bootstrap_servers();
+    const OperatorFactory factory = kafka_source_factory();
+    return std::get<SourceFactory>(factory)(context);
+  }
+
+  std::unique_ptr<runtime::SourceOperator> open(std::vector<Parameter> parameters,
+                                                std::uint32_t subtask = 0,
+                                                std::uint32_t parallelism = 1) {
+    auto built = build(std::move(parameters), subtask, parallelism);
+    EXPECT_TRUE(built.ok()) << built.error().message;
+    if (!built) return nullptr;
+    runtime::OperatorContext context;
+    context.output_schemas = {std::make_shared<const graphs::Schema>(kSchema),
+                              kafka::KafkaSource::dead_letter_schema()};
+    graphs::Status opened = (*built)->open(context);
+    EXPECT_TRUE(opened.ok()) << opened.error().message;
+    return std::move(*built);
+  }
+
+  std::unique_ptr<runtime::EmbeddedBroker> broker_;
+  graphs::Node node_;
+  graphs::OperatorSpec spec_;
+};
+
+std::vector<std::string> rows(const RecordingCollector& out) {
+  std::vector<std::string> result;
+  for (const auto& batch : out.records) {
+    for (std::size_t r = 0; r < batch->num_rows(); ++r) {
+      std::string row = std::to_string(batch->column(0).int64s()[r]) + "|" +
+                        std::string(batch->column(1).string_at(r)) + "|" +
+                        (batch->column(2).is_null(r)
+                             ? std::string("null")
+                             : std::to_string(batch->column(2).float64s()[r])) +
+                        "|" + std::to_string(batch->column(3).int64s()[r]) + "|et=" +
+                        std::to_string(batch->event_times()[r]);
+      result.push_back(row);
+    }
+  }
+  return result;
+}
+
+std::vector<Parameter> bounded(std::vector<Parameter> extra) {
+  std::vector<Parameter> p = {{"topics", StringList{"events"}},
+                              {"schema", kSchema},
+                              {"start_from", std::string("earliest")},
+                              {"stop_at_end", true}};
+  p.insert(p.end(), extra.begin(), extra.end());
+  return p;
+}
+
+TEST_F(KafkaSourceTest, DecodesJsonAndSendsMalformedRecordsToDeadLetters) {
+  produce("events", {{0, "", R"({"id":1,"user":"ann","amount":2.5,"ts":1000})"},
+                     {0, "", R"({"id":2,"user":"bob","ts":"1970-01-01T00:00:02Z"})"},
+                     {0, "", R"({"id":3,"user":"cy","amount":"x","ts":3000})"},
+                     {0, "", "not json at all \xff"},
+                     {0, "", R"({"id":4,"user":"dee","amount":1,"ts":4000,"extra":[1]})"}});
+  auto source = open(bounded({{"partitions", StringList{"events:0"}},
+                              {"event_time_field", std::string("ts")}}));
+  ASSERT_TRUE(source);
+  RecordingCollector out;
+  testing::poll_until(*source, out, [&] { return !source->has_more(); });
+  EXPECT_FALSE(source->has_more());
+  EXPECT_EQ(rows(out), (std::vector<std::string>{"1|ann|2.500000|1000|et=1000",
+                                                 "2|bob|null|2000|et=2000",
+                                                 "4|dee|1.000000|4000|et=4000"}));
+  ASSERT_EQ(out.dead_letter_count(), 2u);
+  const runtime::RecordBatch& dead = *out.dead_letters.at(0);
+  ASSERT_EQ(dead.num_rows(), 2u);
+  EXPECT_EQ(dead.column(0).string_at(0), "field 'amount': expected a number, got a string");
+  EXPECT_EQ(dead.column(1).string_at(0), R"({"id":3,"user":"cy","amount":"x","ts":3000})");
+  EXPECT_EQ(dead.column(2).string_at(0), "events");
+  EXPECT_EQ(dead.column(3).int64s()[0], 0);
+  EXPECT_EQ(dead.column(4).int64s()[0], 2);
+  EXPECT_GT(dead.column(5).int64s()[0], 0);  // the Kafka timestamp
+  EXPECT_EQ(dead.column(1).string_at(1), "not json at all \xff");  // raw bytes, untouched
+  EXPECT_EQ(dead.column(4).int64s()[1], 3);
+  auto* kafka_source = dynamic_cast<kafka::KafkaSource*>(source.get());
+  ASSERT_NE(kafka_source, nullptr);
+  EXPECT_EQ(kafka_source->dead_letters(), 2u);
+  EXPECT_EQ(kafka_source->records_out(), 3u);
+  EXPECT_EQ((kafka_source->positions()), (std::map<std::pair<std::string, std::int32_t>, std::int64_t>{
+                                             {{"events", 0}, 5}}));
+  // Default bound 5 s: the watermark trails the highest event time.
+  ASSERT_FALSE(out.watermarks.empty());
+  EXPECT_EQ(out.watermarks.back(), 4000 - 5000 - 1);
+  source->close();
+}
+
+TEST_F(KafkaSourceTest, SkipAndFailModes) {
+  produce("events", {{0, "", "{"}, {0, "", R"({"id":1,"user":"a","ts":1})"}});
+  auto skipping = open(bounded({{"partitions", StringList{"events:0"}},
+                                {"on_parse_error", std::string("skip")}}));
+  RecordingCollector out;
+  testing::poll_until(*skipping, out, [&] { return !skipping->has_more(); });
+  EXPECT_EQ(out.record_count(), 1u);
+  EXPECT_EQ(out.dead_letter_count(), 0u);
+  EXPECT_EQ(dynamic_cast<kafka::KafkaSource&>(*skipping).skipped(), 1u);
+
+  auto failing = open(bounded({{"partitions", StringList{"events:0"}},
+                               {"on_parse_error", std::string("fail")}}));
+  RecordingCollector out2;
+  try {
+    testing::poll_until(*failing, out2, [&] { return !failing->has_more(); });
+    FAIL() << "expected the source to throw";
+  } catch (const kafka::KafkaError& error) {
+    EXPECT_NE(std::string(error.what()).find("events:0@0 does not decode: not valid JSON"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
+TEST_F(KafkaSourceTest, PerPartitionWatermarksMergeAsMinimumAndIdlePartitionsStopCounting) {
+  produce("events", {{0, "", R"({"id":1,"user":"a","ts":1000})"},
+                     {0, "", R"({"id":2,"user":"a","ts":1500})"},
+                     {0, "", R"({"id":3,"user":"a","ts":1200})"},
+                     {1, "", R"({"id":4,"user":"b","ts":800})"}});
+  auto source = open({{"topics", StringList{"events"}},
+                      {"schema", kSchema},
+                      {"partitions", StringList{"events:0", "events:1"}},
+                      {"start_from", std::string("earliest")},
+                      {"event_time_field", std::string("ts")},
+                      {"max_out_of_orderness", Duration{10}},
+                      {"idle_timeout", Duration{300}}});
+  RecordingCollector out;
+  testing::poll_until(*source, out, [&] { return out.record_count() == 4; });
+  ASSERT_EQ(out.record_count(), 4u);
+  source->poll(out, 1);
+  // min(1500 - 10 - 1, 800 - 10 - 1)
+  EXPECT_EQ(out.watermarks.back(), 789);
+
+  // Both partitions silent for longer than idle_timeout: the instance is idle.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  source->poll(out, 1);
+  EXPECT_EQ(out.events.back(), "idle");
+
+  // Partition 0 comes back; partition 1 stays idle and no longer holds the watermark back.
+  produce("events", {{0, "", R"({"id":5,"user":"a","ts":3000})"}});
+  testing::poll_until(*source, out, [&] { return out.record_count() == 5; });
+  source->poll(out, 1);
+  const auto active = std::find(out.events.begin(), out.events.end(), "active");
+  ASSERT_NE(active, out.events.end());
+  EXPECT_EQ(*(active + 1), "data");  // idleness ends before the data
+  EXPECT_EQ(out.watermarks.back(), 3000 - 11);
+}
+
+TEST_F(KafkaSourceTest, CsvThroughTheConsumerGroupAndCommittedRestart) {
+  produce("csv", {{0, "", "1,ann,2.5,1000\n"}, {0, "", "2,bob,,2000"}, {0, "", "3;x"}});
+  std::vector<Parameter> params = {{"topics", StringList{"csv"}},
+                                   {"schema", kSchema},
+                                   {"format", std::string("csv")},
+                                   {"group_id", std::string("g1")},
+                                   {"start_from", std::string("earliest")},
+                                   {"stop_at_end", true}};
+  {
+    auto source = open(params);
+    RecordingCollector out;
+    testing::poll_until(*source, out, [&] { return !source->has_more(); });
+    EXPECT_EQ(rows(out).size(), 2u);
+    ASSERT_EQ(out.dead_letter_count(), 1u);
+    EXPECT_EQ(out.dead_letters[0]->column(0).string_at(0), "field 'id': expected an integer, got '3;x'");
+    source->close();  // commits the positions to g1
+  }
+  produce("csv", {{0, "", "4,dee,1,4000"}});
+  // Restart from the committed offsets. Explicit assignment here: a fresh member joining the
+  // mock cluster's group right after the old one left waits out the old session.
+  params[4] = {"start_from", std::string("committed")};
+  params.push_back({"partitions", StringList{"csv:0"}});
+  auto source = open(params);
+  RecordingCollector out;
+  testing::poll_until(*source, out, [&] { return !source->has_more(); });
+  EXPECT_EQ(rows(out), (std::vector<std::string>{"4|dee|1.000000|4000|et=" +
+                                                 std::to_string(out.records.at(0)->event_times()[0])}));
+}
+
+TEST_F(KafkaSourceTest, StartFromLatestAndTimestamp) {
+  produce("times", {{0, "", R"({"id":1,"user":"old","ts":1})"}});
+  produce("times", {{0, "", R"({"id":2,"user":"new","ts":2})"}});
+
+  auto latest = open({{"topics", StringList{"times"}}, {"schema", kSchema},
+                      {"partitions", StringList{"times:0"}},
+                      {"start_from", std::string("latest")}, {"stop_at_end", true}});
+  EXPECT_FALSE(latest->has_more());
+
+  // A timestamp later than every record: offsetsForTimes finds no offset, and the source's
+  // documented rule is "start at the end", so only records produced afterwards are read.
+  //
+  // Why not a timestamp between the two records (the interesting lookup)? librdkafka 2.0.2's
+  // mock cluster cannot answer it: rd_kafka_mock_handle_ListOffsets resolves only the
+  // earliest/latest sentinels and returns offset -1 for every real timestamp ("FIXME: by
+  // timestamp"). Against the mock that case is indistinguishable from this one, so it is
+  // covered here by its documented outcome and needs a real broker for the lookup itself.
+  const std::int64_t future = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count() +
+                              3'600'000;
+  auto by_time = open({{"topics", StringList{"times"}}, {"schema", kSchema},
+                       {"partitions", StringList{"times:0"}},
+                       {"start_from", std::string("timestamp")}, {"start_timestamp", future}});
+  RecordingCollector out;
+  for (int i = 0; i < 10; ++i) by_time->poll(out, 1);  // positioned at the end: nothing to read
+  EXPECT_EQ(out.record_count(), 0u);
+  produce("times", {{0, "", R"({"id":3,"user":"newest","ts":3})"}});
+  testing::poll_until(*by_time, out, [&] { return out.record_count() >= 1; });
+  ASSERT_EQ(out.record_count(), 1u);
+  EXPECT_EQ(out.records[0]->column(1).string_at(0), "newest");
+}
+
+TEST_F(KafkaSourceTest, PausedSourceReadsNothingUntilResumed) {
+  produce("events", {{1, "", R"({"id":1,"user":"a","ts":1})"}});
+  auto source = open(bounded({{"partitions", StringList{"events:1"}}}));
+  source->on_capacity(false);
+  RecordingCollector out;
+  for (int i = 0; i < 10; ++i) source->poll(out, 1);
+  EXPECT_EQ(out.record_count(), 0u);
+  source->on_capacity(true);
+  testing::poll_until(*source, out, [&] { return !source->has_more(); });
+  EXPECT_EQ(out.record_count(), 1u);
+}
+
+TEST_F(KafkaSourceTest, ParallelInstancesSplitExplicitPartitionsRoundRobin) {
+  produce("events", {{0, "", R"({"id":1,"user":"a","ts":1})"},
+                     {1, "", R"({"id":2,"user":"b","ts":2})"}});
+  std::vector<Parameter> params = bounded({{"partitions", StringList{"events:0", "events:1"}}});
+  auto first = open(params, 0, 3);
+  auto second = open(params, 1, 3);
+  auto third = open(params, 2, 3);
+  RecordingCollector a, b, c;
+  testing::poll_until(*first, a, [&] { return !first->has_more(); });
+  testing::poll_until(*second, b, [&] { return !second->has_more(); });
+  third->poll(c, 1);
+  EXPECT_EQ(rows(a).at(0).substr(0, 2), "1|");
+  EXPECT_EQ(rows(b).at(0).substr(0, 2), "2|");
+  EXPECT_FALSE(third->has_more());
+  EXPECT_EQ(c.events, (std::vector<std::string>{"idle"}));  // no partitions: never holds back
+}
+
+TEST_F(KafkaSourceTest, SnapshotAndRestoreRewind) {
+  produce("events", {{0, "", R"({"id":1,"user":"a","ts":1})"},
+                     {0, "", R"({"id":2,"user":"b","ts":2})"}});
+  struct Blobs : runtime::StateWriter, runtime::StateReader {
+    std::map<std::string, std::vector<std::byte>> blobs;
+    graphs::Status write_blob(std::string_view name, std::span<const std::byte> bytes) override {
+      blobs[std::string(name)].assign(bytes.begin(), bytes.end());
+      return graphs::Ok{};
+    }
+    bool has_blob(std::string_view name) const override { return blobs.count(std::string(name)); }
+    graphs::Result<std::vector<std::byte>> read_blob(std::string_view name) override {
+      return blobs.at(std::string(name));
+    }
+  } state;
+  state.blobs["offsets"] = {};
+  const std::string text = "events\t0\t1\n";
+  for (char ch : text) state.blobs["offsets"].push_back(static_cast<std::byte>(ch));
+  auto built = build(bounded({{"partitions", StringList{"events:0"}}}));
+  ASSERT_TRUE(built.ok());
+  auto& source = **built;
+  ASSERT_TRUE(source.restore(state).ok());
+  runtime::OperatorContext context;
+  ASSERT_TRUE(source.open(context).ok());
+  RecordingCollector out;
+  testing::poll_until(source, out, [&] { return !source.has_more(); });
+  EXPECT_EQ(rows(out).size(), 1u);  // offset 1 only
+  Blobs after;
+  ASSERT_TRUE(source.snapshot(1, after).ok());
+  const auto& bytes = after.blobs.at("offsets");
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()), "events\t0\t2\n");
+}
+
+TEST_F(KafkaSourceTest, FactoryRejectsBadParameters) {
+  auto bad_partition = build(bounded({{"partitions", StringList{"events"}}}));
+  ASSERT_FALSE(bad_partition.ok());
+  EXPECT_EQ(bad_partition.error().message,
+            "node 'src', parameter 'partitions': 'events' is not \"topic:partition\"");
+  auto other_topic = build(bounded({{"partitions", StringList{"other:0"}}}));
+  ASSERT_FALSE(other_topic.ok());
+  auto reserved = build(bounded({{"properties", StringList{"group.id=x"}}}));
+  ASSERT_FALSE(reserved.ok());
+  EXPECT_EQ(reserved.error().message,
+            "node 'src', parameter 'properties': 'group.id' is managed by Rivulet (set it through "
+            "the node's parameters)");
+  auto unknown = build(bounded({{"properties", StringList{"no.such.thing=1"}}}));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("no.such.thing"), std::string::npos);
+  auto bad_event_time = build(bounded({{"event_time_field", std::string("user")}}));
+  ASSERT_FALSE(bad_event_time.ok());
+  EXPECT_NE(bad_event_time.error().message.find("parameter 'event_time_field'"), std::string::npos);
+  EXPECT_TRUE(build(bounded({{"properties", StringList{"fetch.wait.max.ms=10"}}})).ok());
+}
+
+}  // namespace
+}  // namespace rivulet::operators
