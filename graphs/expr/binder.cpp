@@ -233,7 +233,13 @@ class Binder {
     if (is_numeric(lt) && is_numeric(rt)) {
       FieldType result =
           lt == FieldType::Int64 && rt == FieldType::Int64 ? FieldType::Int64 : FieldType::Float64;
-      return binary_node(op, column, result, coerce(left, result), coerce(right, result));
+      MutableNode node =
+          binary_node(op, column, result, coerce(left, result), coerce(right, result));
+      // Integer division and modulo by zero give NULL (float division follows IEEE instead).
+      if (result == FieldType::Int64 && (op == BinaryOp::Divide || op == BinaryOp::Modulo)) {
+        node->type.nullable = true;
+      }
+      return node;
     }
     constexpr FieldType kTs = FieldType::Timestamp;
     constexpr FieldType kInt = FieldType::Int64;

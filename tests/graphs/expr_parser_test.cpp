@@ -82,7 +82,7 @@ TEST(ExprParser, Precedence) {
   EXPECT_EQ(tree_of("1 + 2 * 3"), "(+ 1 (* 2 3)) : int64");
   EXPECT_EQ(tree_of("(1 + 2) * 3"), "(* (+ 1 2) 3) : int64");
   EXPECT_EQ(tree_of("1 - 2 - 3"), "(- (- 1 2) 3) : int64");
-  EXPECT_EQ(tree_of("qty % 7 / 2"), "(/ (% qty#1 7) 2) : int64");
+  EXPECT_EQ(tree_of("qty % 7 / 2"), "(/ (% qty#1 7) 2) : int64?");
   EXPECT_EQ(tree_of("-qty * 2"), "(* (- qty#1) 2) : int64");
   EXPECT_EQ(tree_of("- -qty"), "(- (- qty#1)) : int64");
   EXPECT_EQ(tree_of("name || 'a' || 'b'"), "(|| (|| name#2 'a') 'b') : string?");

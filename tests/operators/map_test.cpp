@@ -91,16 +91,15 @@ TEST(Map, BareFieldAndLiteralItems) {
   EXPECT_EQ(rows[1], (Row{I{2}, N, "us", I{0}, I{2}, "x", N}));
 }
 
-TEST(Map, IntegerDivisionByZeroInANonNullableFieldWritesZero) {
-  // The checker types int64 '/' as non-nullable, so the output column has no validity; the
-  // evaluator's NULL (division by zero) is written as 0 there (see projection.cpp).
+TEST(Map, IntegerDivisionByZeroIsNull) {
+  // The checker types int64 '/' and '%' as nullable, so division by zero is an honest NULL.
   auto built = map_of({"id / qty AS ratio"});
   ASSERT_EQ(built.error, "");
   CollectingCollector out;
   built.op->process(0, input(), out);
   const auto rows = batch_rows(*out.batches[0]);
   EXPECT_EQ(rows[0][4], Cell(I{0}));
-  EXPECT_EQ(rows[1][4], Cell(I{0}));
+  EXPECT_EQ(rows[1][4], N);  // qty is 0 in this row
   EXPECT_EQ(rows[2][4], Cell(I{0}));
   auto nullable = map_of({"nullif(qty, 0) AS q", "id / nullif(qty, 0) AS ratio"});
   ASSERT_EQ(nullable.error, "");
