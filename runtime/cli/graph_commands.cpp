@@ -3,22 +3,24 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "graphs/catalog_io.hpp"
 #include "graphs/graph_io.hpp"
 #include "graphs/validator.hpp"
-#include "operators/builtin_catalog.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/cli/plugin_options.hpp"
 
 namespace rivulet::cli {
 namespace {
 
 constexpr const char* kFormats = ".rgraph (binary), .rgraphp (packed) or .json (text)";
 
-int validate_graph(const std::string& file, const std::string& catalog_file) {
+int validate_graph(const std::string& file, const std::string& catalog_file,
+                   const std::vector<std::string>& plugins) {
   graphs::Graph graph = value_or_throw(graphs::load_graph(file), file);
   graphs::Catalog catalog = catalog_file.empty()
-                                ? operators::builtin_catalog()
+                                ? registry_with_plugins(plugins).catalog()
                                 : value_or_throw(graphs::load_catalog(catalog_file), catalog_file);
   graphs::ValidationReport report = graphs::validate(graph, catalog);
   for (const graphs::Problem& problem : report.problems) {
@@ -63,13 +65,16 @@ void add_graph_commands(CLI::App& app, Invocation& invocation) {
     std::string out;
   };
   auto args = std::make_shared<Arguments>();
+  auto plugins = std::make_shared<std::vector<std::string>>();
 
   CLI::App* validate = graph->add_subcommand(
       "validate", "Check a graph against the operator catalog; print every problem");
   validate->add_option("FILE", args->file, "Graph file")->required();
   validate->add_option("--catalog", args->catalog,
                        "Catalog file (.json or .rcatalog); default: the built-in operators");
-  on_selected(validate, invocation, [args] { return validate_graph(args->file, args->catalog); });
+  add_plugin_option(*validate, plugins);
+  on_selected(validate, invocation,
+              [args, plugins] { return validate_graph(args->file, args->catalog, *plugins); });
 
   CLI::App* show = graph->add_subcommand("show", "Print a graph as its lossless JSON text form");
   show->add_option("FILE", args->file, "Graph file")->required();
