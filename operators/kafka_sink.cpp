@@ -108,12 +108,7 @@ graphs::Result<std::unique_ptr<runtime::Operator>> build_kafka_sink(
                       {"transactional.id", ""},
                       {"transaction.timeout.ms", "60000"}};
   settings.properties = options.properties;
-  if (auto conf = kafka::build_client_config(settings); !conf) {
-    std::string message = conf.error().message;
-    const std::string prefix = "properties: ";
-    if (message.rfind(prefix, 0) == 0) return params.error("properties", message.substr(prefix.size()));
-    return params.error("bootstrap_servers", message);
-  }
+  if (auto checked = kafka::check_client_config(settings, params); !checked) return checked.error();
   return std::unique_ptr<runtime::Operator>(std::make_unique<kafka::KafkaSink>(std::move(options)));
 }
 

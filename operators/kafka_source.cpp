@@ -187,12 +187,7 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
                       {"isolation.level", options.isolation_level},
                       {"auto.offset.reset", "earliest"}};
   settings.properties = options.properties;
-  if (auto conf = kafka::build_client_config(settings); !conf) {
-    std::string message = conf.error().message;
-    const std::string prefix = "properties: ";
-    if (message.rfind(prefix, 0) == 0) return params.error("properties", message.substr(prefix.size()));
-    return params.error("bootstrap_servers", message);
-  }
+  if (auto checked = kafka::check_client_config(settings, params); !checked) return checked.error();
   return std::unique_ptr<runtime::SourceOperator>(
       std::make_unique<kafka::KafkaSource>(std::move(options)));
 }

@@ -51,4 +51,13 @@ graphs::Result<ConfPtr> build_client_config(const ClientSettings& settings) {
   return conf;
 }
 
+graphs::Status check_client_config(const ClientSettings& settings, const ParameterReader& params) {
+  auto conf = build_client_config(settings);
+  if (conf) return graphs::Ok{};
+  const std::string& message = conf.error().message;
+  const std::string prefix = "properties: ";
+  if (message.rfind(prefix, 0) == 0) return params.error("properties", message.substr(prefix.size()));
+  return params.error("bootstrap_servers", message);
+}
+
 }  // namespace rivulet::operators::kafka

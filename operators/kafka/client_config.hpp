@@ -10,6 +10,7 @@
 
 #include "graphs/result.hpp"
 #include "operators/kafka/rdkafka_handles.hpp"
+#include "operators/parameter_reader.hpp"
 
 namespace rivulet::operators::kafka {
 
@@ -23,5 +24,9 @@ struct ClientSettings {
 
 // Errors read "properties: ..." so the factory can prefix the node and parameter.
 graphs::Result<ConfPtr> build_client_config(const ClientSettings& settings);
+
+// Factory-time check: builds the configuration once and reports a problem against the parameter
+// that caused it ("properties" for a passthrough item, else "bootstrap_servers").
+graphs::Status check_client_config(const ClientSettings& settings, const ParameterReader& params);
 
 }  // namespace rivulet::operators::kafka
