@@ -62,6 +62,9 @@ class Operator {
     return graphs::Ok{};
   }
   virtual graphs::Status restore(StateReader& /*reader*/) { return graphs::Ok{}; }
+  // Checkpoint `checkpoint_id` completed on every task and is durable: the second phase of a
+  // two-phase commit (a transactional sink commits the transaction it prepared at snapshot).
+  virtual void on_checkpoint_complete(std::uint64_t /*checkpoint_id*/) {}
   virtual void close() {}
 };
 
@@ -82,6 +85,8 @@ class SourceOperator {
     return graphs::Ok{};
   }
   virtual graphs::Status restore(StateReader& /*reader*/) { return graphs::Ok{}; }
+  // See Operator::on_checkpoint_complete (sources commit offsets to the group for monitoring).
+  virtual void on_checkpoint_complete(std::uint64_t /*checkpoint_id*/) {}
   virtual void close() {}
 };
 
