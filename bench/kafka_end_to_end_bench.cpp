@@ -2,7 +2,11 @@
 //   (a) baseline: a plain librdkafka consume-and-produce loop copying topic `in` to `out_a`;
 //   (b) Rivulet: the kafka_source operator (JSON → columnar batches) → pass-through → the
 //       kafka_sink operator (batches → JSON, key from a field) writing `out_b`;
-// both over the same pre-filled `in` in the same run, alternated `--repeats` times; then the
+//   (c) Rivulet's real runtime: the graph bench/kafka_window_pipeline.json (kafka_source with
+//       stop_at_end → key_by user → hash edge → window_aggregate, one-minute tumbling count and
+//       sum per user → kafka_sink to `out_c`) planned by plan_job and run as a Job: task actors,
+//       credit channels, the source on its own thread — exactly what `rivulet run` executes;
+// all over the same pre-filled `in` in the same run, alternated `--repeats` times; then the
 // end-to-end latency of (b) at half of its measured rate (p50/p99, timestamps in the records,
 // measured by a consumer of the sink's topic).
 //
@@ -11,7 +15,18 @@
 // the operators cost over librdkafka itself. Both sides use the same client settings (the
 // sink's defaults: idempotent producer, linger.ms=5; the source's fetch queue bound).
 //
+// (c) is timed from Job::start (operators built, Kafka clients created, tasks spawned) until the
+// job finished (the sink flushed: every window acknowledged); its rate counts input records,
+// like (a)'s. Each (c) run gets a fresh actor system, created and shut down outside the
+// measurement, so CAF's idle workers do not run during (a) and (b).
+//
 // Usage: kafka_end_to_end_bench [--records N] [--repeats R] [--latency-seconds S]
+//                               [--variants abc] [--window-ms MS] [--credit-window N]
+// (c) writes one record per user and window: with the default one-minute windows that is ~2% of
+// its input (9 000 results for 500 000 records), so it produces far less than (a), which copies
+// everything. `--window-ms 1000` makes every record its own window (1 000 users, one record per
+// user and second of event time): (c) then writes as many records as (a), the worst case for
+// the window operator and the like-for-like comparison of the Kafka work.
 // Results and the command: docs/benchmarks.md ("Kafka end to end").
 
 #include <librdkafka/rdkafka.h>
@@ -31,11 +46,17 @@
 #include <vector>
 
 #include "bench/broker_process.hpp"
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "graphs/graph_io.hpp"
+#include "operators/builtin_catalog.hpp"
 #include "operators/codecs/json_decoder.hpp"
 #include "operators/kafka/kafka_sink_operator.hpp"
 #include "operators/kafka/kafka_source_operator.hpp"
 #include "operators/kafka_sink.hpp"
 #include "operators/kafka_source.hpp"
+#include "runtime/job.hpp"
+#include "runtime/planner.hpp"
 
 namespace rivulet::bench {
 namespace {
@@ -50,6 +71,10 @@ struct Options {
   long records = 600000;
   int repeats = 2;
   double latency_seconds = 5;
+  std::int64_t window_ms = 60000;  // (c)'s tumbling window; 1000 makes output ≈ input
+  std::uint32_t credit_window = runtime::ChannelConfig{}.credit_window;  // (c)'s channels
+  std::string variants = "abc";  // which of (a), (b), (c) to run; (a) is needed for ratios
+  bool has(char variant) const { return variants.find(variant) != std::string::npos; }
 };
 
 std::int64_t wall_us() {
@@ -367,6 +392,93 @@ std::uint64_t copy_with_operators(const std::string& bootstrap, const std::strin
   return written;
 }
 
+// --- (c) the graph on the real runtime --------------------------------------------------------
+
+struct NodeTotals {
+  std::string name;
+  std::uint64_t records_in = 0;
+  std::uint64_t records_out = 0;
+  std::uint64_t batches_out = 0;
+  double backpressured_s = 0;
+};
+
+struct GraphRun {
+  RunResult result;
+  std::vector<NodeTotals> nodes;  // plan order: events, by_user, per_user_minute, results
+  const NodeTotals& node(const std::string& name) const {
+    for (const NodeTotals& totals : nodes) {
+      if (totals.name == name) return totals;
+    }
+    throw std::runtime_error("(c): no node '" + name + "' in the plan");
+  }
+  std::uint64_t input_records() const { return node("events").records_out; }
+};
+
+void set_parameter(graphs::Graph& graph, const std::string& node_id, const std::string& name,
+                   graphs::Value value) {
+  for (graphs::Node& node : graph.nodes) {
+    if (node.id != node_id) continue;
+    for (graphs::Parameter& parameter : node.parameters) {
+      if (parameter.name == name) {
+        parameter.value = std::move(value);
+        return;
+      }
+    }
+    node.parameters.push_back({name, std::move(value)});
+    return;
+  }
+  throw std::runtime_error("the bench graph has no node '" + node_id + "'");
+}
+
+GraphRun run_graph(const std::string& bootstrap, const std::string& out_topic,
+                   std::int64_t window_ms, std::uint32_t credit_window) {
+  auto loaded = graphs::load_graph(RIVULET_BENCH_GRAPH);
+  if (!loaded) throw std::runtime_error(RIVULET_BENCH_GRAPH ": " + loaded.error().message);
+  graphs::Graph graph = std::move(loaded).value();
+  set_parameter(graph, "results", "topic", out_topic);
+  set_parameter(graph, "per_user_minute", "size", graphs::Value{graphs::Duration{window_ms}});
+  runtime::PlanOptions plan_options;
+  plan_options.channels.credit_window = credit_window;
+  auto plan = runtime::plan_job({std::move(graph)}, operators::builtin_registry(), plan_options);
+  if (!plan) throw std::runtime_error("plan: " + plan.error().message);
+
+  caf::actor_system_config config;
+  caf::actor_system system(config);
+  std::unique_ptr<runtime::Job> job;
+  GraphRun run;
+  run.result = measure([&]() -> std::uint64_t {
+    runtime::JobOptions options;
+    options.bootstrap_servers = bootstrap;
+    auto started = runtime::Job::start(system, std::move(plan).value(), options);
+    if (!started) throw std::runtime_error("job: " + started.error().message);
+    job = std::move(started).value();
+    if (!job->wait_for(std::chrono::minutes(10))) {
+      job->cancel();
+      throw std::runtime_error("(c): the job did not finish within 10 minutes");
+    }
+    const runtime::JobStatus status = job->wait();
+    if (status.state != runtime::JobState::Finished) {
+      throw std::runtime_error(std::string("(c): job ") + runtime::to_string(status.state) +
+                               ": " + status.message);
+    }
+    const runtime::PhysicalPlan& p = job->plan();
+    for (const runtime::PlannedNode& node : p.nodes) {
+      NodeTotals totals{node.name};
+      for (runtime::TaskId id : node.tasks) {
+        const runtime::TaskMetrics& m = *job->task_metrics()[id];
+        totals.records_in += m.records_in.load();
+        totals.records_out += m.records_out.load();
+        totals.batches_out += m.batches_out.load();
+        totals.backpressured_s += static_cast<double>(m.backpressured_ns.load()) / 1e9;
+      }
+      run.nodes.push_back(std::move(totals));
+    }
+    return run.input_records();
+  });
+  job.reset();  // before the actor system goes
+  return run;
+}
+
 // --- latency of (b) at a fixed input rate ---------------------------------------------------
 
 struct Latency {
@@ -498,6 +610,12 @@ Options parse(int argc, char** argv) {
       options.repeats = std::atoi(argv[i + 1]);
     } else if (flag == "--latency-seconds") {
       options.latency_seconds = std::atof(argv[i + 1]);
+    } else if (flag == "--window-ms") {
+      options.window_ms = std::atoll(argv[i + 1]);
+    } else if (flag == "--credit-window") {
+      options.credit_window = static_cast<std::uint32_t>(std::atoi(argv[i + 1]));
+    } else if (flag == "--variants") {
+      options.variants = argv[i + 1];
     } else {
       throw std::runtime_error("unknown option " + flag);
     }
@@ -507,8 +625,12 @@ Options parse(int argc, char** argv) {
 
 int run(int argc, char** argv) {
   const Options options = parse(argc, argv);
+  if (!options.has('a') || options.variants.find_first_not_of("abc") != std::string::npos) {
+    throw std::runtime_error("--variants: letters of \"abc\", always with a (the baseline)");
+  }
   BrokerProcess broker(RIVULET_CLI, {"--topic", "in:4", "--topic", "out_a:4", "--topic", "out_b:4",
-                                     "--topic", "lat_in:4", "--topic", "lat_out:4"});
+                                     "--topic", "out_c:4", "--topic", "lat_in:4", "--topic",
+                                     "lat_out:4"});
   const std::string& bootstrap = broker.bootstrap_servers();
   std::printf("broker: `rivulet broker` (own process) at %s\n", bootstrap.c_str());
   std::printf("simdjson: %s\n", operators::codecs::json_parser_implementation().c_str());
@@ -519,41 +641,91 @@ int run(int argc, char** argv) {
   std::printf("filled 'in': %ld JSON records over %d partitions in %.2f s\n", options.records,
               kPartitions, std::chrono::duration<double>(Clock::now() - fill_started).count());
 
-  double best_a = 0;
-  double best_b = 0;
-  double cpu_a = 1e9;
-  double cpu_b = 1e9;
-  std::vector<double> ratios;
+  const auto expected = static_cast<std::uint64_t>(options.records);
+  auto check = [&](const char* variant, std::uint64_t records) {
+    if (records != expected) {
+      throw std::runtime_error(std::string("run ") + variant + " moved " +
+                               std::to_string(records) + " records, expected " +
+                               std::to_string(expected));
+    }
+  };
+  auto median = [](std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values.empty() ? 0.0 : values[values.size() / 2];
+  };
+  double best_a = 0, best_b = 0, best_c = 0;
+  double cpu_a = 1e9, cpu_b = 1e9, cpu_c = 1e9;
+  std::vector<double> ratios_b, ratios_c;
+  std::uint64_t windows_out = 0;
   for (int r = 0; r < options.repeats; ++r) {
     const RunResult a = measure([&] { return copy_with_librdkafka(bootstrap, ends, "out_a"); });
-    const RunResult b = measure([&] { return copy_with_operators(bootstrap, "out_b"); });
-    if (a.records != static_cast<std::uint64_t>(options.records) ||
-        b.records != static_cast<std::uint64_t>(options.records)) {
-      throw std::runtime_error("a run copied " + std::to_string(a.records) + " / " +
-                               std::to_string(b.records) + " records, expected " +
-                               std::to_string(options.records));
-    }
-    std::printf("run %d: (a) librdkafka loop %8.0f records/s %.2f s, CPU %.2f us/record "
-                "(loop thread %.2f)  |  (b) Rivulet %8.0f records/s %.2f s, CPU %.2f us/record "
-                "(loop thread %.2f)  |  ratio %.2f\n",
-                r + 1, a.rate(), a.seconds, a.process_us_per_record(), a.thread_us_per_record(),
-                b.rate(), b.seconds, b.process_us_per_record(), b.thread_us_per_record(),
-                b.rate() / a.rate());
-    ratios.push_back(b.rate() / a.rate());
+    check("(a)", a.records);
     best_a = std::max(best_a, a.rate());
-    best_b = std::max(best_b, b.rate());
     cpu_a = std::min(cpu_a, a.process_us_per_record());
-    cpu_b = std::min(cpu_b, b.process_us_per_record());
+    std::printf("run %d: (a) librdkafka loop %8.0f records/s %.2f s, CPU %.2f us/record "
+                "(loop thread %.2f)\n",
+                r + 1, a.rate(), a.seconds, a.process_us_per_record(), a.thread_us_per_record());
+    if (options.has('b')) {
+      const RunResult b = measure([&] { return copy_with_operators(bootstrap, "out_b"); });
+      check("(b)", b.records);
+      std::printf("       (b) operator loop  %8.0f records/s %.2f s, CPU %.2f us/record "
+                  "(loop thread %.2f)  ratio (b)/(a) %.2f\n",
+                  b.rate(), b.seconds, b.process_us_per_record(), b.thread_us_per_record(),
+                  b.rate() / a.rate());
+      ratios_b.push_back(b.rate() / a.rate());
+      best_b = std::max(best_b, b.rate());
+      cpu_b = std::min(cpu_b, b.process_us_per_record());
+    }
+    if (options.has('c')) {
+      const GraphRun c = run_graph(bootstrap, "out_c", options.window_ms, options.credit_window);
+      check("(c)", c.input_records());
+      const NodeTotals& window = c.node("per_user_minute");
+      const NodeTotals& sink = c.node("results");
+      // Everything decoded went through the hash edge into the window operator, and every
+      // window it fired was written and acknowledged (the job finished only after the flush).
+      if (window.records_in != expected || sink.records_in != window.records_out ||
+          sink.records_in == 0) {
+        throw std::runtime_error("(c): window operator saw " + std::to_string(window.records_in) +
+                                 " records, emitted " + std::to_string(window.records_out) +
+                                 ", sink got " + std::to_string(sink.records_in));
+      }
+      windows_out = sink.records_in;
+      std::printf("       (c) runtime graph  %8.0f records/s %.2f s, CPU %.2f us/record  "
+                  "ratio (c)/(a) %.2f  [%llu window results; per operator: backpressured s, "
+                  "records per output batch:",
+                  c.result.rate(), c.result.seconds, c.result.process_us_per_record(),
+                  c.result.rate() / a.rate(), static_cast<unsigned long long>(windows_out));
+      for (const NodeTotals& node : c.nodes) {
+        std::printf(" %s %.2f", node.name.c_str(), node.backpressured_s);
+        if (node.batches_out > 0) {
+          std::printf(" %.0f", static_cast<double>(node.records_out) /
+                                   static_cast<double>(node.batches_out));
+        }
+      }
+      std::printf("]\n");
+      ratios_c.push_back(c.result.rate() / a.rate());
+      best_c = std::max(best_c, c.result.rate());
+      cpu_c = std::min(cpu_c, c.result.process_us_per_record());
+    }
   }
-  // (a) and (b) alternate, so each run's ratio compares neighbours in time; the median of
+  // The variants alternate, so each run's ratio compares neighbours in time; the median of
   // those is the figure least moved by other load on the machine.
-  std::sort(ratios.begin(), ratios.end());
-  std::printf("best of %d: (a) %.0f records/s, (b) %.0f records/s, ratio of bests %.2f, median "
-              "run ratio %.2f; least process CPU per record (a) %.2f us, (b) %.2f us\n",
-              options.repeats, best_a, best_b, best_b / best_a, ratios[ratios.size() / 2], cpu_a,
-              cpu_b);
+  std::printf("best of %d: (a) %.0f records/s, least process CPU %.2f us/record\n",
+              options.repeats, best_a, cpu_a);
+  if (options.has('b')) {
+    std::printf("            (b) %.0f records/s, ratio of bests %.2f, median run ratio %.2f, "
+                "least process CPU %.2f us/record\n",
+                best_b, best_b / best_a, median(ratios_b), cpu_b);
+  }
+  if (options.has('c')) {
+    std::printf("            (c) %.0f records/s, ratio of bests %.2f, median run ratio %.2f "
+                "(range %.2f - %.2f), least process CPU %.2f us/record\n",
+                best_c, best_c / best_a, median(ratios_c),
+                *std::min_element(ratios_c.begin(), ratios_c.end()),
+                *std::max_element(ratios_c.begin(), ratios_c.end()), cpu_c);
+  }
 
-  if (options.latency_seconds > 0) {
+  if (options.latency_seconds > 0 && options.has('b')) {
     const double rate = best_b / 2;
     const Latency latency = run_latency(bootstrap, rate, options.latency_seconds);
     std::printf("latency of (b) at %.0f records/s for %.0f s after 1 s warm-up (%llu records measured): p50 %.1f ms, p99 %.1f "

@@ -1,6 +1,8 @@
 #pragma once
 // Accumulates the time a task spends without output capacity (waiting for credit) into its
-// metrics. Updated at the few points where capacity can change, never per record.
+// metrics. Updated at the few points where capacity can change, never per record. While a wait
+// is in progress its start is published too (TaskMetrics::backpressured_since_ns), so readers
+// see a task stuck for a long time as backpressured before credit comes back.
 
 #include <chrono>
 #include <optional>
@@ -18,11 +20,12 @@ class BackpressureClock {
     using clock = std::chrono::steady_clock;
     if (!has_capacity && !since_) {
       since_ = clock::now();
+      metrics_.begin_backpressure(TaskMetrics::steady_clock_ns(*since_));
       return true;
     }
     if (has_capacity && since_) {
       const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - *since_);
-      TaskMetrics::add(metrics_.backpressured_ns, static_cast<std::uint64_t>(ns.count()));
+      metrics_.end_backpressure(static_cast<std::uint64_t>(ns.count()));
       since_.reset();
       return true;
     }

@@ -5,7 +5,7 @@
 // EndOfStream | IdleStatus}. Only batches consume credit; control payloads are exempt but are
 // queued behind data, so they never overtake it. Upstream: CreditGrant, returned as the
 // receiver drains its input queue. Coordinator traffic: InjectBarrier (to sources),
-// CheckpointAck (from every task), StopSource.
+// CheckpointAck (from every task), CheckpointComplete (to every task), StopSource.
 //
 // Everything except StreamMessage is plain data with an `inspect` overload, so CAF can
 // serialise it when channels span nodes. StreamMessage carries a shared batch pointer and is
@@ -74,6 +74,13 @@ struct InjectBarrier {
 struct CheckpointAck {
   TaskId task = 0;
   std::uint64_t checkpoint_id = 0;
+  std::uint64_t state_bytes = 0;  // what the task wrote for it (checkpoint size metric)
+};
+
+// From the coordinator to every task once checkpoint `checkpoint_id` is durable: operators get
+// on_checkpoint_complete (the commit phase of two-phase-commit sinks).
+struct CheckpointComplete {
+  std::uint64_t checkpoint_id = 0;
 };
 
 struct StopSource {};
@@ -100,7 +107,11 @@ typename Inspector::result_type inspect(Inspector& f, InjectBarrier& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, CheckpointAck& x) {
-  return f(x.task, x.checkpoint_id);
+  return f(x.task, x.checkpoint_id, x.state_bytes);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CheckpointComplete& x) {
+  return f(x.checkpoint_id);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, StopSource&) {

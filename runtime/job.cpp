@@ -4,8 +4,28 @@
 
 #include "caf/actor_system.hpp"
 #include "caf/send.hpp"
+#include "runtime/restart_strategy.hpp"
 
 namespace rivulet::runtime {
+namespace {
+
+std::shared_ptr<RestartPolicy> restart_policy_of(const PhysicalPlan& plan) {
+  for (const graphs::Graph& graph : plan.graphs) {
+    if (auto policy = make_restart_policy(graph.runtime.restart)) return policy;
+  }
+  return nullptr;
+}
+
+std::chrono::milliseconds checkpoint_interval_of(const PhysicalPlan& plan) {
+  std::int64_t interval = 0;
+  for (const graphs::Graph& graph : plan.graphs) {
+    const std::int64_t ms = graph.runtime.checkpoint_interval_ms;
+    if (ms > 0 && (interval == 0 || ms < interval)) interval = ms;
+  }
+  return std::chrono::milliseconds(interval);
+}
+
+}  // namespace
 
 graphs::Result<std::unique_ptr<Job>> Job::start(caf::actor_system& system, PhysicalPlan plan,
                                                 JobOptions options) {
@@ -22,7 +42,13 @@ graphs::Result<std::unique_ptr<Job>> Job::start(caf::actor_system& system, Physi
   config.plan = job->plan_;
   config.metrics = job->metrics_;
   config.bootstrap_servers = std::move(options.bootstrap_servers);
-  config.restart = std::move(options.restart);
+  config.restart = options.restart ? std::move(options.restart) : restart_policy_of(*job->plan_);
+  config.checkpoints = std::move(options.checkpoints);
+  config.checkpoint_interval = options.checkpoint_interval.count() > 0
+                                   ? options.checkpoint_interval
+                                   : checkpoint_interval_of(*job->plan_);
+  config.checkpoint_timeout = options.checkpoint_timeout;
+  config.checkpoint_metrics = job->checkpoint_metrics_;
   config.outcome = job->outcome_;
   job->supervisor_ = spawn_job_supervisor(system, std::move(config), std::move(instances).value());
   return job;

@@ -11,6 +11,8 @@
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 #include "graphs/result.hpp"
+#include "runtime/checkpoint_coordinator.hpp"
+#include "runtime/checkpoint_store.hpp"
 #include "runtime/job_supervisor.hpp"
 #include "runtime/physical_plan.hpp"
 #include "runtime/task_metrics.hpp"
@@ -20,7 +22,15 @@ namespace rivulet::runtime {
 struct JobOptions {
   // Default Kafka cluster of the job's Kafka nodes (the embedded broker in local mode).
   std::string bootstrap_servers;
-  std::shared_ptr<RestartPolicy> restart;  // null: a task failure fails the job
+  // Null: the graphs' restart strategy (runtime.restart of the first graph that sets one).
+  std::shared_ptr<RestartPolicy> restart;
+  // Where checkpoints go and restores come from; null: no checkpoints (a restart then replays
+  // the sources from their beginning). With a store holding a complete checkpoint, the job
+  // starts from it.
+  std::shared_ptr<CheckpointStore> checkpoints;
+  // 0: the graphs' runtime.checkpoint_interval_ms (the smallest one set); used with a store.
+  std::chrono::milliseconds checkpoint_interval{0};
+  std::chrono::milliseconds checkpoint_timeout{std::chrono::minutes(10)};
 };
 
 class Job {
@@ -49,6 +59,7 @@ class Job {
   const PhysicalPlan& plan() const { return *plan_; }
   // Live counters, index = TaskId (see PhysicalPlan::tasks for names and nodes).
   const std::vector<std::shared_ptr<TaskMetrics>>& task_metrics() const { return metrics_; }
+  const CheckpointMetrics& checkpoint_metrics() const { return *checkpoint_metrics_; }
 
  private:
   Job() = default;
@@ -56,6 +67,7 @@ class Job {
   std::shared_ptr<const PhysicalPlan> plan_;
   std::vector<std::shared_ptr<TaskMetrics>> metrics_;
   std::shared_ptr<JobOutcome> outcome_;
+  std::shared_ptr<CheckpointMetrics> checkpoint_metrics_ = std::make_shared<CheckpointMetrics>();
   caf::actor supervisor_;
 };
 

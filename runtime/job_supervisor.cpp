@@ -36,11 +36,18 @@ class JobSupervisor final : public caf::event_based_actor {
   void on_exit() override {
     tasks_.clear();
     by_address_.clear();
+    coordinator_ = caf::actor{};
   }
 
   caf::behavior make_behavior() override {
     set_down_handler([this](caf::down_msg& down) { on_down(down); });
-    deploy(std::move(first_));
+    if (!config_.checkpoint_metrics) {
+      config_.checkpoint_metrics = std::make_shared<CheckpointMetrics>();
+    }
+    if (auto deployed = deploy(std::move(first_)); !deployed) {
+      finish({JobState::Failed, deployed.error().message, restarts_});
+      return {};
+    }
     return {
         [this](stop_job_atom) { stop(); },
         [this](cancel_job_atom) { cancel(); },
@@ -54,15 +61,21 @@ class JobSupervisor final : public caf::event_based_actor {
   // Spawns downstream first (each task needs its targets' handles), sources last, and monitors
   // each task as it is spawned. A task that fails in open() may already be gone when the
   // monitor is attached; CAF then delivers the down message with its exit reason at once.
-  void deploy(TaskInstances instances) {
+  graphs::Status deploy(TaskInstances instances) {
+    if (auto restored = restore(instances); !restored) return restored;
     tasks_.assign(plan().tasks.size(), caf::actor{});
     by_address_.clear();
+    start_coordinator();
+    std::vector<TaskId> sources;
     for (TaskId id : plan().spawn_order()) {
       const PlannedTask& planned = plan().tasks[id];
       TaskWiring wiring;
       wiring.spec = planned.spec;
       for (TaskId target : planned.targets) wiring.targets.push_back(tasks_[target]);
       wiring.metrics = config_.metrics[id];
+      wiring.coordinator = coordinator_;
+      wiring.checkpoints = config_.checkpoints;
+      if (instances.sources[id]) sources.push_back(id);
       caf::actor task =
           instances.sources[id]
               ? spawn_source_task(system(), std::move(wiring), std::move(instances.sources[id]))
@@ -72,11 +85,64 @@ class JobSupervisor final : public caf::event_based_actor {
       monitor(task);
       ++live_;
     }
-    if (stopping_) stop_sources();    // a stop that arrived while restarting
-    if (live_ == 0) attempt_ended();  // an empty plan has nothing to wait for
+    if (coordinator_) send(coordinator_, CoordinatedTasks{tasks_, std::move(sources)});
+    if (stopping_) stop_sources();  // a stop that arrived while restarting
+    if (live_ == 0) tasks_gone();   // an empty plan has nothing to wait for
+    return graphs::Ok{};
+  }
+
+  // Every operator gets the state its task (same name: node id and subtask) wrote in the
+  // latest complete checkpoint, before the task is spawned and opens it.
+  graphs::Status restore(TaskInstances& instances) {
+    if (!config_.checkpoints) return graphs::Ok{};
+    auto latest = config_.checkpoints->latest();
+    if (!latest)
+      return graphs::Error{"cannot read the latest checkpoint: " + latest.error().message};
+    if (!*latest) return graphs::Ok{};  // nothing checkpointed yet: start from scratch
+    CompletedCheckpoint& checkpoint = **latest;
+    // New checkpoints must sort after the restored one (a store may come from an earlier run).
+    auto& started = config_.checkpoint_metrics->last_started_id;
+    if (started.load(std::memory_order_relaxed) < checkpoint.id()) {
+      started.store(checkpoint.id(), std::memory_order_relaxed);
+    }
+    const std::string from = " from checkpoint " + std::to_string(checkpoint.id());
+    for (const PlannedTask& task : plan().tasks) {
+      const std::string& name = task.spec.name;
+      auto reader = checkpoint.reader(name);
+      if (!reader) return graphs::Error{name + ": restore" + from + ": " + reader.error().message};
+      graphs::Status restored = graphs::Ok{};
+      try {
+        restored = instances.sources[task.spec.id]
+                       ? instances.sources[task.spec.id]->restore(**reader)
+                       : instances.operators[task.spec.id]->restore(**reader);
+      } catch (const std::exception& e) {
+        restored = graphs::Error{e.what()};
+      }
+      if (!restored)
+        return graphs::Error{name + ": restore" + from + ": " + restored.error().message};
+    }
+    return graphs::Ok{};
+  }
+
+  void start_coordinator() {
+    if (!config_.checkpoints || config_.checkpoint_interval.count() <= 0) return;
+    coordinator_ = spawn_checkpoint_coordinator(
+        system(),
+        CheckpointCoordinatorConfig{config_.checkpoints, config_.checkpoint_metrics,
+                                    config_.checkpoint_interval, config_.checkpoint_timeout});
+    coordinator_address_ = coordinator_.address();
+    stopping_coordinator_ = false;
+    monitor(coordinator_);
+  }
+
+  void stop_coordinator() {
+    if (!coordinator_ || stopping_coordinator_) return;
+    stopping_coordinator_ = true;
+    send_exit(coordinator_, caf::exit_reason::user_shutdown);
   }
 
   void on_down(const caf::down_msg& down) {
+    if (coordinator_ && down.source == coordinator_address_) return on_coordinator_down(down);
     auto it = by_address_.find(down.source);
     if (it == by_address_.end()) return;
     const TaskId id = it->second;
@@ -85,6 +151,27 @@ class JobSupervisor final : public caf::event_based_actor {
     --live_;
     if (down.reason && !failure_ && !cancelled_) {
       failure_ = TaskFailure{id, describe_exit(plan().tasks[id].spec.name, down.reason)};
+      kill_all();
+    } else if (!down.reason && coordinator_) {
+      send(coordinator_, task_finished_atom::value, id);  // no later checkpoint can complete
+    }
+    if (live_ == 0) tasks_gone();
+  }
+
+  // The attempt ends only once the coordinator is gone too, so nothing of it outlives the
+  // attempt (and its in-flight checkpoint is aborted before a restart reads the store).
+  void tasks_gone() {
+    if (coordinator_) return stop_coordinator();  // its down message ends the attempt
+    attempt_ended();
+  }
+
+  void on_coordinator_down(const caf::down_msg& down) {
+    const bool expected = stopping_coordinator_;
+    coordinator_ = caf::actor{};
+    stopping_coordinator_ = false;
+    if (!expected && live_ > 0 && !failure_ && !cancelled_) {
+      failure_ =
+          TaskFailure{0, "checkpoint coordinator lost (" + caf::to_string(down.reason) + ")"};
       kill_all();
     }
     if (live_ == 0) attempt_ended();
@@ -101,6 +188,10 @@ class JobSupervisor final : public caf::event_based_actor {
         delayed_send(this, *delay, restart_job_atom::value);
         return;
       }
+      return finish({JobState::Failed,
+                     failure_->message + " (gave up after " + std::to_string(restarts_) +
+                         (restarts_ == 1 ? " restart)" : " restarts)"),
+                     restarts_});
     }
     finish({JobState::Failed, failure_->message, restarts_});
   }
@@ -114,7 +205,11 @@ class JobSupervisor final : public caf::event_based_actor {
            "restart after '" + last_failure_.message + "' failed: " + instances.error().message,
            restarts_});
     }
-    deploy(std::move(instances).value());
+    if (auto deployed = deploy(std::move(instances).value()); !deployed) {
+      finish({JobState::Failed,
+              "restart after '" + last_failure_.message + "' failed: " + deployed.error().message,
+              restarts_});
+    }
   }
 
   void stop() {
@@ -133,11 +228,17 @@ class JobSupervisor final : public caf::event_based_actor {
 
   void cancel() {
     cancelled_ = true;
-    if (live_ == 0) return attempt_ended();  // between attempts (waiting to restart)
+    if (live_ == 0) {
+      // Between attempts (waiting to restart); or waiting for the coordinator to go, whose
+      // down message then ends the attempt as cancelled.
+      if (!coordinator_) attempt_ended();
+      return;
+    }
     kill_all();
   }
 
   void kill_all() {
+    stop_coordinator();  // first: a checkpoint in flight must not complete after a failure
     for (const caf::actor& task : tasks_) {
       if (task) send_exit(task, caf::exit_reason::user_shutdown);
     }
@@ -152,7 +253,10 @@ class JobSupervisor final : public caf::event_based_actor {
   TaskInstances first_;
   std::vector<caf::actor> tasks_;  // index = TaskId; invalid once the task is gone
   std::map<caf::actor_addr, TaskId> by_address_;
-  std::size_t live_ = 0;
+  std::size_t live_ = 0;    // tasks of the current attempt still running
+  caf::actor coordinator_;  // of the current attempt; invalid without checkpoints or once gone
+  caf::actor_addr coordinator_address_;
+  bool stopping_coordinator_ = false;
   std::optional<TaskFailure> failure_;  // the first failure of the current attempt
   TaskFailure last_failure_;
   std::uint32_t restarts_ = 0;

@@ -5,9 +5,13 @@
 // - Every task exits normally (end of stream delivered everywhere): the job finished.
 // - A task fails (its operator threw, or the actor was lost): the supervisor kills the other
 //   tasks of that attempt and, once all are gone, asks the RestartPolicy. No restart: the job
-//   failed with that task's message. Restart: it builds fresh operator instances and deploys the
-//   plan again after the policy's delay. (Restoring state from the last checkpoint plugs in at
-//   that point with the fault-tolerance work; the default policy never restarts.)
+//   failed with that task's message (plus the restart count once the policy gave up). Restart:
+//   it builds fresh operator instances and deploys the plan again after the policy's delay.
+// - Checkpoints (a CheckpointStore in the config): every deployment, the first included,
+//   restores each operator from the store's latest complete checkpoint before its task starts
+//   (Flink's order: state first, then open), and, with an interval, runs a checkpoint
+//   coordinator (runtime/checkpoint_coordinator.hpp) beside the tasks. The coordinator is
+//   stopped with the attempt, so a checkpoint in flight when a task fails never completes.
 // - stop: every source ends its stream (StopSource); the job drains and finishes normally.
 // - cancel: every task is killed at once.
 //
@@ -26,6 +30,8 @@
 #include "caf/atom.hpp"
 #include "caf/fwd.hpp"
 #include "graphs/result.hpp"
+#include "runtime/checkpoint_coordinator.hpp"
+#include "runtime/checkpoint_store.hpp"
 #include "runtime/operator.hpp"
 #include "runtime/physical_plan.hpp"
 #include "runtime/task_metrics.hpp"
@@ -88,6 +94,11 @@ struct SupervisorConfig {
   std::string bootstrap_servers;
   std::shared_ptr<RestartPolicy> restart;  // null: never restart
   std::shared_ptr<JobOutcome> outcome;
+  // Null: no checkpoints, and a restart replays from the sources' beginning.
+  std::shared_ptr<CheckpointStore> checkpoints;
+  std::chrono::milliseconds checkpoint_interval{0};  // 0: restore only, no new checkpoints
+  std::chrono::milliseconds checkpoint_timeout{std::chrono::minutes(10)};
+  std::shared_ptr<CheckpointMetrics> checkpoint_metrics;  // created if null
 };
 
 // Deploys `first_attempt` at once; send stop_job_atom / cancel_job_atom to end the job.

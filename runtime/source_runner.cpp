@@ -6,16 +6,6 @@
 #include "runtime/task_runner.hpp"  // make_operator_context
 
 namespace rivulet::runtime {
-namespace {
-
-class DiscardingStateWriter final : public StateWriter {
- public:
-  graphs::Status write_blob(std::string_view, std::span<const std::byte>) override {
-    return graphs::Ok{};
-  }
-};
-
-}  // namespace
 
 SourceRunner::SourceRunner(const TaskSpec& spec, std::unique_ptr<SourceOperator> op,
                            Transport& transport, std::shared_ptr<TaskMetrics> metrics)
@@ -24,6 +14,7 @@ SourceRunner::SourceRunner(const TaskSpec& spec, std::unique_ptr<SourceOperator>
       transport_(transport),
       metrics_(std::move(metrics)),
       output_(spec.outputs, spec.channels, spec.subtask_index, transport, *metrics_),
+      collector_(output_, *metrics_),
       backpressure_(*metrics_) {}
 
 SourceRunner::~SourceRunner() {
@@ -51,7 +42,7 @@ graphs::Result<SourceRunner::Step> SourceRunner::step() {
     // Each emitted batch adds at most one batch to any channel, so polling no more than the
     // channels can take keeps every local buffer within max_pending.
     const std::size_t room = output_.room();
-    op_->poll(output_, std::min<std::size_t>(room, spec_.channels.max_batches_per_poll));
+    op_->poll(collector_, std::min<std::size_t>(room, spec_.channels.max_batches_per_poll));
     return Step::Continue;
   } catch (const std::exception& e) {
     metrics_->state.store(TaskState::Failed, std::memory_order_relaxed);
@@ -71,22 +62,46 @@ bool SourceRunner::on_credit(const CreditGrant& grant) {
 
 graphs::Status SourceRunner::inject_barrier(const CheckpointBarrier& barrier) {
   if (ended_) return graphs::Ok{};  // a finished source has nothing left to snapshot
+  // The store refuses a checkpoint it no longer takes: decline it (see TaskRunner).
+  auto writer = transport_.checkpoint_writer(barrier.checkpoint_id);
+  if (!writer) return graphs::Ok{};
   try {
-    DiscardingStateWriter writer;
-    auto status = op_->snapshot(barrier.checkpoint_id, writer);
+    auto status = op_->snapshot(barrier.checkpoint_id, **writer);
     if (!status) return graphs::Error{spec_.name + ": snapshot failed: " + status.error().message};
   } catch (const std::exception& e) {
     return graphs::Error{spec_.name + ": snapshot failed: " + e.what()};
   }
+  writer->reset();  // the state is complete once its writer is gone, before the ack
   output_.emit_barrier(barrier);
   transport_.send_checkpoint_ack(CheckpointAck{spec_.id, barrier.checkpoint_id});
   TaskMetrics::add(metrics_->checkpoints_completed, 1);
   return graphs::Ok{};
 }
 
+graphs::Status SourceRunner::on_checkpoint_complete(std::uint64_t checkpoint_id) {
+  if (closed_) return graphs::Ok{};
+  try {
+    op_->on_checkpoint_complete(checkpoint_id);
+  } catch (const std::exception& e) {
+    return graphs::Error{spec_.name + ": commit of checkpoint " + std::to_string(checkpoint_id) +
+                         " failed: " + e.what()};
+  }
+  return graphs::Ok{};
+}
+
+void SourceRunner::RecordingCollector::emit_watermark(std::int64_t watermark_ms) {
+  gate_.emit_watermark(watermark_ms);
+  // Watermarks only move forward: the gate drops one that does not advance, and so does this.
+  if (watermark_ms > metrics_.watermark_ms.load(std::memory_order_relaxed)) {
+    metrics_.watermark_ms.store(watermark_ms, std::memory_order_relaxed);
+  }
+}
+
 void SourceRunner::end_stream() {
   ended_ = true;
   output_.emit_end_of_stream();
+  // End of stream implies the final watermark downstream (tasks advance to +inf on it).
+  metrics_->watermark_ms.store(kMaxWatermark, std::memory_order_relaxed);
   metrics_->state.store(TaskState::Finishing, std::memory_order_relaxed);
 }
 

@@ -2,6 +2,9 @@
 // The engine of one source task, free of CAF: polls the SourceOperator only while its outputs
 // have capacity, tells it when capacity runs out or returns (so Kafka partitions get paused),
 // injects checkpoint barriers, and ends the stream when the source is exhausted or stopped.
+// The watermark the source emits (its own merge over partitions, e.g. the Kafka source's
+// minimum over its active partitions) is recorded in TaskMetrics::watermark_ms as it goes out;
+// after the end of stream it reads kMaxWatermark, as an operator task's does.
 
 #include <memory>
 
@@ -30,6 +33,8 @@ class SourceRunner {
   // Returns true when output capacity came back (the caller should resume stepping).
   bool on_credit(const CreditGrant& grant);
   graphs::Status inject_barrier(const CheckpointBarrier& barrier);
+  // Checkpoint `checkpoint_id` is durable (the operator commits offsets for monitoring).
+  graphs::Status on_checkpoint_complete(std::uint64_t checkpoint_id);
   void request_stop() { stop_requested_ = true; }
   bool finished() const { return ended_ && output_.drained(); }
   bool has_capacity() const { return output_.has_capacity(); }
@@ -37,11 +42,30 @@ class SourceRunner {
  private:
   void end_stream();
 
+  // What the operator polls into: the output gate, with the emitted watermark recorded in the
+  // metrics on its way (one comparison per watermark; batches pass straight through).
+  class RecordingCollector final : public SourceCollector {
+   public:
+    RecordingCollector(OutputGate& gate, TaskMetrics& metrics) : gate_(gate), metrics_(metrics) {}
+    void emit(std::size_t output_port, BatchPtr batch) override {
+      gate_.emit(output_port, std::move(batch));
+    }
+    using Collector::emit;
+    bool has_capacity() const override { return gate_.has_capacity(); }
+    void emit_watermark(std::int64_t watermark_ms) override;
+    void mark_idle(bool idle) override { gate_.mark_idle(idle); }
+
+   private:
+    OutputGate& gate_;
+    TaskMetrics& metrics_;
+  };
+
   TaskSpec spec_;
   std::unique_ptr<SourceOperator> op_;
   Transport& transport_;
   std::shared_ptr<TaskMetrics> metrics_;
   OutputGate output_;
+  RecordingCollector collector_;
   BackpressureClock backpressure_;
   bool stop_requested_ = false;
   bool ended_ = false;

@@ -17,11 +17,12 @@ using poll_atom = caf::atom_constant<caf::atom("rvpoll")>;
 // a second wiring round.
 class ActorTransport final : public Transport {
  public:
-  ActorTransport(caf::event_based_actor* self, std::vector<caf::actor> targets,
-                 caf::actor coordinator, std::size_t inputs)
+  ActorTransport(caf::event_based_actor* self, TaskWiring& wiring, std::size_t inputs)
       : self_(self),
-        targets_(std::move(targets)),
-        coordinator_(std::move(coordinator)),
+        targets_(std::move(wiring.targets)),
+        coordinator_(std::move(wiring.coordinator)),
+        checkpoints_(std::move(wiring.checkpoints)),
+        task_name_(wiring.spec.name),
         upstream_(inputs) {}
 
   void remember_sender(std::uint32_t input_channel) {
@@ -36,7 +37,18 @@ class ActorTransport final : public Transport {
     if (upstream_[input_channel]) self_->send(upstream_[input_channel], grant);
   }
   void send_checkpoint_ack(CheckpointAck ack) override {
+    ack.state_bytes = snapshot_bytes_;
+    snapshot_bytes_ = 0;
     if (coordinator_) self_->send(coordinator_, ack);
+  }
+  graphs::Result<std::unique_ptr<StateWriter>> checkpoint_writer(
+      std::uint64_t checkpoint_id) override {
+    if (!checkpoints_) return Transport::checkpoint_writer(checkpoint_id);
+    auto writer = checkpoints_->writer(checkpoint_id, task_name_);
+    if (!writer) return writer.error();
+    snapshot_bytes_ = 0;
+    return std::unique_ptr<StateWriter>(
+        std::make_unique<CountingWriter>(std::move(writer).value(), snapshot_bytes_));
   }
   // Neighbouring tasks hold strong handles to each other (targets one way, upstream the
   // other); dropping ours on exit breaks the cycle so every actor object can be destroyed
@@ -48,9 +60,27 @@ class ActorTransport final : public Transport {
   }
 
  private:
+  // Counts what a snapshot writes, for the ack (the coordinator's checkpoint size metric).
+  class CountingWriter final : public StateWriter {
+   public:
+    CountingWriter(std::unique_ptr<StateWriter> inner, std::uint64_t& bytes)
+        : inner_(std::move(inner)), bytes_(bytes) {}
+    graphs::Status write_blob(std::string_view name, std::span<const std::byte> bytes) override {
+      bytes_ += bytes.size();
+      return inner_->write_blob(name, bytes);
+    }
+
+   private:
+    std::unique_ptr<StateWriter> inner_;
+    std::uint64_t& bytes_;
+  };
+
   caf::event_based_actor* self_;
   std::vector<caf::actor> targets_;
   caf::actor coordinator_;
+  std::shared_ptr<CheckpointStore> checkpoints_;
+  std::string task_name_;
+  std::uint64_t snapshot_bytes_ = 0;  // of the snapshot being taken, until its ack
   std::vector<caf::actor> upstream_;
 };
 
@@ -66,8 +96,7 @@ class TaskActor final : public caf::event_based_actor {
  public:
   TaskActor(caf::actor_config& cfg, TaskWiring wiring, std::unique_ptr<Operator> op)
       : caf::event_based_actor(cfg),
-        transport_(this, std::move(wiring.targets), std::move(wiring.coordinator),
-                   wiring.spec.inputs.size()),
+        transport_(this, wiring, wiring.spec.inputs.size()),
         runner_(wiring.spec, std::move(op), transport_, ensure_metrics(std::move(wiring.metrics))) {
   }
 
@@ -94,6 +123,11 @@ class TaskActor final : public caf::event_based_actor {
           runner_.on_credit(grant);
           drain();
         },
+        [this](const CheckpointComplete& complete) {
+          if (auto status = runner_.on_checkpoint_complete(complete.checkpoint_id); !status) {
+            quit(to_caf_error(status.error()));
+          }
+        },
     };
   }
 
@@ -111,7 +145,7 @@ class SourceActor final : public caf::event_based_actor {
  public:
   SourceActor(caf::actor_config& cfg, TaskWiring wiring, std::unique_ptr<SourceOperator> op)
       : caf::event_based_actor(cfg),
-        transport_(this, std::move(wiring.targets), std::move(wiring.coordinator), 0),
+        transport_(this, wiring, 0),
         runner_(wiring.spec, std::move(op), transport_, ensure_metrics(std::move(wiring.metrics))) {
   }
 
@@ -136,6 +170,11 @@ class SourceActor final : public caf::event_based_actor {
         },
         [this](const InjectBarrier& inject) {
           if (auto status = runner_.inject_barrier(inject.barrier); !status) {
+            quit(to_caf_error(status.error()));
+          }
+        },
+        [this](const CheckpointComplete& complete) {
+          if (auto status = runner_.on_checkpoint_complete(complete.checkpoint_id); !status) {
             quit(to_caf_error(status.error()));
           }
         },

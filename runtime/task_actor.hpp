@@ -12,6 +12,7 @@
 
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
+#include "runtime/checkpoint_store.hpp"
 #include "runtime/operator.hpp"
 #include "runtime/task_metrics.hpp"
 #include "runtime/task_spec.hpp"
@@ -24,12 +25,14 @@ struct TaskWiring {
   // edge, channel by channel). The planner spawns downstream tasks first, so they exist.
   std::vector<caf::actor> targets;
   caf::actor coordinator;  // receives CheckpointAck; may be invalid (no checkpointing)
+  // Where the task writes its checkpointed state; null: state is discarded (no checkpoints).
+  std::shared_ptr<CheckpointStore> checkpoints;
   std::shared_ptr<TaskMetrics> metrics;  // shared with whoever displays them; created if null
 };
 
 caf::actor spawn_task(caf::actor_system& system, TaskWiring wiring, std::unique_ptr<Operator> op);
 // Sources start polling immediately; send StopSource to end the stream early and
-// InjectBarrier to start a checkpoint.
+// InjectBarrier to start a checkpoint. Every task handles CheckpointComplete (operator commit).
 caf::actor spawn_source_task(caf::actor_system& system, TaskWiring wiring,
                              std::unique_ptr<SourceOperator> op);
 

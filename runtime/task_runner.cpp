@@ -1,21 +1,10 @@
 #include "runtime/task_runner.hpp"
 
 #include <exception>
+#include <stdexcept>
 #include <string>
 
 namespace rivulet::runtime {
-namespace {
-
-// Snapshots have nowhere to go until the checkpoint storage exists (fault-tolerance work);
-// the hook is still called so alignment and operator code paths are exercised now.
-class DiscardingStateWriter final : public StateWriter {
- public:
-  graphs::Status write_blob(std::string_view, std::span<const std::byte>) override {
-    return graphs::Ok{};
-  }
-};
-
-}  // namespace
 
 OperatorContext make_operator_context(const TaskSpec& spec) {
   OperatorContext ctx;
@@ -143,14 +132,33 @@ void TaskRunner::complete_alignment_if_ready() {
   }
   const CheckpointBarrier barrier = *aligning_;
   aligning_.reset();
-  DiscardingStateWriter writer;
-  auto status = op_->snapshot(barrier.checkpoint_id, writer);
-  if (!status) throw std::runtime_error("snapshot failed: " + status.error().message);
+  // A store that no longer takes this checkpoint (timed out) gets no snapshot and no ack; the
+  // barrier still goes on so downstream tasks do not wait for it.
+  auto writer = transport_.checkpoint_writer(barrier.checkpoint_id);
+  if (writer) {
+    auto status = op_->snapshot(barrier.checkpoint_id, **writer);
+    if (!status) throw std::runtime_error("snapshot failed: " + status.error().message);
+    writer->reset();  // the state is complete once its writer is gone, before the ack
+  }
   output_.emit_barrier(barrier);
-  transport_.send_checkpoint_ack(CheckpointAck{spec_.id, barrier.checkpoint_id});
-  TaskMetrics::add(metrics_->checkpoints_completed, 1);
+  if (writer) {
+    transport_.send_checkpoint_ack(CheckpointAck{spec_.id, barrier.checkpoint_id});
+    TaskMetrics::add(metrics_->checkpoints_completed, 1);
+  }
   barrier_seen_.assign(barrier_seen_.size(), false);
   input_.unblock_all();
+}
+
+graphs::Status TaskRunner::on_checkpoint_complete(std::uint64_t checkpoint_id) {
+  if (closed_) return graphs::Ok{};
+  try {
+    op_->on_checkpoint_complete(checkpoint_id);
+  } catch (const std::exception& e) {
+    metrics_->state.store(TaskState::Failed, std::memory_order_relaxed);
+    return graphs::Error{spec_.name + ": commit of checkpoint " + std::to_string(checkpoint_id) +
+                         " failed: " + e.what()};
+  }
+  return graphs::Ok{};
 }
 
 void TaskRunner::on_end_of_stream(std::uint32_t channel) {

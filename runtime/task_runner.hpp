@@ -51,6 +51,9 @@ class TaskRunner {
   // Processes queued input while the outputs have capacity. An error means the operator
   // failed; the task must stop.
   graphs::Status drain();
+  // Checkpoint `checkpoint_id` is durable: the operator's commit phase. An error (the operator
+  // threw) means the task must stop.
+  graphs::Status on_checkpoint_complete(std::uint64_t checkpoint_id);
   // End of stream reached on every input and forwarded; all output delivered.
   bool finished() const { return ended_ && output_.drained(); }
   const TaskMetrics& metrics() const { return *metrics_; }

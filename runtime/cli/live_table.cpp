@@ -73,6 +73,7 @@ void LiveTable::sample(Clock::time_point now) {
   const auto interval_ns = static_cast<double>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(now - last_).count());
   last_ = now;
+  const std::int64_t now_ns = runtime::TaskMetrics::steady_clock_ns(now);
   for (std::size_t n = 0; n < plan_.nodes.size(); ++n) {
     Row& row = rows_[n];
     std::uint64_t in = 0;
@@ -84,15 +85,15 @@ void LiveTable::sample(Clock::time_point now) {
       const runtime::TaskMetrics& m = *metrics_[id];
       in += m.records_in.load(std::memory_order_relaxed);
       out += m.records_out.load(std::memory_order_relaxed);
-      bp += m.backpressured_ns.load(std::memory_order_relaxed);
+      bp += m.backpressured_ns_at(now_ns);  // including a wait still in progress
       watermark = std::min(watermark, m.watermark_ms.load(std::memory_order_relaxed));
       states.push_back(m.state.load(std::memory_order_relaxed));
     }
     if (seconds > 0) {
       row.in_rate = static_cast<double>(in - row.records_in) / seconds;
       row.out_rate = static_cast<double>(out - row.records_out) / seconds;
-      // Backpressured time is booked when credit returns, so one interval can hold time from
-      // the previous one: clamp rather than show more than 100%.
+      // The ongoing wait is counted up to `now`, so a task stuck for long shows 100% while it
+      // is stuck, not only once credit returns. Clamped only against clock rounding.
       const double share = static_cast<double>(bp - row.backpressured_ns) /
                            (interval_ns * static_cast<double>(row.parallelism));
       row.backpressure = std::clamp(share, 0.0, 1.0);

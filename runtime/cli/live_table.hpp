@@ -39,7 +39,7 @@ class LiveTable {
     std::uint32_t parallelism = 1;
     std::uint64_t records_in = 0;
     std::uint64_t records_out = 0;
-    std::uint64_t backpressured_ns = 0;
+    std::uint64_t backpressured_ns = 0;  // completed + ongoing waits, at the last sample
     double in_rate = 0;
     double out_rate = 0;
     double backpressure = 0;  // 0..1 over the last interval, averaged over instances

@@ -204,7 +204,9 @@ TEST_F(JobTest, RestartPolicyRedeploysWithFreshOperators) {
              node("sink", "collect", 1)};
   g.edges = {edge("src", "fail"), edge("fail", "sink")};
   auto policy = std::make_shared<RestartOnce>();
-  auto job = start(std::move(g), JobOptions{"", policy});
+  JobOptions options;
+  options.restart = policy;
+  auto job = start(std::move(g), options);
   ASSERT_TRUE(job);
   JobStatus status = await(*job);
   EXPECT_EQ(status.state, JobState::Finished) << status.message;

@@ -1,0 +1,200 @@
+// The in-memory keyed state backend: one ordered map per named state.
+//
+// Ordered (std::map) rather than hashed: scan_prefix must visit keys in bytewise order like
+// RocksDB does, so operators behave identically on both backends, and a prefix scan is a
+// range walk instead of a pass over the whole state. Point operations are O(log n).
+//
+// Snapshot blob "keyed-state" (little-endian): u32 version, u32 state count, then per state:
+// u32 name length, name, u64 entry count, per entry: u32 key length, key, u32 value length,
+// value. It is written synchronously; copy-on-write snapshots are future work.
+
+#include <map>
+#include <vector>
+
+#include "runtime/checkpoint/checkpoint_reader.hpp"
+#include "runtime/checkpoint/checkpoint_writer.hpp"
+#include "runtime/state/keyed_state_backend.hpp"
+
+namespace rivulet::runtime::state {
+
+namespace {
+
+constexpr std::string_view kBlobName = "keyed-state";
+constexpr std::uint32_t kVersion = 1;
+
+using StateMap = std::map<std::string, std::string, std::less<>>;
+
+class Encoder {
+ public:
+  void u32(std::uint32_t v) { fixed(v, 4); }
+  void u64(std::uint64_t v) { fixed(v, 8); }
+  void bytes(std::string_view s) {
+    u32(static_cast<std::uint32_t>(s.size()));
+    out_.append(s);
+  }
+  std::string_view view() const { return out_; }
+
+ private:
+  void fixed(std::uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) out_.push_back(static_cast<char>(v >> (8 * i)));
+  }
+  std::string out_;
+};
+
+// Bounds-checked: a short or malformed blob sets ok() false instead of reading past the end.
+class Decoder {
+ public:
+  explicit Decoder(std::string_view in) : in_(in) {}
+  std::uint32_t u32() { return static_cast<std::uint32_t>(fixed(4)); }
+  std::uint64_t u64() { return fixed(8); }
+  std::string_view bytes() {
+    const std::uint32_t n = u32();
+    if (!ok_ || in_.size() - pos_ < n) {
+      ok_ = false;
+      return {};
+    }
+    const std::string_view out = in_.substr(pos_, n);
+    pos_ += n;
+    return out;
+  }
+  bool ok() const { return ok_; }
+  bool at_end() const { return pos_ == in_.size(); }
+
+ private:
+  std::uint64_t fixed(int n) {
+    if (!ok_ || in_.size() - pos_ < static_cast<std::size_t>(n)) {
+      ok_ = false;
+      return 0;
+    }
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i) {
+      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in_[pos_ + i])) << (8 * i);
+    }
+    pos_ += static_cast<std::size_t>(n);
+    return v;
+  }
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+class MemoryStateBackend final : public KeyedStateBackend {
+ public:
+  graphs::Result<StateId> declare_state(std::string_view name) override {
+    for (StateId id = 0; id < names_.size(); ++id) {
+      if (names_[id] == name) return id;
+    }
+    names_.emplace_back(name);
+    maps_.emplace_back();
+    return static_cast<StateId>(names_.size() - 1);
+  }
+
+  graphs::Result<bool> get(StateId state, std::string_view key, std::string& value) override {
+    if (state >= maps_.size()) return unknown(state);
+    const auto it = maps_[state].find(key);
+    if (it == maps_[state].end()) return false;
+    value = it->second;
+    return true;
+  }
+
+  graphs::Status put(StateId state, std::string_view key, std::string_view value) override {
+    if (state >= maps_.size()) return unknown(state);
+    StateMap& map = maps_[state];
+    if (auto it = map.find(key); it != map.end()) {
+      it->second.assign(value);
+    } else {
+      map.emplace(std::string(key), std::string(value));
+    }
+    return graphs::Ok{};
+  }
+
+  graphs::Status remove(StateId state, std::string_view key) override {
+    if (state >= maps_.size()) return unknown(state);
+    if (auto it = maps_[state].find(key); it != maps_[state].end()) maps_[state].erase(it);
+    return graphs::Ok{};
+  }
+
+  graphs::Status scan_prefix(StateId state, std::string_view prefix,
+                             const Visitor& visit) override {
+    if (state >= maps_.size()) return unknown(state);
+    const StateMap& map = maps_[state];
+    for (auto it = map.lower_bound(prefix); it != map.end() && it->first.starts_with(prefix);
+         ++it) {
+      if (!visit(it->first, it->second)) break;
+    }
+    return graphs::Ok{};
+  }
+
+  graphs::Status snapshot(checkpoint::TaskStateWriter& writer) override {
+    Encoder e;
+    e.u32(kVersion);
+    e.u32(static_cast<std::uint32_t>(names_.size()));
+    for (std::size_t i = 0; i < names_.size(); ++i) {
+      e.bytes(names_[i]);
+      e.u64(maps_[i].size());
+      for (const auto& [k, v] : maps_[i]) {
+        e.bytes(k);
+        e.bytes(v);
+      }
+    }
+    const std::string_view bytes = e.view();
+    return writer.write_blob(kBlobName, std::as_bytes(std::span(bytes.data(), bytes.size())));
+  }
+
+  graphs::Status restore(checkpoint::TaskStateReader& reader) override {
+    for (auto& map : maps_) map.clear();
+    if (!reader.has_blob(kBlobName)) return graphs::Ok{};
+    auto blob = reader.read_blob(kBlobName);
+    if (!blob) return blob.error();
+    // Decode into fresh maps first: on error the old ids stay valid and every state is empty.
+    Decoder d{std::string_view(reinterpret_cast<const char*>(blob->data()), blob->size())};
+    auto fail = [](const char* why) {
+      return graphs::Error{std::string("keyed state cannot be restored: ") + why};
+    };
+    if (d.u32() != kVersion) return fail("unknown state format version");
+    const std::uint32_t states = d.u32();
+    std::vector<std::pair<std::string, StateMap>> restored;
+    for (std::uint32_t s = 0; s < states && d.ok(); ++s) {
+      std::string name{d.bytes()};
+      const std::uint64_t entries = d.u64();
+      StateMap map;
+      for (std::uint64_t i = 0; i < entries && d.ok(); ++i) {
+        std::string key{d.bytes()};
+        std::string value{d.bytes()};
+        map.emplace_hint(map.end(), std::move(key), std::move(value));
+      }
+      restored.emplace_back(std::move(name), std::move(map));
+    }
+    if (!d.ok() || !d.at_end()) return fail("the blob is malformed");
+    for (auto& [name, map] : restored) {
+      const StateId id = *declare_state(name);
+      maps_[id] = std::move(map);
+    }
+    return graphs::Ok{};
+  }
+
+  std::uint64_t memory_usage_bytes() const override {
+    // Payload plus a rough per-node overhead of a red-black tree node with two strings.
+    std::uint64_t total = 0;
+    for (const auto& map : maps_) {
+      for (const auto& [k, v] : map) total += k.capacity() + v.capacity() + 96;
+    }
+    return total;
+  }
+
+ private:
+  static graphs::Error unknown(StateId state) {
+    return graphs::Error{"keyed state id " + std::to_string(state) + " was never declared"};
+  }
+
+  std::vector<std::string> names_;  // StateId -> name
+  std::vector<StateMap> maps_;      // StateId -> entries
+};
+
+}  // namespace
+
+std::unique_ptr<KeyedStateBackend> make_memory_state_backend() {
+  return std::make_unique<MemoryStateBackend>();
+}
+
+}  // namespace rivulet::runtime::state
