@@ -12,7 +12,10 @@
 namespace rivulet::runtime {
 
 struct ChannelConfig {
-  std::uint32_t credit_window = 8;  // data batches a receiver accepts per channel (initial credit)
+  // Data batches a receiver accepts per channel (initial credit). 32: with 8, a Kafka source ran
+  // out of credit so often that pausing its partitions (librdkafka drops fetched messages on
+  // pause) cost 2/3 of the throughput; see docs/benchmarks.md, Kafka end to end.
+  std::uint32_t credit_window = 32;
   std::uint32_t max_pending = 2;    // data batches a sender buffers per channel without credit
   // Credits are returned in groups of this many (fewer messages); 0 means credit_window / 2.
   // A fully drained input queue returns what it has at once, so latency does not suffer.
