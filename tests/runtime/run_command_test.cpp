@@ -41,13 +41,6 @@ void expect_one_line_error(const Outcome& outcome, const std::string& mentions) 
   EXPECT_NE(outcome.err.find(mentions), std::string::npos) << outcome.err;
 }
 
-// The kind is planned only once it has a runtime implementation (a colleague's work in
-// progress); until then the test that needs it is skipped, not failed.
-bool implemented(const std::string& graph) {
-  Outcome plan = run_rivulet({"run", "--dry-run", graph});
-  return plan.err.find("has no runtime implementation yet") == std::string::npos;
-}
-
 class RunCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -102,7 +95,6 @@ TEST_F(RunCommandTest, BoundedDatagenToFileMatchesTheExpectedFile) {
 
 TEST_F(RunCommandTest, FilterBetweenDatagenAndFileKeepsTheMatchingRecords) {
   const std::string graph = (kData / "cards_filtered.json").string();
-  if (!implemented(graph)) GTEST_SKIP() << "filter has no runtime implementation yet";
   Outcome run = run_rivulet({"run", graph, "--set", "out.path=" + out_path()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   // The expectation: the unfiltered expected records whose amount is above 50, in order.
