@@ -93,6 +93,28 @@ TEST_F(RunCommandTest, BoundedDatagenToFileMatchesTheExpectedFile) {
   EXPECT_NE(run.out.find("duration "), std::string::npos) << run.out;
 }
 
+TEST_F(RunCommandTest, CheckpointDirReceivesCompleteCheckpoints) {
+  // 500 records at 500/s: about a second of running, checkpoints every 100 ms.
+  const fs::path checkpoints = dir_ / "checkpoints";
+  Outcome run = run_rivulet({"run", (kData / "cards_to_file.json").string(), "--set",
+                             "out.path=" + out_path(), "--set", "gen.rate=500", "--checkpoint-dir",
+                             checkpoints.string(), "--checkpoint-interval", "100"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  // Same records as without checkpoints; only event times differ (they follow the rate).
+  auto without_time = [](std::vector<std::string> lines) {
+    for (std::string& line : lines) line = line.substr(0, line.find(",\"ts\":"));
+    return lines;
+  };
+  EXPECT_EQ(without_time(read_lines(out_path())),
+            without_time(read_lines(kData / "cards_expected.jsonl")));
+  std::size_t complete = 0;
+  for (const auto& entry : fs::directory_iterator(checkpoints)) {
+    if (fs::exists(entry.path() / "MANIFEST")) ++complete;
+  }
+  EXPECT_GE(complete, 1u) << "no complete checkpoint in " << checkpoints;
+  EXPECT_LE(complete, 3u);  // the graph's default checkpointsRetained
+}
+
 TEST_F(RunCommandTest, FilterBetweenDatagenAndFileKeepsTheMatchingRecords) {
   const std::string graph = (kData / "cards_filtered.json").string();
   Outcome run = run_rivulet({"run", graph, "--set", "out.path=" + out_path()});
