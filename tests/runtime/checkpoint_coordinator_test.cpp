@@ -5,6 +5,7 @@
 // operator throws once restarts from the last checkpoint and its committed output equals an
 // uninterrupted run's exactly. No assertion depends on wall-clock time; timeouts only keep a
 // broken build from hanging.
+#include "actor_system_support.hpp"
 #include "runtime/checkpoint_coordinator.hpp"
 
 #include <gtest/gtest.h>
@@ -39,15 +40,6 @@ using jobtest::node;
 using jobtest::record_schema;
 
 constexpr auto kTimeout = 60s;  // only against hangs
-
-caf::actor_system_config& test_config() {
-  static caf::actor_system_config cfg = [] {
-    caf::actor_system_config c;
-    c.set("scheduler.max-threads", 3);
-    return c;
-  }();
-  return cfg;
-}
 
 std::vector<std::byte> to_bytes(const std::string& text) {
   const auto* data = reinterpret_cast<const std::byte*>(text.data());
@@ -332,7 +324,7 @@ Output expected_output(std::int64_t from0 = 0, std::int64_t from1 = 0) {
 
 class CheckpointTest : public ::testing::Test {
  protected:
-  CheckpointTest() : system_(test_config()) {}
+  CheckpointTest() : system_(testing::test_actor_config()) {}
 
   // Runs `graph` to its end against `world` and `store`.
   JobStatus run(graphs::Graph graph, const std::shared_ptr<World>& world,

@@ -1,6 +1,7 @@
 // Jobs of test operators on a real CAF actor system: completion, hash routing across
 // parallelism, failure with the operator's message, stop, cancel, restart hook. No assertion
 // depends on wall-clock time; timeouts only keep a broken build from hanging.
+#include "actor_system_support.hpp"
 #include "runtime/job.hpp"
 
 #include <gtest/gtest.h>
@@ -26,18 +27,9 @@ using jobtest::node;
 
 constexpr auto kTimeout = 60s;  // only against hangs
 
-caf::actor_system_config& test_config() {
-  static caf::actor_system_config cfg = [] {
-    caf::actor_system_config c;
-    c.set("scheduler.max-threads", 3);
-    return c;
-  }();
-  return cfg;
-}
-
 class JobTest : public ::testing::Test {
  protected:
-  JobTest() : system_(test_config()) {}
+  JobTest() : system_(testing::test_actor_config()) {}
 
   std::unique_ptr<Job> start(graphs::Graph graph, JobOptions options = {}) {
     auto plan = plan_job({std::move(graph)}, registry_);

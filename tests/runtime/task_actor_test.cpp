@@ -1,5 +1,6 @@
 // Real task actors on a real CAF actor system. No assertion depends on wall-clock time;
 // timeouts only keep a broken build from hanging.
+#include "actor_system_support.hpp"
 #include "runtime/task_actor.hpp"
 
 #include <gtest/gtest.h>
@@ -32,18 +33,9 @@ using testing::SinkLog;
 
 constexpr auto kTimeout = 30s;  // only against hangs
 
-caf::actor_system_config& test_config() {
-  static caf::actor_system_config cfg = [] {
-    caf::actor_system_config c;
-    c.set("scheduler.max-threads", 3);
-    return c;
-  }();
-  return cfg;
-}
-
 class TaskActorTest : public ::testing::Test {
  protected:
-  TaskActorTest() : system_(test_config()), self_(system_) {}
+  TaskActorTest() : system_(testing::test_actor_config()), self_(system_) {}
 
   ~TaskActorTest() override {
     // Whatever a failed assertion left running is killed, so the system always shuts down.

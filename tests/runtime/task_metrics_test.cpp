@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "actor_system_support.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "caf/after.hpp"
@@ -235,18 +236,9 @@ class HoldingSink final : public Operator {
   std::shared_ptr<Gate> gate_;
 };
 
-caf::actor_system_config& actor_config() {
-  static caf::actor_system_config cfg = [] {
-    caf::actor_system_config c;
-    c.set("scheduler.max-threads", 3);
-    return c;
-  }();
-  return cfg;
-}
-
 class HeldCreditTest : public ::testing::Test {
  protected:
-  HeldCreditTest() : system_(actor_config()), self_(system_) {}
+  HeldCreditTest() : system_(testing::test_actor_config()), self_(system_) {}
   ~HeldCreditTest() override {
     gate_->release();  // never leave a scheduler thread blocked, whatever failed
     for (const caf::actor& a : spawned_) caf::anon_send_exit(a, caf::exit_reason::kill);
