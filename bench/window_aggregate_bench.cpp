@@ -1,5 +1,7 @@
 // window_aggregate throughput on one core, in memory: pre-generated keyed batches ->
-// WindowAggregateOperator -> a collector that drops everything. Watermarks follow the data
+// WindowAggregateOperator -> a collector that drops everything. The *_RocksDb cases run the
+// same input with the RocksDB state backend (windows in RocksDB, default memory budget, the
+// database in a temporary directory). Watermarks follow the data
 // (max event time so far minus 1 s) after every batch, as a source with bounded
 // out-of-orderness would send them, so windows fire and purge during the run.
 // Results and the command: docs/benchmarks.md.
@@ -65,13 +67,15 @@ struct Discard : runtime::Collector {
   bool has_capacity() const override { return true; }
 };
 
-std::unique_ptr<WindowAggregateOperator> make(std::vector<graphs::Parameter> params) {
+std::unique_ptr<WindowAggregateOperator> make(std::vector<graphs::Parameter> params,
+                                              graphs::StateBackend backend) {
   static const graphs::OperatorSpec spec = window_aggregate_spec();
   graphs::Node node;
   node.id = "bench";
   node.kind = "window_aggregate";
   node.parameters = std::move(params);
   OperatorBuildContext context{node, spec, {kSchema}, {}, {{"key"}}, 0, 1, ""};
+  context.state_backend.kind = backend;
   auto options = window_aggregate_options(context);
   if (!options) throw std::runtime_error(options.error().message);
   auto op = std::make_unique<WindowAggregateOperator>(std::move(*options));
@@ -82,10 +86,11 @@ std::unique_ptr<WindowAggregateOperator> make(std::vector<graphs::Parameter> par
   return op;
 }
 
-void run(benchmark::State& state, const Input& in, const std::vector<graphs::Parameter>& params) {
+void run(benchmark::State& state, const Input& in, const std::vector<graphs::Parameter>& params,
+         graphs::StateBackend backend = graphs::StateBackend::Memory) {
   std::size_t out_rows = 0;
   for (auto _ : state) {
-    auto op = make(params);
+    auto op = make(params, backend);
     Discard out;
     for (std::size_t b = 0; b < in.batches.size(); ++b) {
       op->process(0, in.batches[b], out);
@@ -141,6 +146,36 @@ void BM_TumblingManyAggregates(benchmark::State& state) {
                                             "avg(value)", "percentile(value, 0.99) AS p99"}}});
 }
 BENCHMARK(BM_TumblingManyAggregates)->Unit(benchmark::kMillisecond);
+
+// The RocksDB state backend on the same inputs: every batch loads the windows it touches from
+// RocksDB and writes them back; firing scans the stored timers.
+void BM_TumblingCount_RocksDb(benchmark::State& state) {
+  static const Input in = generate(10'000, 10.0);
+  run(state, in,
+      {duration("size", 60'000), graphs::Parameter{"aggregates", graphs::StringList{"count(*)"}}},
+      graphs::StateBackend::RocksDb);
+}
+BENCHMARK(BM_TumblingCount_RocksDb)->Unit(benchmark::kMillisecond);
+
+void BM_SessionCount_RocksDb(benchmark::State& state) {
+  static const Input in = generate(10'000, 1.0);
+  run(state, in,
+      {graphs::Parameter{"window", std::string("session")}, duration("gap", 5'000),
+       graphs::Parameter{"aggregates", graphs::StringList{"count(*)"}}},
+      graphs::StateBackend::RocksDb);
+}
+BENCHMARK(BM_SessionCount_RocksDb)->Unit(benchmark::kMillisecond);
+
+void BM_TumblingManyAggregates_RocksDb(benchmark::State& state) {
+  static const Input in = generate(10'000, 10.0);
+  run(state, in,
+      {duration("size", 60'000),
+       graphs::Parameter{"aggregates",
+                         graphs::StringList{"count(*)", "sum(value)", "min(value)", "max(value)",
+                                            "avg(value)", "percentile(value, 0.99) AS p99"}}},
+      graphs::StateBackend::RocksDb);
+}
+BENCHMARK(BM_TumblingManyAggregates_RocksDb)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace rivulet::operators

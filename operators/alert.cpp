@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <deque>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "operators/spec_builder.hpp"
 #include "runtime/batch_builder.hpp"
 #include "runtime/field_ref.hpp"
+#include "runtime/state/operator_state.hpp"
 
 namespace rivulet::operators {
 
@@ -80,6 +82,14 @@ graphs::OperatorSpec alert_spec() {
 // record could see it: its newest time is `within` behind the watermark and its suppression
 // ended. Pending rows point into their input batches, which stay retained (counted per batch)
 // until all their pending rows are evaluated.
+//
+// State backends (AlertConfig::state_backend): memory keeps the per-key state above (blob
+// "alert"). RocksDB keeps it in the instance's KeyedStateBackend, state "keys": key bytes ->
+// u8 alerted, i64 last alert, the window's times; the key table and states_ then hold only the
+// keys of one evaluation round (loaded on first use, written back and dropped at its end), and
+// the expiry sweep walks the stored keys. Pending rows wait in memory either way (they are
+// bounded by the watermark's lag); with RocksDB a snapshot is the blob "alert.rocksdb"
+// (scalars, pending rows) plus RocksDB's checkpoint.
 namespace {
 
 using keyed::kMaxTime;
@@ -190,7 +200,17 @@ struct AlertConfig {
   runtime::SchemaPtr input_schema;
   runtime::SchemaPtr output_schema;
   std::string field_name;
+  std::string node_id;
+  std::string task_name;
+  runtime::state::StateBackendOptions state_backend;
 };
+
+constexpr const char* kBlob = "alert";
+constexpr const char* kRocksDbBlob = "alert.rocksdb";
+
+void check(const graphs::Status& status) {
+  if (!status) throw std::runtime_error("alert state: " + status.error().message);
+}
 
 class AlertOperator final : public runtime::Operator {
  public:
@@ -200,7 +220,17 @@ class AlertOperator final : public runtime::Operator {
         out_(config_.output_schema, kOutputBatchRows),
         rule_name_(config_.rule == Rule::CountInWindow ? "count_in_window" : "threshold"),
         // Threshold alerts without suppression need no per-key memory at all.
-        keyed_state_(config_.rule == Rule::CountInWindow || config_.suppress_for > 0) {}
+        keyed_state_(config_.rule == Rule::CountInWindow || config_.suppress_for > 0),
+        backend_(config_.state_backend) {}
+
+  graphs::Status open(const runtime::OperatorContext& /*context*/) override {
+    return rocks() ? rocks_ready() : graphs::Status{graphs::Ok{}};
+  }
+
+  void close() override {
+    db_ = nullptr;
+    backend_.close();
+  }
 
   void process(std::size_t /*input*/, const runtime::BatchPtr& batch,
                runtime::Collector& out) override {
@@ -242,6 +272,12 @@ class AlertOperator final : public runtime::Operator {
       keyed::encode_row(*batch_of(p), p.row, row_scratch_);
       w.bytes(row_scratch_);
     }
+    if (rocks()) {
+      if (auto st = rocks_ready(); !st) return st;
+      w.i64(last_sweep_);
+      if (auto st = writer.write_blob(kRocksDbBlob, w.view()); !st) return st;
+      return db_->snapshot(writer);  // the key table is empty between calls
+    }
     w.u64(key_table_.size());
     for (std::uint32_t id = 0; id < key_table_.id_limit(); ++id) {
       if (!key_table_.is_live(id)) continue;
@@ -252,12 +288,24 @@ class AlertOperator final : public runtime::Operator {
       w.u64(s.count());
       for (std::size_t i = s.head; i < s.times.size(); ++i) w.i64(s.times[i]);
     }
-    return writer.write_blob("alert", w.view());
+    return writer.write_blob(kBlob, w.view());
   }
 
   graphs::Status restore(runtime::StateReader& reader) override {
-    if (!reader.has_blob("alert")) return graphs::Ok{};
-    auto blob = reader.read_blob("alert");
+    using graphs::StateBackend;
+    const char* blob_name = rocks() ? kRocksDbBlob : kBlob;
+    if (reader.has_blob(rocks() ? kBlob : kRocksDbBlob)) {
+      return rocks() ? runtime::state::backend_mismatch(config_.node_id, StateBackend::Memory,
+                                                        StateBackend::RocksDb)
+                     : runtime::state::backend_mismatch(config_.node_id, StateBackend::RocksDb,
+                                                        StateBackend::Memory);
+    }
+    if (rocks()) {
+      if (auto st = rocks_ready(); !st) return st;
+      if (auto st = db_->restore(reader); !st) return st;
+    }
+    if (!reader.has_blob(blob_name)) return graphs::Ok{};
+    auto blob = reader.read_blob(blob_name);
     if (!blob) return blob.error();
     keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
     if (in.u32() != kStateVersion) return graphs::Error{"alert: unknown state version"};
@@ -287,6 +335,11 @@ class AlertOperator final : public runtime::Operator {
             PendingRow{batch->event_times()[i], seqs[i], 0, static_cast<std::uint32_t>(i)});
       }
       retained_.push_back(RetainedBatch{std::move(batch), static_cast<std::uint32_t>(rows)});
+    }
+    if (rocks()) {
+      last_sweep_ = in.i64();
+      if (!in.ok() || !in.at_end()) return graphs::Error{"alert: corrupt state blob"};
+      return graphs::Ok{};
     }
     const std::size_t nkeys = in.count(4 + 1 + 8 + 8);
     for (std::size_t k = 0; k < nkeys && in.ok(); ++k) {
@@ -331,10 +384,12 @@ class AlertOperator final : public runtime::Operator {
     std::sort(ready_.begin(), ready_.end(), [](const PendingRow& a, const PendingRow& b) {
       return a.ts != b.ts ? a.ts < b.ts : a.seq < b.seq;
     });
+    if (rocks()) check(rocks_ready());
     for (const PendingRow& p : ready_) {
       evaluate(*batch_of(p), p.row, p.ts, out);
       --retained_[p.batch_id - retained_base_].pending;
     }
+    if (db_ != nullptr) rocks_write_back();
     // Batches are released in arrival order once none of their rows waits any more.
     while (!retained_.empty() && retained_.front().pending == 0) {
       retained_.pop_front();
@@ -347,9 +402,10 @@ class AlertOperator final : public runtime::Operator {
                 runtime::Collector& out) {
     KeyState* state = nullptr;
     if (keyed_state_) {
-      const std::uint32_t id = key_table_.intern(keys_.encode(batch, row)).id;
+      const auto [id, inserted] = key_table_.intern(keys_.encode(batch, row));
       if (states_.size() <= id) states_.resize(id + 1);
       state = &states_[id];
+      if (inserted && db_ != nullptr) rocks_load(key_table_.key(id), *state);
     }
     std::int64_t count = 1;
     bool fires = false;
@@ -432,6 +488,7 @@ class AlertOperator final : public runtime::Operator {
         std::max(config_.rule == Rule::CountInWindow ? config_.within : 0, config_.suppress_for));
     if (last_sweep_ != kMinTime && watermark_ - last_sweep_ < period) return;
     last_sweep_ = watermark_;
+    if (rocks()) return rocks_expire();
     for (std::uint32_t id = 0; id < key_table_.id_limit(); ++id) {
       if (!key_table_.is_live(id)) continue;
       KeyState& s = states_[id];
@@ -444,6 +501,75 @@ class AlertOperator final : public runtime::Operator {
         key_table_.release(id);
       }
     }
+  }
+
+  // ---- RocksDB ----
+
+  bool rocks() const { return config_.state_backend.kind == graphs::StateBackend::RocksDb; }
+
+  graphs::Status rocks_ready() {
+    if (db_ != nullptr) return graphs::Ok{};
+    auto db = backend_.get(config_.task_name);
+    if (!db) return db.error();
+    auto keys = (*db)->declare_state("keys");
+    if (!keys) return keys.error();
+    db_ = *db;
+    keys_state_ = *keys;
+    return graphs::Ok{};
+  }
+
+  static void decode(std::string_view value, KeyState& s) {
+    keyed::ByteReader in(value);
+    s.reset();
+    s.alerted = in.u8() != 0;
+    s.last_alert = in.i64();
+    const std::size_t n = in.count(8);
+    for (std::size_t i = 0; i < n && in.ok(); ++i) s.times.push_back(in.i64());
+    if (!in.ok() || !in.at_end()) check(graphs::Error{"a stored key state is corrupt"});
+  }
+
+  void rocks_load(std::string_view key, KeyState& s) {
+    s.reset();
+    auto found = db_->get(keys_state_, key, value_buffer_);
+    if (!found) check(found.error());
+    if (*found) decode(value_buffer_, s);
+  }
+
+  // Stores the keys of this round and empties the key table (the working set).
+  void rocks_write_back() {
+    db_->begin_writes();  // puts only, read again in a later round
+    for (std::uint32_t id = 0; id < key_table_.id_limit(); ++id) {
+      if (!key_table_.is_live(id)) continue;
+      const KeyState& s = states_[id];
+      std::string& v = value_writer_.buffer();
+      v.clear();
+      value_writer_.u8(s.alerted ? 1 : 0);
+      value_writer_.i64(s.last_alert);
+      value_writer_.u64(s.count());
+      for (std::size_t i = s.head; i < s.times.size(); ++i) value_writer_.i64(s.times[i]);
+      check(db_->put(keys_state_, key_table_.key(id), v));
+    }
+    key_table_.clear();
+    for (KeyState& s : states_) s.reset();
+    check(db_->commit_writes());
+  }
+
+  // The sweep over the stored keys (same rule as the memory path).
+  void rocks_expire() {
+    check(rocks_ready());
+    std::vector<std::string> expired;
+    KeyState s;
+    check(db_->scan_prefix(keys_state_, {}, [&](std::string_view key, std::string_view value) {
+      decode(value, s);
+      const bool window_empty = s.count() == 0 || s.times.back() <= watermark_ - config_.within;
+      const bool unsuppressed =
+          !s.alerted || keyed::saturating_add(s.last_alert, config_.suppress_for) <= watermark_;
+      if (window_empty && unsuppressed) expired.emplace_back(key);
+      return true;
+    }));
+    db_->begin_writes();
+    for (const std::string& key : expired) check(db_->remove(keys_state_, key));
+    check(db_->commit_writes());
   }
 
   AlertConfig config_;
@@ -463,6 +589,12 @@ class AlertOperator final : public runtime::Operator {
   std::vector<std::uint32_t> late_rows_;
   std::string message_;
   std::string row_scratch_;
+
+  runtime::state::OperatorStateBackend backend_;
+  runtime::state::KeyedStateBackend* db_ = nullptr;
+  runtime::state::StateId keys_state_ = 0;
+  std::string value_buffer_;
+  keyed::ByteWriter value_writer_;
 };
 
 graphs::Result<std::vector<MessagePart>> parse_message(const ParameterReader& params,
@@ -550,6 +682,9 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_alert(const OperatorBuil
   }
   config.input_schema = std::make_shared<const graphs::Schema>(input);
   config.output_schema = std::make_shared<const graphs::Schema>(output);
+  config.node_id = context.node.id;
+  config.task_name = context.node.id + "#" + std::to_string(context.subtask_index);
+  config.state_backend = context.state_backend;
   return std::unique_ptr<runtime::Operator>(std::make_unique<AlertOperator>(std::move(config)));
 }
 

@@ -16,6 +16,7 @@
 #include "graphs/graph.hpp"
 #include "graphs/result.hpp"
 #include "runtime/operator.hpp"
+#include "runtime/state/operator_state.hpp"
 
 namespace rivulet::operators {
 
@@ -30,6 +31,10 @@ struct OperatorBuildContext {
   std::uint32_t parallelism = 1;
   // The job's default Kafka bootstrap servers (the embedded broker unless --bootstrap).
   std::string bootstrap_servers;
+  // The keyed state backend the job chose (graph runtime.stateBackend) and its working
+  // directory: stateful operators give each instance its own runtime::state::
+  // OperatorStateBackend from it. Default: memory.
+  runtime::state::StateBackendOptions state_backend{};
 };
 
 using SourceFactory = std::function<graphs::Result<std::unique_ptr<runtime::SourceOperator>>(

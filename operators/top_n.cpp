@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,6 +19,8 @@
 #include "operators/spec_builder.hpp"
 #include "runtime/batch_builder.hpp"
 #include "runtime/field_ref.hpp"
+#include "runtime/state/operator_state.hpp"
+#include "runtime/state/state_keys.hpp"
 
 namespace rivulet::operators {
 
@@ -60,6 +63,13 @@ graphs::OperatorSpec top_n_spec() {
 // window_end - 1; keys come out in encoded-key order, so output is deterministic. Records whose
 // window already fired go unchanged to 'late' (top_n has no allowed lateness). End of input:
 // the runtime advances the watermark to +inf, firing every window; on_end_of_input does too.
+//
+// State backends (OperatorBuildContext::state_backend): memory keeps the windows above (blob
+// "top_n"). RocksDB keeps each (window, key) heap in the instance's KeyedStateBackend, state
+// "tops": <sortable window start><key bytes> -> u64 count, per candidate: sort key, seq, row.
+// A batch loads the heaps it touches into the same in-memory structure, offers its rows and
+// writes them back; firing scans the stored heaps in (start, key) order — the order the memory
+// path emits in. Snapshot: blob "top_n.rocksdb" (watermark, sequence) plus RocksDB's checkpoint.
 namespace {
 
 using keyed::kMaxTime;
@@ -83,20 +93,41 @@ bool ranks_before(const Candidate& a, const Candidate& b) {
 using KeyTops =
     std::unordered_map<std::string, std::vector<Candidate>, keyed::KeyBytesHash, std::equal_to<>>;
 
+constexpr const char* kBlob = "top_n";
+constexpr const char* kRocksDbBlob = "top_n.rocksdb";
+
+void check(const graphs::Status& status) {
+  if (!status) throw std::runtime_error("top_n state: " + status.error().message);
+}
+
 class TopNOperator final : public runtime::Operator {
  public:
   TopNOperator(std::vector<std::size_t> key_columns, std::vector<keyed::SortField> order,
                std::size_t n, std::int64_t size, runtime::SchemaPtr input,
-               runtime::SchemaPtr output)
+               runtime::SchemaPtr output, std::string node_id, std::string task_name,
+               runtime::state::StateBackendOptions backend)
       : keys_(std::move(key_columns)),
         order_(std::move(order)),
         n_(n),
         size_(size),
         input_(std::move(input)),
-        out_(std::move(output), kOutputBatchRows) {}
+        out_(std::move(output), kOutputBatchRows),
+        node_id_(std::move(node_id)),
+        task_name_(std::move(task_name)),
+        backend_(std::move(backend)) {}
+
+  graphs::Status open(const runtime::OperatorContext& /*context*/) override {
+    return backend_.uses_rocksdb() ? rocks_ready() : graphs::Status{graphs::Ok{}};
+  }
+
+  void close() override {
+    db_ = nullptr;
+    backend_.close();
+  }
 
   void process(std::size_t /*input*/, const runtime::BatchPtr& batch,
                runtime::Collector& out) override {
+    if (backend_.uses_rocksdb()) check(rocks_ready());
     const auto times = batch->event_times();
     late_rows_.clear();
     KeyTops* window = nullptr;
@@ -111,8 +142,9 @@ class TopNOperator final : public runtime::Operator {
         window = &windows_[start];
         window_start = start;
       }
-      offer(*window, *batch, r);
+      offer(*window, window_start, *batch, r);
     }
+    if (db_ != nullptr) rocks_write_back();
     if (!late_rows_.empty()) {
       runtime::BatchBuilder late(batch->schema(), late_rows_.size());
       late.append_rows(*batch, late_rows_);
@@ -123,6 +155,7 @@ class TopNOperator final : public runtime::Operator {
   void on_watermark(std::int64_t watermark_ms, runtime::Collector& out) override {
     if (watermark_ms <= watermark_) return;
     watermark_ = watermark_ms;
+    if (backend_.uses_rocksdb()) return rocks_fire(out);
     while (!windows_.empty()) {
       auto it = windows_.begin();
       const std::int64_t end = keyed::saturating_add(it->first, size_);
@@ -140,6 +173,12 @@ class TopNOperator final : public runtime::Operator {
     w.u32(kStateVersion);
     w.i64(watermark_);
     w.u64(next_seq_);
+    if (backend_.uses_rocksdb()) {
+      if (auto st = rocks_ready(); !st) return st;
+      w.i64(floor_);
+      if (auto st = writer.write_blob(kRocksDbBlob, w.view()); !st) return st;
+      return db_->snapshot(writer);  // windows_ is empty between calls
+    }
     w.u64(windows_.size());
     for (const auto& [start, tops] : windows_) {
       w.i64(start);
@@ -154,12 +193,38 @@ class TopNOperator final : public runtime::Operator {
         }
       }
     }
-    return writer.write_blob("top_n", w.view());
+    return writer.write_blob(kBlob, w.view());
   }
 
   graphs::Status restore(runtime::StateReader& reader) override {
-    if (!reader.has_blob("top_n")) return graphs::Ok{};
-    auto blob = reader.read_blob("top_n");
+    using graphs::StateBackend;
+    if (backend_.uses_rocksdb()) {
+      if (reader.has_blob(kBlob)) {
+        return runtime::state::backend_mismatch(node_id_, StateBackend::Memory,
+                                                StateBackend::RocksDb);
+      }
+      if (auto st = rocks_ready(); !st) return st;
+      watermark_ = kMinTime;
+      next_seq_ = 0;
+      floor_ = kMinTime;
+      if (auto st = db_->restore(reader); !st) return st;
+      if (!reader.has_blob(kRocksDbBlob)) return graphs::Ok{};
+      auto blob = reader.read_blob(kRocksDbBlob);
+      if (!blob) return blob.error();
+      keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
+      if (in.u32() != kStateVersion) return graphs::Error{"top_n: unknown state version"};
+      watermark_ = in.i64();
+      next_seq_ = in.u64();
+      floor_ = in.i64();
+      if (!in.ok() || !in.at_end()) return graphs::Error{"top_n: corrupt state blob"};
+      return graphs::Ok{};
+    }
+    if (reader.has_blob(kRocksDbBlob)) {
+      return runtime::state::backend_mismatch(node_id_, StateBackend::RocksDb,
+                                              StateBackend::Memory);
+    }
+    if (!reader.has_blob(kBlob)) return graphs::Ok{};
+    auto blob = reader.read_blob(kBlob);
     if (!blob) return blob.error();
     keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
     if (in.u32() != kStateVersion) return graphs::Error{"top_n: unknown state version"};
@@ -187,10 +252,14 @@ class TopNOperator final : public runtime::Operator {
   }
 
  private:
-  void offer(KeyTops& window, const runtime::RecordBatch& batch, std::size_t row) {
+  void offer(KeyTops& window, std::int64_t start, const runtime::RecordBatch& batch,
+             std::size_t row) {
     const std::string_view key = keys_.encode(batch, row);
     auto it = window.find(key);
-    if (it == window.end()) it = window.emplace(std::string(key), std::vector<Candidate>{}).first;
+    if (it == window.end()) {
+      it = window.emplace(std::string(key), std::vector<Candidate>{}).first;
+      if (db_ != nullptr) rocks_load(start, it->first, it->second);
+    }
     std::vector<Candidate>& heap = it->second;
     order_.encode(batch, row, scratch_.sort_key);
     scratch_.seq = next_seq_++;
@@ -232,6 +301,98 @@ class TopNOperator final : public runtime::Operator {
     }
   }
 
+  // ---- RocksDB ----
+
+  graphs::Status rocks_ready() {
+    if (db_ != nullptr) return graphs::Ok{};
+    auto db = backend_.get(task_name_);
+    if (!db) return db.error();
+    auto tops = (*db)->declare_state("tops");
+    if (!tops) return tops.error();
+    db_ = *db;
+    tops_state_ = *tops;
+    return graphs::Ok{};
+  }
+
+  std::string& stored_key(std::int64_t start, std::string_view key) {
+    key_buffer_.clear();
+    runtime::state::append_sortable_i64(key_buffer_, start);
+    key_buffer_.append(key);
+    return key_buffer_;
+  }
+
+  static void decode(std::string_view value, std::vector<Candidate>& heap) {
+    keyed::ByteReader in(value);
+    const std::size_t count = in.count(16);
+    for (std::size_t c = 0; c < count && in.ok(); ++c) {
+      Candidate& cand = heap.emplace_back();
+      cand.sort_key = in.bytes();
+      cand.seq = in.u64();
+      cand.row = in.bytes();
+    }
+    if (!in.ok() || !in.at_end()) check(graphs::Error{"a stored heap is corrupt"});
+  }
+
+  void rocks_load(std::int64_t start, std::string_view key, std::vector<Candidate>& heap) {
+    auto found = db_->get(tops_state_, stored_key(start, key), value_buffer_);
+    if (!found) check(found.error());
+    if (*found) decode(value_buffer_, heap);  // stored in heap order, still a valid heap
+  }
+
+  // Stores every heap this batch touched; windows_ is the working set of one call.
+  void rocks_write_back() {
+    db_->begin_writes();  // puts only, read again in a later call
+    for (const auto& [start, tops] : windows_) {
+      for (const auto& [key, candidates] : tops) {
+        keyed::ByteWriter& w = value_writer_;
+        w.buffer().clear();
+        w.u64(candidates.size());
+        for (const Candidate& c : candidates) {
+          w.bytes(c.sort_key);
+          w.u64(c.seq);
+          w.bytes(c.row);
+        }
+        check(db_->put(tops_state_, stored_key(start, key), w.buffer()));
+      }
+      floor_ = std::min(floor_, start);
+    }
+    windows_.clear();
+    check(db_->commit_writes());
+  }
+
+  // Fires the stored windows the watermark closed, in (start, key) order, one window at a
+  // time (a scan must not modify what it scans).
+  void rocks_fire(runtime::Collector& out) {
+    check(rocks_ready());
+    std::string from;
+    std::vector<std::pair<std::string, std::string>> entries;
+    for (;;) {
+      from.clear();
+      runtime::state::append_sortable_i64(from, floor_);
+      entries.clear();
+      std::int64_t window = kMinTime;
+      check(db_->scan_from(tops_state_, from, [&](std::string_view k, std::string_view v) {
+        if (k.size() < 8) return true;
+        const std::int64_t start = runtime::state::read_sortable_i64(k);
+        if (keyed::saturating_add(start, size_) > watermark_) return false;
+        if (!entries.empty() && start != window) return false;
+        window = start;
+        entries.emplace_back(k, v);
+        return true;
+      }));
+      if (entries.empty()) break;
+      KeyTops& tops = windows_[window];
+      for (const auto& [k, v] : entries) {
+        decode(v, tops[k.substr(8)]);
+        check(db_->remove(tops_state_, k));
+      }
+      fire(tops, keyed::saturating_add(window, size_), out);
+      windows_.clear();
+      floor_ = window;
+    }
+    if (!out_.empty()) out.emit(0, out_.finish());
+  }
+
   keyed::KeyEncoder keys_;
   keyed::SortKeyEncoder order_;
   std::size_t n_;
@@ -244,6 +405,16 @@ class TopNOperator final : public runtime::Operator {
   Candidate scratch_;
   std::vector<std::uint32_t> late_rows_;
   std::vector<KeyTops::value_type*> ordered_keys_;
+
+  std::string node_id_;
+  std::string task_name_;
+  runtime::state::OperatorStateBackend backend_;
+  runtime::state::KeyedStateBackend* db_ = nullptr;
+  runtime::state::StateId tops_state_ = 0;
+  std::int64_t floor_ = kMinTime;  // no stored window starts earlier
+  std::string key_buffer_;
+  std::string value_buffer_;
+  keyed::ByteWriter value_writer_;
 };
 
 graphs::Result<std::unique_ptr<runtime::Operator>> make_top_n(const OperatorBuildContext& context) {
@@ -283,7 +454,8 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_top_n(const OperatorBuil
   return std::unique_ptr<runtime::Operator>(std::make_unique<TopNOperator>(
       std::move(*key_columns), std::move(order), static_cast<std::size_t>(*n), *size,
       std::make_shared<const graphs::Schema>(input),
-      std::make_shared<const graphs::Schema>(output)));
+      std::make_shared<const graphs::Schema>(output), id,
+      id + "#" + std::to_string(context.subtask_index), context.state_backend));
 }
 
 }  // namespace

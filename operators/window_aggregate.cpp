@@ -85,6 +85,9 @@ graphs::Result<WindowAggregateOptions> window_aggregate_options(
   if (context.input_schemas.empty()) return params.error("aggregates", "no input schema");
   const graphs::Schema& input = context.input_schemas[0];
   if (!context.input_keys.empty()) options.key_fields = context.input_keys[0];
+  options.node_id = context.node.id;
+  options.task_name = context.node.id + "#" + std::to_string(context.subtask_index);
+  options.state_backend = context.state_backend;
 
   auto items = params.string_list("aggregates");
   if (!items) return items.error();

@@ -1,11 +1,13 @@
 #include "operators/window_aggregate_operator.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 
 #include "operators/keyed/byte_io.hpp"
 #include "operators/windows/session_assigner.hpp"
 #include "runtime/field_ref.hpp"
+#include "runtime/state/state_keys.hpp"
 
 namespace rivulet::operators {
 
@@ -35,10 +37,15 @@ graphs::Schema expected_output(const graphs::Schema& input, const std::vector<st
   return out;
 }
 
+// Throws: the task turns it into a task failure with the message.
+void check(const graphs::Status& status, const std::string& task) {
+  if (!status) throw std::runtime_error(task + ": window state: " + status.error().message);
+}
+
 }  // namespace
 
 WindowAggregateOperator::WindowAggregateOperator(WindowAggregateOptions options)
-    : options_(std::move(options)) {}
+    : options_(std::move(options)), backend_(options_.state_backend) {}
 
 graphs::Status WindowAggregateOperator::open(const runtime::OperatorContext& context) {
   if (context.input_schemas.empty() || !context.input_schemas[0]) {
@@ -87,7 +94,29 @@ graphs::Status WindowAggregateOperator::open(const runtime::OperatorContext& con
   }
   views_.resize(accumulators_.size());
   output_ = std::make_unique<runtime::BatchBuilder>(output_schema_, options_.output_batch_rows);
+  if (rocks()) return rocks_ready();
+  if (!pending_restore_.empty()) {
+    // The supervisor restores before the task opens the operator: apply it now.
+    const std::vector<std::byte> blob = std::move(pending_restore_);
+    pending_restore_.clear();
+    if (auto st = restore_blob(blob); !st) {
+      return graphs::Error{context.task_name + ": " + st.error().message};
+    }
+  }
   return graphs::Ok{};
+}
+
+void WindowAggregateOperator::close() {
+  db_ = nullptr;
+  backend_.close();
+}
+
+void WindowAggregateOperator::schedule(std::uint32_t slot, std::int64_t time) {
+  if (rocks()) {
+    slot_due_[slot] = std::min(slot_due_[slot], time);
+  } else {
+    store_.schedule(slot, time);
+  }
 }
 
 // ---- windows -------------------------------------------------------------------------------
@@ -108,6 +137,7 @@ void WindowAggregateOperator::adopt_window(std::uint32_t slot) {
     for (auto& a : accumulators_) a->resize(accumulator_capacity_);
   }
   keys_.retain(store_.key(slot));
+  if (rocks()) rocks_slot_info(slot);
 }
 
 void WindowAggregateOperator::remove_window(std::uint32_t slot) {
@@ -119,6 +149,16 @@ void WindowAggregateOperator::remove_window(std::uint32_t slot) {
 // Sessions: `from` is folded into `into` and removed by the assigner right after.
 void WindowAggregateOperator::merge_windows(std::uint32_t into, std::uint32_t from) {
   flush_pending();  // pending pairs may point at `from`
+  if (rocks() && slot_stored_[from]) {
+    // `from` goes away: so do its stored entry and timer.
+    const std::string_view key_bytes = keys_.bytes(store_.key(from));
+    deletions_.push_back(window_key(key_bytes, slot_stored_start_[from]));
+    if (slot_stored_due_[from] != WindowStore::kNever) {
+      timer_deletions_.push_back(
+          timer_key(slot_stored_due_[from], key_bytes, slot_stored_start_[from]));
+    }
+    slot_stored_[from] = 0;
+  }
   for (auto& a : accumulators_) {
     a->merge(into, from);
     a->reset(from);
@@ -162,9 +202,11 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
   const windows::WindowSpec& spec = options_.window;
   late_rows_.clear();
 
+  if (rocks()) check(rocks_ready(), options_.task_name);
   if (spec.kind == WindowKind::Session) {
     for (std::size_t row = 0; row < n; ++row) {
       const std::uint32_t key = key_ids_[row];
+      if (rocks()) rocks_load_sessions(key);
       auto assigned = windows::assign_session(
           store_, key, times[row], spec.gap, [&](std::int64_t end) { return is_late(end); },
           [&](std::uint32_t into, std::uint32_t from) { merge_windows(into, from); });
@@ -183,7 +225,7 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
         if (assigned.grew) {
           store_.set_flags(slot, store_.flags(slot) & ~WindowStore::kFired);
         }
-        store_.schedule(slot, windows::max_timestamp(end));
+        schedule(slot, windows::max_timestamp(end));
       }
     }
   } else {
@@ -193,9 +235,10 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
       windows::for_each_window(spec, times[row], [&](std::int64_t start, std::int64_t end) {
         if (is_late(end)) return;
         std::uint32_t slot = store_.find(key, start);
+        if (slot == WindowStore::kNone && rocks()) slot = rocks_lookup(key, start);
         if (slot == WindowStore::kNone) {
           slot = create_window(key, start, end, false);
-          store_.schedule(slot, windows::max_timestamp(end));
+          schedule(slot, windows::max_timestamp(end));
         }
         pending_rows_.push_back(static_cast<std::uint32_t>(row));
         pending_slots_.push_back(slot);
@@ -210,6 +253,7 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
   emit_touched(out);
   flush_output(out, true);
   emit_late(batch, out);
+  if (rocks()) rocks_write_back_all();
 }
 
 void WindowAggregateOperator::emit_touched(runtime::Collector& out) {
@@ -242,6 +286,7 @@ void WindowAggregateOperator::emit_late(const runtime::BatchPtr& batch, runtime:
 void WindowAggregateOperator::on_watermark(std::int64_t watermark_ms, runtime::Collector& out) {
   if (watermark_ms <= watermark_) return;
   watermark_ = watermark_ms;
+  if (rocks()) return rocks_on_watermark(out);
   const std::int64_t lateness = options_.window.allowed_lateness;
   std::int64_t due = 0;
   for (std::uint32_t slot = store_.pop_due(watermark_, due); slot != WindowStore::kNone;
@@ -301,14 +346,15 @@ void WindowAggregateOperator::flush_output(runtime::Collector& out, bool force) 
 
 // ---- snapshot / restore --------------------------------------------------------------------
 //
-// Blob layout (little-endian): u32 version, u8 window kind, i64 size, slide, gap, lateness,
-// u64 aggregate count + each function name, i64 watermark, u64 live windows, then per window:
-// key bytes (keyed::KeyEncoder canonical form), i64 start, i64 end, u8 flags (fired, emitted),
-// each accumulator's slot state. Windows restore into fresh slots; timers are rebuilt.
+// Memory backend, blob kStateBlob (little-endian): u32 version, u8 window kind, i64 size,
+// slide, gap, lateness, u64 aggregate count + each function name, i64 watermark, u64 live
+// windows, then per window: key bytes (keyed::KeyEncoder canonical form), i64 start, i64 end,
+// u8 flags (fired, emitted), each accumulator's slot state. Windows restore into fresh slots;
+// timers are rebuilt.
+// RocksDB backend, blob kRocksDbStateBlob: the same header up to the watermark, then i64 timer
+// floor, u64 stored windows; the windows themselves are in RocksDB's checkpoint.
 
-graphs::Status WindowAggregateOperator::snapshot(std::uint64_t /*checkpoint_id*/,
-                                                 runtime::StateWriter& writer) {
-  keyed::ByteWriter w;
+void WindowAggregateOperator::write_header(keyed::ByteWriter& w) const {
   const windows::WindowSpec& spec = options_.window;
   w.u32(kStateVersion);
   w.u8(static_cast<std::uint8_t>(spec.kind));
@@ -318,7 +364,42 @@ graphs::Status WindowAggregateOperator::snapshot(std::uint64_t /*checkpoint_id*/
   w.i64(spec.allowed_lateness);
   w.u64(options_.aggregates.size());
   for (const auto& a : options_.aggregates) w.bytes(a.function);
+}
+
+graphs::Status WindowAggregateOperator::check_header(keyed::ByteReader& r) const {
+  auto fail = [](const std::string& why) {
+    return graphs::Error{"window_aggregate state cannot be restored: " + why};
+  };
+  if (r.u32() != kStateVersion) return fail("unknown state version");
+  const windows::WindowSpec& spec = options_.window;
+  const auto kind = static_cast<WindowKind>(r.u8());
+  const std::int64_t size = r.i64();
+  const std::int64_t slide = r.i64();
+  const std::int64_t gap = r.i64();
+  r.i64();  // allowed_lateness: a changed value simply applies from now on
+  if (!r.ok() || kind != spec.kind || size != spec.size || slide != spec.slide || gap != spec.gap) {
+    return fail("it was written for different window parameters");
+  }
+  const std::size_t aggregate_count = r.count(4);
+  if (aggregate_count != options_.aggregates.size()) return fail("the aggregates differ");
+  for (const auto& a : options_.aggregates) {
+    if (r.bytes() != a.function) return fail("the aggregates differ");
+  }
+  return graphs::Ok{};
+}
+
+graphs::Status WindowAggregateOperator::snapshot(std::uint64_t /*checkpoint_id*/,
+                                                 runtime::StateWriter& writer) {
+  keyed::ByteWriter w;
+  write_header(w);
   w.i64(watermark_);
+  if (rocks()) {
+    if (auto st = rocks_ready(); !st) return st;
+    w.i64(timer_floor_);
+    w.u64(stored_windows_);
+    if (auto st = writer.write_blob(kRocksDbStateBlob, w.view()); !st) return st;
+    return db_->snapshot(writer);  // the working set is empty between calls
+  }
   w.u64(store_.live_windows());
   for (std::uint32_t slot = 0; slot < store_.capacity(); ++slot) {
     if (!store_.live(slot)) continue;
@@ -340,28 +421,57 @@ void WindowAggregateOperator::reset_state() {
 }
 
 graphs::Status WindowAggregateOperator::restore(runtime::StateReader& reader) {
+  using graphs::StateBackend;
+  if (rocks()) {
+    if (reader.has_blob(kStateBlob)) {
+      return runtime::state::backend_mismatch(options_.node_id, StateBackend::Memory,
+                                              StateBackend::RocksDb);
+    }
+    if (auto st = rocks_ready(); !st) return st;
+    watermark_ = windows::kMinTime;
+    timer_floor_ = windows::kMinTime;
+    stored_windows_ = 0;
+    if (auto st = db_->restore(reader); !st) return st;
+    if (!reader.has_blob(kRocksDbStateBlob)) return graphs::Ok{};
+    auto blob = reader.read_blob(kRocksDbStateBlob);
+    if (!blob) return blob.error();
+    keyed::ByteReader r{std::span<const std::byte>(*blob)};
+    if (auto st = check_header(r); !st) return st;
+    watermark_ = r.i64();
+    timer_floor_ = r.i64();
+    stored_windows_ = r.u64();
+    if (!r.ok() || !r.at_end()) {
+      watermark_ = windows::kMinTime;
+      return graphs::Error{"window_aggregate state cannot be restored: the state blob is "
+                           "truncated or corrupt"};
+    }
+    return graphs::Ok{};
+  }
+  if (reader.has_blob(kRocksDbStateBlob)) {
+    return runtime::state::backend_mismatch(options_.node_id, StateBackend::RocksDb,
+                                            StateBackend::Memory);
+  }
   if (!reader.has_blob(kStateBlob)) return graphs::Ok{};  // nothing was snapshotted
   auto blob = reader.read_blob(kStateBlob);
   if (!blob) return blob.error();
-  keyed::ByteReader r{std::span<const std::byte>(*blob)};
+  if (!output_) {
+    // Not opened yet (the supervisor restores before the task opens operators): check what
+    // can be checked now, apply in open() once keys and accumulators are bound.
+    keyed::ByteReader r{std::span<const std::byte>(*blob)};
+    if (auto st = check_header(r); !st) return st;
+    pending_restore_ = std::move(*blob);
+    return graphs::Ok{};
+  }
+  return restore_blob(*blob);
+}
+
+graphs::Status WindowAggregateOperator::restore_blob(std::span<const std::byte> blob) {
+  keyed::ByteReader r{blob};
   auto fail = [](const std::string& why) {
     return graphs::Error{"window_aggregate state cannot be restored: " + why};
   };
-  if (r.u32() != kStateVersion) return fail("unknown state version");
+  if (auto st = check_header(r); !st) return st;
   const windows::WindowSpec& spec = options_.window;
-  const auto kind = static_cast<WindowKind>(r.u8());
-  const std::int64_t size = r.i64();
-  const std::int64_t slide = r.i64();
-  const std::int64_t gap = r.i64();
-  r.i64();  // allowed_lateness: a changed value simply applies from now on
-  if (!r.ok() || kind != spec.kind || size != spec.size || slide != spec.slide || gap != spec.gap) {
-    return fail("it was written for different window parameters");
-  }
-  const std::size_t aggregate_count = r.count(4);
-  if (aggregate_count != options_.aggregates.size()) return fail("the aggregates differ");
-  for (const auto& a : options_.aggregates) {
-    if (r.bytes() != a.function) return fail("the aggregates differ");
-  }
 
   reset_state();
   watermark_ = r.i64();
@@ -391,6 +501,242 @@ graphs::Status WindowAggregateOperator::restore(runtime::StateReader& reader) {
     return fail("the state blob is truncated or corrupt");
   }
   return graphs::Ok{};
+}
+
+// ---- RocksDB backend -----------------------------------------------------------------------
+
+graphs::Status WindowAggregateOperator::rocks_ready() {
+  if (db_ != nullptr) return graphs::Ok{};
+  auto db = backend_.get(options_.task_name);
+  if (!db) return db.error();
+  auto windows_state = (*db)->declare_state("windows");
+  if (!windows_state) return windows_state.error();
+  auto timers_state = (*db)->declare_state("timers");
+  if (!timers_state) return timers_state.error();
+  db_ = *db;
+  windows_state_ = *windows_state;
+  timers_state_ = *timers_state;
+  return graphs::Ok{};
+}
+
+std::string& WindowAggregateOperator::window_key(std::string_view key_bytes, std::int64_t start) {
+  key_buffer_.clear();
+  runtime::state::append_length_prefixed(key_buffer_, key_bytes);
+  runtime::state::append_sortable_i64(key_buffer_, start);
+  return key_buffer_;
+}
+
+std::string& WindowAggregateOperator::timer_key(std::int64_t due, std::string_view key_bytes,
+                                                std::int64_t start) {
+  timer_buffer_.clear();
+  runtime::state::append_sortable_i64(timer_buffer_, due);
+  runtime::state::append_length_prefixed(timer_buffer_, key_bytes);
+  runtime::state::append_sortable_i64(timer_buffer_, start);
+  return timer_buffer_;
+}
+
+// A slot just allocated: nothing stored for it yet, no timer.
+void WindowAggregateOperator::rocks_slot_info(std::uint32_t slot) {
+  if (slot_stored_.size() < store_.capacity()) {
+    const std::size_t n = store_.capacity();
+    slot_stored_.resize(n, 0);
+    slot_stored_start_.resize(n, 0);
+    slot_stored_due_.resize(n, WindowStore::kNever);
+    slot_due_.resize(n, WindowStore::kNever);
+  }
+  slot_stored_[slot] = 0;
+  slot_stored_due_[slot] = WindowStore::kNever;
+  slot_due_[slot] = WindowStore::kNever;
+}
+
+// Loads a stored window into a fresh slot. Value: u8 flags, i64 end, i64 timer, accumulators.
+std::uint32_t WindowAggregateOperator::rocks_load(std::uint32_t key, std::int64_t start,
+                                                  std::string_view value, bool session) {
+  keyed::ByteReader r{value};
+  const std::uint8_t flags = r.u8();
+  const std::int64_t end = r.i64();
+  const std::int64_t due = r.i64();
+  if (!r.ok()) check(graphs::Error{"a stored window is corrupt"}, options_.task_name);
+  const std::uint32_t slot = create_window(key, start, end, session);
+  store_.set_flags(slot, WindowStore::kLive | flags);
+  for (auto& a : accumulators_) a->load(slot, r);
+  if (!r.ok() || !r.at_end()) {
+    check(graphs::Error{"a stored window is corrupt"}, options_.task_name);
+  }
+  slot_stored_[slot] = 1;
+  slot_stored_start_[slot] = start;
+  slot_stored_due_[slot] = due;
+  slot_due_[slot] = due;
+  return slot;
+}
+
+std::uint32_t WindowAggregateOperator::rocks_lookup(std::uint32_t key, std::int64_t start) {
+  auto found = db_->get(windows_state_, window_key(keys_.bytes(key), start), value_buffer_);
+  if (!found) check(found.error(), options_.task_name);
+  if (!*found) return WindowStore::kNone;
+  return rocks_load(key, start, value_buffer_, false);
+}
+
+// All stored sessions of `key` into the working set (once per call), so the assigner sees them.
+void WindowAggregateOperator::rocks_load_sessions(std::uint32_t key) {
+  if (key_loaded_.size() <= key) key_loaded_.resize(keys_.id_limit(), 0);
+  if (key_loaded_[key]) return;
+  key_loaded_[key] = 1;
+  loaded_keys_.push_back(key);
+  std::string prefix;
+  runtime::state::append_length_prefixed(prefix, keys_.bytes(key));
+  std::vector<std::pair<std::int64_t, std::string>> found;
+  check(db_->scan_prefix(windows_state_, prefix,
+                         [&](std::string_view k, std::string_view v) {
+                           if (k.size() != prefix.size() + 8) return true;
+                           found.emplace_back(runtime::state::read_sortable_i64(k, prefix.size()),
+                                              std::string(v));
+                           return true;
+                         }),
+        options_.task_name);
+  for (const auto& [start, value] : found) rocks_load(key, start, value, true);
+}
+
+// Stores one working-set window (and its timer) and frees its slot.
+void WindowAggregateOperator::rocks_write_back(std::uint32_t slot) {
+  const std::string_view key_bytes = keys_.bytes(store_.key(slot));
+  const std::int64_t start = store_.start(slot);
+  std::int64_t stored_due = slot_stored_due_[slot];
+  if (slot_stored_[slot] && slot_stored_start_[slot] != start) {
+    // A session that grew to an earlier start: its entry and timer move.
+    check(db_->remove(windows_state_, window_key(key_bytes, slot_stored_start_[slot])),
+          options_.task_name);
+    if (stored_due != WindowStore::kNever) {
+      check(db_->remove(timers_state_, timer_key(stored_due, key_bytes, slot_stored_start_[slot])),
+            options_.task_name);
+      stored_due = WindowStore::kNever;
+    }
+  }
+  const std::int64_t due = slot_due_[slot];
+  std::string& value = value_writer_.buffer();
+  value.clear();
+  value_writer_.u8(store_.flags(slot) & (WindowStore::kFired | WindowStore::kEmitted));
+  value_writer_.i64(store_.end(slot));
+  value_writer_.i64(due);
+  for (const auto& a : accumulators_) a->save(slot, value_writer_);
+  check(db_->put(windows_state_, window_key(key_bytes, start), value), options_.task_name);
+  if (due != stored_due) {
+    if (stored_due != WindowStore::kNever) {
+      check(db_->remove(timers_state_, timer_key(stored_due, key_bytes, start)),
+            options_.task_name);
+    }
+    if (due != WindowStore::kNever) {
+      check(db_->put(timers_state_, timer_key(due, key_bytes, start), {}), options_.task_name);
+      timer_floor_ = std::min(timer_floor_, due);
+      timers_added_min_ = std::min(timers_added_min_, due);
+    }
+  }
+  if (!slot_stored_[slot]) ++stored_windows_;
+  slot_stored_[slot] = 0;
+  remove_window(slot);
+}
+
+void WindowAggregateOperator::rocks_write_back_all() {
+  db_->begin_writes();  // nothing reads these before the commit below
+  for (const std::string& k : deletions_) {
+    check(db_->remove(windows_state_, k), options_.task_name);
+    --stored_windows_;
+  }
+  for (const std::string& k : timer_deletions_) {
+    check(db_->remove(timers_state_, k), options_.task_name);
+  }
+  deletions_.clear();
+  timer_deletions_.clear();
+  for (std::uint32_t slot = 0; slot < store_.capacity(); ++slot) {
+    if (store_.live(slot)) rocks_write_back(slot);
+  }
+  for (std::uint32_t key : loaded_keys_) {
+    if (key < key_loaded_.size()) key_loaded_[key] = 0;
+  }
+  loaded_keys_.clear();
+  check(db_->commit_writes(), options_.task_name);
+}
+
+// The memory path's timer loop over stored timers: pops due timers in rounds (a scan must not
+// modify what it scans), loads each window, fires or purges or reschedules it like the heap
+// loop does, and writes it back.
+void WindowAggregateOperator::rocks_on_watermark(runtime::Collector& out) {
+  check(rocks_ready(), options_.task_name);
+  const std::int64_t lateness = options_.window.allowed_lateness;
+  constexpr std::size_t kRound = 256;
+  std::vector<std::string> due_timers;
+  std::string from;
+  for (;;) {
+    due_timers.clear();
+    timers_added_min_ = WindowStore::kNever;
+    from.clear();
+    runtime::state::append_sortable_i64(from, timer_floor_);
+    check(db_->scan_from(timers_state_, from,
+                         [&](std::string_view k, std::string_view) {
+                           if (k.size() < 8 || runtime::state::read_sortable_i64(k) > watermark_) {
+                             return false;
+                           }
+                           due_timers.emplace_back(k);
+                           return due_timers.size() < kRound;
+                         }),
+          options_.task_name);
+    if (due_timers.empty()) break;
+    // A round's writes touch each window once (a window has one timer), and the next round's
+    // scan comes after the commit.
+    db_->begin_writes();
+    for (const std::string& timer : due_timers) {
+      const std::int64_t due = runtime::state::read_sortable_i64(timer);
+      check(db_->remove(timers_state_, timer), options_.task_name);
+      std::size_t pos = 8;
+      std::string_view key_bytes;
+      if (!runtime::state::read_length_prefixed(timer, pos, key_bytes) ||
+          timer.size() - pos != 8 || !keys_.well_formed(key_bytes)) {
+        check(graphs::Error{"a stored timer is corrupt"}, options_.task_name);
+      }
+      const std::int64_t start = runtime::state::read_sortable_i64(timer, pos);
+      auto found = db_->get(windows_state_, window_key(key_bytes, start), value_buffer_);
+      if (!found) check(found.error(), options_.task_name);
+      if (!*found) continue;  // the window is gone (merged away)
+      const std::uint32_t key = keys_.intern_bytes(key_bytes);
+      const std::uint32_t slot =
+          rocks_load(key, start, value_buffer_, options_.window.kind == WindowKind::Session);
+      if (slot_stored_due_[slot] != due) {  // not the window's current timer
+        rocks_write_back(slot);
+        continue;
+      }
+      slot_stored_due_[slot] = WindowStore::kNever;  // removed above
+      slot_due_[slot] = WindowStore::kNever;
+      const std::int64_t end = store_.end(slot);
+      const bool fired = (store_.flags(slot) & WindowStore::kFired) != 0;
+      const std::int64_t needed =
+          fired ? windows::purge_time(end, lateness) : windows::max_timestamp(end);
+      if (needed > due) {
+        schedule(slot, needed);
+        rocks_write_back(slot);
+        continue;
+      }
+      if (!fired) {
+        append_result(slot);
+        flush_output(out, false);
+      }
+      const std::int64_t purge = windows::purge_time(end, lateness);
+      if (purge <= watermark_) {
+        check(db_->remove(windows_state_, window_key(key_bytes, start)), options_.task_name);
+        --stored_windows_;
+        slot_stored_[slot] = 0;
+        remove_window(slot);
+      } else {
+        schedule(slot, purge);
+        rocks_write_back(slot);
+      }
+    }
+    // Everything before the last timer of the round is gone, except timers added meanwhile
+    // (rescheduled windows, possibly due already: the next round finds them).
+    timer_floor_ =
+        std::min(runtime::state::read_sortable_i64(due_timers.back()), timers_added_min_);
+    check(db_->commit_writes(), options_.task_name);
+  }
+  flush_output(out, true);
 }
 
 }  // namespace rivulet::operators

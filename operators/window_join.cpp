@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@
 #include "runtime/batch_builder.hpp"
 #include "runtime/field_ref.hpp"
 #include "runtime/partitioner.hpp"
+#include "runtime/state/operator_state.hpp"
+#include "runtime/state/state_keys.hpp"
 
 namespace rivulet::operators {
 
@@ -69,6 +72,16 @@ graphs::OperatorSpec window_join_spec() {
 // record without match at once; an earlier unmatched left row is not retracted when a late
 // right match arrives — downstream sees both). End of input: the runtime advances the
 // watermark to +inf, which fires and purges every window; on_end_of_input only flushes.
+//
+// State backends (JoinConfig::state_backend): memory keeps the windows above, whose entries
+// point into retained input batches (blob "window_join"). RocksDB keeps every buffered record
+// in the instance's KeyedStateBackend, state "rows": <sortable window start><side><big-endian
+// key hash><big-endian arrival seq> -> u8 NULL key, the encoded row; so a side of a window is
+// already in (hash, arrival) order — the order the memory path sorts into. Firing walks the
+// left side hash group by hash group and reads the matching right group by prefix; a record
+// for a fired window reads its group of the other side; a purged window is one range delete.
+// Only the (start, fired) list of open windows stays in memory. Snapshot: blob
+// "window_join.rocksdb" (watermark, sequence, windows) plus RocksDB's checkpoint.
 namespace {
 
 using keyed::kMaxTime;
@@ -107,14 +120,44 @@ struct JoinConfig {
   std::vector<std::size_t> key_columns[2];
   runtime::SchemaPtr input_schemas[2];
   runtime::SchemaPtr output_schema;
+  std::string node_id;
+  std::string task_name;
+  runtime::state::StateBackendOptions state_backend;
 };
+
+constexpr const char* kBlob = "window_join";
+constexpr const char* kRocksDbBlob = "window_join.rocksdb";
+
+void check(const graphs::Status& status) {
+  if (!status) throw std::runtime_error("window_join state: " + status.error().message);
+}
+
+void append_be64(std::string& out, std::uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+}
+
+std::uint64_t read_be64(std::string_view in, std::size_t pos) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in[pos + i]);
+  return v;
+}
 
 class WindowJoinOperator final : public runtime::Operator {
  public:
   explicit WindowJoinOperator(JoinConfig config)
       : config_(std::move(config)),
         out_(config_.output_schema, kOutputBatchRows),
-        left_columns_(config_.input_schemas[0]->size()) {}
+        left_columns_(config_.input_schemas[0]->size()),
+        backend_(config_.state_backend) {}
+
+  graphs::Status open(const runtime::OperatorContext& /*context*/) override {
+    return rocks() ? rocks_ready() : graphs::Status{graphs::Ok{}};
+  }
+
+  void close() override {
+    db_ = nullptr;
+    backend_.close();
+  }
 
   void process(std::size_t input, const runtime::BatchPtr& batch,
                runtime::Collector& out) override {
@@ -124,6 +167,7 @@ class WindowJoinOperator final : public runtime::Operator {
     runtime::hash_key_columns(*batch, config_.key_columns[side], hashes_);
     const auto times = batch->event_times();
     late_rows_.clear();
+    if (rocks()) return rocks_process(side, batch, out);
     Window* window = nullptr;
     for (std::size_t r = 0; r < n; ++r) {
       const std::int64_t start = keyed::tumbling_start(times[r], config_.size);
@@ -160,6 +204,7 @@ class WindowJoinOperator final : public runtime::Operator {
   void on_watermark(std::int64_t watermark_ms, runtime::Collector& out) override {
     if (watermark_ms <= watermark_) return;
     watermark_ = watermark_ms;
+    if (rocks()) return rocks_on_watermark(out);
     for (auto it = windows_.begin(); it != windows_.end();) {
       Window& w = it->second;
       const std::int64_t end = keyed::saturating_add(w.start, config_.size);
@@ -183,6 +228,17 @@ class WindowJoinOperator final : public runtime::Operator {
     keyed::ByteWriter w;
     w.u32(kStateVersion);
     w.i64(watermark_);
+    if (rocks()) {
+      if (auto st = rocks_ready(); !st) return st;
+      w.u64(next_seq_);
+      w.u64(stored_windows_.size());
+      for (const auto& [start, fired] : stored_windows_) {
+        w.i64(start);
+        w.u8(fired ? 1 : 0);
+      }
+      if (auto st = writer.write_blob(kRocksDbBlob, w.view()); !st) return st;
+      return db_->snapshot(writer);
+    }
     w.u64(windows_.size());
     for (const auto& [start, window] : windows_) {
       w.i64(start);
@@ -196,12 +252,42 @@ class WindowJoinOperator final : public runtime::Operator {
         }
       }
     }
-    return writer.write_blob("window_join", w.view());
+    return writer.write_blob(kBlob, w.view());
   }
 
   graphs::Status restore(runtime::StateReader& reader) override {
-    if (!reader.has_blob("window_join")) return graphs::Ok{};
-    auto blob = reader.read_blob("window_join");
+    using graphs::StateBackend;
+    if (rocks()) {
+      if (reader.has_blob(kBlob)) {
+        return runtime::state::backend_mismatch(config_.node_id, StateBackend::Memory,
+                                                StateBackend::RocksDb);
+      }
+      if (auto st = rocks_ready(); !st) return st;
+      watermark_ = kMinTime;
+      next_seq_ = 0;
+      stored_windows_.clear();
+      if (auto st = db_->restore(reader); !st) return st;
+      if (!reader.has_blob(kRocksDbBlob)) return graphs::Ok{};
+      auto blob = reader.read_blob(kRocksDbBlob);
+      if (!blob) return blob.error();
+      keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
+      if (in.u32() != kStateVersion) return graphs::Error{"window_join: unknown state version"};
+      watermark_ = in.i64();
+      next_seq_ = in.u64();
+      const std::size_t count = in.count(9);
+      for (std::size_t i = 0; i < count && in.ok(); ++i) {
+        const std::int64_t start = in.i64();
+        stored_windows_[start] = in.u8() != 0;
+      }
+      if (!in.ok() || !in.at_end()) return graphs::Error{"window_join: corrupt state blob"};
+      return graphs::Ok{};
+    }
+    if (reader.has_blob(kRocksDbBlob)) {
+      return runtime::state::backend_mismatch(config_.node_id, StateBackend::RocksDb,
+                                              StateBackend::Memory);
+    }
+    if (!reader.has_blob(kBlob)) return graphs::Ok{};
+    auto blob = reader.read_blob(kBlob);
     if (!blob) return blob.error();
     keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
     if (in.u32() != kStateVersion) return graphs::Error{"window_join: unknown state version"};
@@ -236,7 +322,7 @@ class WindowJoinOperator final : public runtime::Operator {
   }
 
   // Exposed for tests and metrics: windows currently held.
-  std::size_t window_count() const { return windows_.size(); }
+  std::size_t window_count() const { return windows_.size() + stored_windows_.size(); }
 
  private:
   Window& window_at(std::int64_t start) {
@@ -327,6 +413,181 @@ class WindowJoinOperator final : public runtime::Operator {
     if (!out_.empty()) out.emit(0, out_.finish());
   }
 
+  // ---- RocksDB ----
+
+  bool rocks() const { return config_.state_backend.kind == graphs::StateBackend::RocksDb; }
+
+  graphs::Status rocks_ready() {
+    if (db_ != nullptr) return graphs::Ok{};
+    auto db = backend_.get(config_.task_name);
+    if (!db) return db.error();
+    auto rows = (*db)->declare_state("rows");
+    if (!rows) return rows.error();
+    db_ = *db;
+    rows_state_ = *rows;
+    return graphs::Ok{};
+  }
+
+  std::string& group_prefix(std::int64_t start, std::size_t side, std::uint64_t hash) {
+    key_buffer_.clear();
+    runtime::state::append_sortable_i64(key_buffer_, start);
+    key_buffer_.push_back(static_cast<char>(side));
+    append_be64(key_buffer_, hash);
+    return key_buffer_;
+  }
+
+  void rocks_put(std::int64_t start, std::size_t side, std::uint64_t hash,
+                 const runtime::RecordBatch& batch, std::size_t row, bool null_key) {
+    std::string& key = group_prefix(start, side, hash);
+    append_be64(key, next_seq_++);
+    row_scratch_.clear();
+    row_scratch_.push_back(null_key ? 1 : 0);
+    keyed::encode_row(batch, row, row_scratch_);
+    check(db_->put(rows_state_, key, row_scratch_));
+  }
+
+  // Decodes stored rows of one side (key, value pairs) into a batch and entries pointing
+  // into it, in stored order.
+  void decode_rows(std::size_t side, const std::vector<std::pair<std::string, std::string>>& rows,
+                   std::vector<Entry>& entries, std::vector<runtime::BatchPtr>& keep) {
+    entries.clear();
+    if (rows.empty()) return;
+    runtime::BatchBuilder builder(config_.input_schemas[side], rows.size());
+    for (const auto& [key, value] : rows) {
+      keyed::ByteReader row(std::string_view(value).substr(1));
+      const std::int64_t ts = keyed::decode_row(row, *config_.input_schemas[side], builder);
+      if (!row.ok() || value.empty()) check(graphs::Error{"a stored row is corrupt"});
+      builder.end_row(ts);
+    }
+    runtime::BatchPtr batch = builder.finish(false);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      entries.push_back(Entry{read_be64(rows[i].first, 9), batch.get(),
+                              static_cast<std::uint32_t>(i),
+                              rows[i].second[0] != 0 ? 1u : 0u});
+    }
+    keep.push_back(std::move(batch));
+  }
+
+  // The stored rows of one side of a window with one key hash, in arrival order.
+  void load_group(std::int64_t start, std::size_t side, std::uint64_t hash,
+                  std::vector<Entry>& entries, std::vector<runtime::BatchPtr>& keep) {
+    group_rows_.clear();
+    check(db_->scan_prefix(rows_state_, group_prefix(start, side, hash),
+                           [&](std::string_view k, std::string_view v) {
+                             group_rows_.emplace_back(k, v);
+                             return true;
+                           }));
+    decode_rows(side, group_rows_, entries, keep);
+  }
+
+  void rocks_process(std::size_t side, const runtime::BatchPtr& batch, runtime::Collector& out) {
+    check(rocks_ready());
+    // One WriteBatch per input batch: a batch is one side, and only the other side is read.
+    db_->begin_writes();
+    const auto times = batch->event_times();
+    const std::size_t n = batch->num_rows();
+    auto window = stored_windows_.end();
+    for (std::size_t r = 0; r < n; ++r) {
+      const std::int64_t start = keyed::tumbling_start(times[r], config_.size);
+      const std::int64_t end = keyed::saturating_add(start, config_.size);
+      if (keyed::saturating_add(end, config_.allowed_lateness) <= watermark_) {
+        late_rows_.push_back(static_cast<std::uint32_t>(r));
+        continue;
+      }
+      if (window == stored_windows_.end() || window->first != start) {
+        bool inserted = false;
+        std::tie(window, inserted) = stored_windows_.try_emplace(start, false);
+        if (inserted && end <= watermark_) window->second = true;  // nothing to fire
+      }
+      const bool null_key = has_null_key(*batch, r, side);
+      if (null_key && !(side == 0 && config_.left_join)) continue;  // can never be output
+      if (window->second) {
+        // Fired, within allowed lateness: join with the other side's group now.
+        const Entry entry{hashes_[r], batch.get(), static_cast<std::uint32_t>(r),
+                          null_key ? 1u : 0u};
+        const std::int64_t ts = end - 1;
+        keep_.clear();
+        load_group(start, 1 - side, hashes_[r], other_, keep_);
+        bool matched = false;
+        for (const Entry& e : other_) {
+          const Entry& left = side == 0 ? entry : e;
+          const Entry& right = side == 0 ? e : entry;
+          if (!matches(left, right)) continue;
+          append_pair(left, &right, ts, out);
+          matched = true;
+        }
+        if (side == 0 && !matched && config_.left_join) append_pair(entry, nullptr, ts, out);
+      }
+      rocks_put(start, side, hashes_[r], *batch, r, null_key);
+    }
+    check(db_->commit_writes());
+    if (!late_rows_.empty()) {
+      runtime::BatchBuilder late(batch->schema(), late_rows_.size());
+      late.append_rows(*batch, late_rows_);
+      out.emit(1 + side, late.finish(false));
+    }
+    flush(out);
+  }
+
+  // Fires one stored window: its left side hash group by hash group against the right side's
+  // group of the same hash (the memory path's merge, in the same order).
+  void rocks_fire(std::int64_t start, std::int64_t end, runtime::Collector& out) {
+    const std::int64_t ts = end - 1;
+    std::string prefix;
+    runtime::state::append_sortable_i64(prefix, start);
+    prefix.push_back(0);
+    std::vector<std::pair<std::string, std::string>> left_rows;
+    std::vector<Entry> left;
+    auto emit_group = [&] {
+      if (left_rows.empty()) return;
+      keep_.clear();
+      decode_rows(0, left_rows, left, keep_);
+      load_group(start, 1, left.front().hash, other_, keep_);
+      for (const Entry& l : left) {
+        bool matched = false;
+        for (const Entry& r : other_) {
+          if (!matches(l, r)) continue;
+          append_pair(l, &r, ts, out);
+          matched = true;
+        }
+        if (!matched && config_.left_join) append_pair(l, nullptr, ts, out);
+      }
+      left_rows.clear();
+    };
+    // Reading the right side while walking the left one only reads the backend.
+    check(db_->scan_prefix(rows_state_, prefix, [&](std::string_view k, std::string_view v) {
+      if (k.size() < 9 + 8) return true;
+      if (!left_rows.empty() && read_be64(left_rows.front().first, 9) != read_be64(k, 9)) {
+        emit_group();
+      }
+      left_rows.emplace_back(k, v);
+      return true;
+    }));
+    emit_group();
+  }
+
+  void rocks_on_watermark(runtime::Collector& out) {
+    check(rocks_ready());
+    for (auto it = stored_windows_.begin(); it != stored_windows_.end();) {
+      const std::int64_t start = it->first;
+      const std::int64_t end = keyed::saturating_add(start, config_.size);
+      if (end > watermark_) break;
+      if (!it->second) {
+        rocks_fire(start, end, out);
+        it->second = true;
+      }
+      if (keyed::saturating_add(end, config_.allowed_lateness) <= watermark_) {
+        std::string prefix;
+        runtime::state::append_sortable_i64(prefix, start);
+        check(db_->remove_prefix(rows_state_, prefix));
+        it = stored_windows_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    flush(out);
+  }
+
   JoinConfig config_;
   runtime::BatchBuilder out_;
   std::size_t left_columns_;
@@ -335,6 +596,16 @@ class WindowJoinOperator final : public runtime::Operator {
   std::vector<std::uint64_t> hashes_;
   std::vector<std::uint32_t> late_rows_;
   std::string row_scratch_;
+
+  runtime::state::OperatorStateBackend backend_;
+  runtime::state::KeyedStateBackend* db_ = nullptr;
+  runtime::state::StateId rows_state_ = 0;
+  std::map<std::int64_t, bool> stored_windows_;  // RocksDB: open windows, start -> fired
+  std::uint64_t next_seq_ = 0;
+  std::string key_buffer_;
+  std::vector<std::pair<std::string, std::string>> group_rows_;
+  std::vector<Entry> other_;
+  std::vector<runtime::BatchPtr> keep_;
 };
 
 graphs::Result<std::unique_ptr<runtime::Operator>> make_window_join(
@@ -404,6 +675,9 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_window_join(
     for (std::size_t c = left_size; c < output.size(); ++c) output[c].nullable = true;
   }
   config.output_schema = std::make_shared<const graphs::Schema>(std::move(output));
+  config.node_id = id;
+  config.task_name = id + "#" + std::to_string(context.subtask_index);
+  config.state_backend = context.state_backend;
   return std::unique_ptr<runtime::Operator>(
       std::make_unique<WindowJoinOperator>(std::move(config)));
 }

@@ -5,7 +5,9 @@
 // EndOfStream | IdleStatus}. Only batches consume credit; control payloads are exempt but are
 // queued behind data, so they never overtake it. Upstream: CreditGrant, returned as the
 // receiver drains its input queue. Coordinator traffic: InjectBarrier (to sources),
-// CheckpointAck (from every task), CheckpointComplete (to every task), StopSource.
+// CheckpointAck (from every task), CheckpointComplete (to every task), StopSource; and the end
+// of a job (FLIP-147's final checkpoint): TaskEnded (from a task whose stream ended), then
+// SnapshotEnded (to tasks that ended), then FinishTask (to every task).
 //
 // Everything except StreamMessage is plain data with an `inspect` overload, so CAF can
 // serialise it when channels span nodes. StreamMessage carries a shared batch pointer and is
@@ -69,7 +71,30 @@ struct CreditGrant {
 
 struct InjectBarrier {
   CheckpointBarrier barrier;
+  // Stop with savepoint: the source produces nothing after this barrier (until ResumeSource,
+  // sent if the savepoint fails) and ends without end of stream once told to finish.
+  bool halt_after = false;
 };
+
+// A halted source (InjectBarrier::halt_after) produces again: its savepoint failed.
+struct ResumeSource {};
+
+// From a task to the coordinator, once: its stream ended (end of stream on every input, or a
+// source exhausted/stopped) and all its output was delivered. The task stays alive, state
+// intact, so checkpoints still cover it — above all the final checkpoint taken once every task
+// ended, whose completion lets transactional sinks commit the last of the output.
+struct TaskEnded {
+  TaskId task = 0;
+};
+
+// To a task that ended: snapshot now (no barrier can reach it any more) and acknowledge.
+struct SnapshotEnded {
+  std::uint64_t checkpoint_id = 0;
+};
+
+// To every task once the job's end is settled (after the final checkpoint completed, or after
+// a stop-with-savepoint completed): close the operator and exit normally.
+struct FinishTask {};
 
 struct CheckpointAck {
   TaskId task = 0;
@@ -103,7 +128,23 @@ typename Inspector::result_type inspect(Inspector& f, CreditGrant& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, InjectBarrier& x) {
-  return f(x.barrier);
+  return f(x.barrier, x.halt_after);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ResumeSource&) {
+  return f();
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TaskEnded& x) {
+  return f(x.task);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SnapshotEnded& x) {
+  return f(x.checkpoint_id);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, FinishTask&) {
+  return f();
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, CheckpointAck& x) {

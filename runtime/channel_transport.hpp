@@ -21,6 +21,9 @@ class Transport {
   virtual void send_credit(std::uint32_t input_channel, CreditGrant grant) = 0;
   // To the checkpoint coordinator, if there is one.
   virtual void send_checkpoint_ack(CheckpointAck ack) = 0;
+  // True when a coordinator ends the job (TaskEnded / FinishTask): an ended task then waits
+  // for FinishTask instead of exiting, and keeps its operator open for the final checkpoint.
+  virtual bool coordinated() const { return false; }
   // Where the task writes its state for checkpoint `checkpoint_id` (the job's checkpoint
   // store). An error means the checkpoint is no longer being taken: the task declines it (no
   // snapshot, no ack) but still forwards the barrier. Without a store, state is discarded.

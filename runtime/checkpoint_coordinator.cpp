@@ -2,18 +2,43 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
+#include "caf/sec.hpp"
 
 namespace rivulet::runtime {
+
+void SavepointWaiter::publish(graphs::Result<CheckpointId> result) {
+  {
+    std::lock_guard lock(mutex_);
+    if (result_) return;  // the first outcome counts
+    result_ = std::move(result);
+  }
+  published_.notify_all();
+}
+
+std::optional<graphs::Result<CheckpointId>> SavepointWaiter::wait_for(
+    std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  published_.wait_for(lock, timeout, [this] { return result_.has_value(); });
+  return result_;
+}
+
 namespace {
 
 using checkpoint_tick_atom = caf::atom_constant<caf::atom("rvcptick")>;
 using checkpoint_timeout_atom = caf::atom_constant<caf::atom("rvcptmo")>;
 
 void bump(std::atomic<std::uint64_t>& counter) { counter.fetch_add(1, std::memory_order_relaxed); }
+
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 class CheckpointCoordinator final : public caf::event_based_actor {
  public:
@@ -23,7 +48,7 @@ class CheckpointCoordinator final : public caf::event_based_actor {
   // The supervisor stops us when the attempt ends (failure, cancel, finish): whatever is in
   // flight then can no longer be trusted to complete.
   void on_exit() override {
-    if (pending_) abort_pending();
+    if (pending_) abort_pending("the job attempt ended");
     tasks_.clear();
   }
 
@@ -32,58 +57,121 @@ class CheckpointCoordinator final : public caf::event_based_actor {
         [this](CoordinatedTasks& deployed) {
           tasks_ = std::move(deployed.tasks);
           sources_ = std::move(deployed.sources);
-          schedule_tick();
+          ended_.assign(tasks_.size(), false);
+          // Tasks report to us directly, so a fast one may have ended before we knew them.
+          for (TaskId task : std::exchange(ended_early_, {})) on_task_ended(task);
+          if (config_.interval.count() > 0) schedule_tick();
         },
         [this](checkpoint_tick_atom) {
-          if (finishing_) return;
+          if (all_ended()) return;
           if (pending_) {
             bump(metrics().skipped_ticks);
           } else {
-            trigger();
+            trigger(Kind::Periodic, nullptr);
           }
           schedule_tick();
         },
         [this](const CheckpointAck& ack) { on_ack(ack); },
         [this](checkpoint_timeout_atom, std::uint64_t id) {
-          if (pending_ && pending_->id == id) abort_pending();
+          if (!pending_ || pending_->id != id) return;
+          const Kind kind = pending_->kind;
+          abort_pending("timed out");
+          if (kind == Kind::Final) return fail("the final checkpoint " + std::to_string(id) + " timed out");
+          if (all_ended()) start_final();
         },
-        [this](task_finished_atom, TaskId) {
-          finishing_ = true;
-          if (pending_) abort_pending();
-        },
+        [this](const TaskEnded& ended) { on_task_ended(ended.task); },
+        [this](SavepointRequest& request) { on_savepoint_request(std::move(request)); },
     };
   }
 
  private:
+  enum class Kind { Periodic, Savepoint, Final };
+
   struct Pending {
+    Kind kind = Kind::Periodic;
     CheckpointId id = 0;
     std::chrono::steady_clock::time_point started;
     std::vector<bool> acked;  // index = TaskId
     std::size_t missing = 0;
     std::uint64_t bytes = 0;
+    std::shared_ptr<SavepointWaiter> waiter;  // Savepoint only
   };
 
   CheckpointMetrics& metrics() { return *config_.metrics; }
+  bool all_ended() const { return !tasks_.empty() && ended_count_ == tasks_.size(); }
 
   void schedule_tick() { delayed_send(this, config_.interval, checkpoint_tick_atom::value); }
 
-  void trigger() {
+  // Starts checkpoint n: barriers at the sources still producing, SnapshotEnded to every task
+  // that already ended. False if the store refused to begin it.
+  bool trigger(Kind kind, std::shared_ptr<CheckpointStore> savepoint_target,
+               std::shared_ptr<SavepointWaiter> waiter = nullptr,
+               std::optional<std::chrono::milliseconds> timeout = std::nullopt,
+               bool last_attempt = true) {
     // Ids continue after the last one any attempt started, so an aborted id is never reused.
     const CheckpointId id = metrics().last_started_id.load(std::memory_order_relaxed) + 1;
     metrics().last_started_id.store(id, std::memory_order_relaxed);
+    if (savepoint_target) config_.router->route(id, std::move(savepoint_target));
     if (auto begun = config_.store->begin(id); !begun) {
       bump(metrics().aborted);
-      return;
+      if (config_.router) config_.router->abort(id);
+      if (waiter) waiter->publish(graphs::Error{"savepoint: " + begun.error().message});
+      if (kind == Kind::Final && last_attempt) {
+        fail("the final checkpoint could not begin: " + begun.error().message);
+      }
+      return false;
     }
-    pending_ = Pending{id, std::chrono::steady_clock::now(), std::vector<bool>(tasks_.size()),
-                       tasks_.size(), 0};
-    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+    pending_ = Pending{kind,         id, std::chrono::steady_clock::now(), std::vector<bool>(tasks_.size()),
+                       tasks_.size(), 0,  std::move(waiter)};
+    const CheckpointBarrier barrier{id, wall_clock_ms(), kind == Kind::Savepoint};
     for (TaskId source : sources_) {
-      send(tasks_[source], InjectBarrier{CheckpointBarrier{id, now_ms, false}});
+      if (!ended_[source]) send(tasks_[source], InjectBarrier{barrier, kind == Kind::Savepoint});
     }
-    delayed_send(this, config_.timeout, checkpoint_timeout_atom::value, id);
+    for (TaskId task = 0; task < tasks_.size(); ++task) {
+      if (ended_[task]) send(tasks_[task], SnapshotEnded{id});
+    }
+    delayed_send(this, timeout.value_or(config_.timeout), checkpoint_timeout_atom::value, id);
+    return true;
+  }
+
+  void on_task_ended(TaskId task) {
+    if (tasks_.empty()) return ended_early_.push_back(task);
+    if (task >= ended_.size() || ended_[task]) return;
+    ended_[task] = true;
+    ++ended_count_;
+    // Ended before the barrier of the pending checkpoint reached it: it never will.
+    if (pending_ && !pending_->acked[task]) send(tasks_[task], SnapshotEnded{pending_->id});
+    if (!all_ended()) return;
+    // Nothing is in flight any more: settle the end of the job. A periodic checkpoint still
+    // pending completes first (every task got its barrier or SnapshotEnded; aborting it could
+    // pull the directory from under a task still writing), then the final one follows.
+    if (pending_ && pending_->kind == Kind::Periodic) return;
+    if (pending_) abort_pending("every task ended before the savepoint completed");
+    start_final();
+  }
+
+  void start_final() {
+    if (!config_.final_checkpoint) return finish_tasks();
+    // An id the store refuses (e.g. left in progress by an earlier run) is skipped; the
+    // attempts only bound a store that refuses everything.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      if (trigger(Kind::Final, nullptr, nullptr, std::nullopt, attempt == 2)) return;
+    }
+  }
+
+  void on_savepoint_request(SavepointRequest request) {
+    auto refuse = [&](const std::string& why) {
+      request.waiter->publish(graphs::Error{"savepoint not taken: " + why});
+    };
+    if (!config_.router) return refuse("the job has no checkpoint router");
+    if (tasks_.empty()) return refuse("the job is not deployed yet");
+    if (ended_count_ > 0) return refuse("the job is already ending (its input ended)");
+    if (pending_) {
+      if (pending_->kind != Kind::Periodic) return refuse("another savepoint is in progress");
+      abort_pending("superseded by a savepoint");
+    }
+    trigger(Kind::Savepoint, std::move(request.target), std::move(request.waiter),
+            request.timeout);
   }
 
   void on_ack(const CheckpointAck& ack) {
@@ -95,10 +183,16 @@ class CheckpointCoordinator final : public caf::event_based_actor {
     pending_->acked[ack.task] = true;
     pending_->bytes += ack.state_bytes;
     if (--pending_->missing > 0) return;
-    const Pending done = std::move(*pending_);
+    Pending done = std::move(*pending_);
     pending_.reset();
     if (auto completed = config_.store->complete(done.id); !completed) {
       bump(metrics().aborted);
+      if (done.waiter) done.waiter->publish(graphs::Error{"savepoint: " + completed.error().message});
+      if (done.kind == Kind::Savepoint) resume_sources();
+      if (done.kind == Kind::Final) {
+        return fail("the final checkpoint could not complete: " + completed.error().message);
+      }
+      if (done.kind == Kind::Periodic && all_ended()) start_final();
       return;
     }
     metrics().last_duration_us.store(std::chrono::duration_cast<std::chrono::microseconds>(
@@ -109,19 +203,41 @@ class CheckpointCoordinator final : public caf::event_based_actor {
     metrics().last_completed_id.store(done.id, std::memory_order_relaxed);
     bump(metrics().completed);
     for (const caf::actor& task : tasks_) send(task, CheckpointComplete{done.id});
+    if (done.waiter) done.waiter->publish(done.id);
+    // Same sender, same receiver: every task handles the commit before FinishTask.
+    if (done.kind != Kind::Periodic) return finish_tasks();
+    if (all_ended()) start_final();
   }
 
-  void abort_pending() {
+  void finish_tasks() {
+    for (const caf::actor& task : tasks_) send(task, FinishTask{});
+  }
+
+  void resume_sources() {
+    for (TaskId source : sources_) send(tasks_[source], ResumeSource{});
+  }
+
+  void abort_pending(const std::string& why) {
     config_.store->abort(pending_->id);
+    if (pending_->kind == Kind::Savepoint) {
+      if (pending_->waiter) pending_->waiter->publish(graphs::Error{"savepoint aborted: " + why});
+      resume_sources();
+    }
     pending_.reset();
     bump(metrics().aborted);
+  }
+
+  void fail(const std::string& message) {
+    quit(caf::make_error(caf::sec::runtime_error, message));
   }
 
   CheckpointCoordinatorConfig config_;
   std::vector<caf::actor> tasks_;
   std::vector<TaskId> sources_;
+  std::vector<bool> ended_;  // index = TaskId: TaskEnded received
+  std::size_t ended_count_ = 0;
+  std::vector<TaskId> ended_early_;  // TaskEnded that came before CoordinatedTasks
   std::optional<Pending> pending_;
-  bool finishing_ = false;
 };
 
 }  // namespace

@@ -8,19 +8,35 @@
 //
 // A checkpoint that has not completed after `timeout`, or is still open when the coordinator
 // stops (a task failed, the job ended), is aborted: never completed. At most one checkpoint is in
-// flight; a tick that finds one running is skipped. Once any task finished (end of stream) no
-// new checkpoint can complete, so checkpointing stops (Flink before FLIP-147 does the same).
+// flight; a tick that finds one running is skipped.
+//
+// The end of the job (Flink's FLIP-147): a task whose stream ended reports TaskEnded and stays
+// alive. Checkpoints go on while some tasks ended: those get SnapshotEnded instead of a barrier
+// (none can reach them). Once every task ended nothing is in flight any more, so with
+// `final_checkpoint` the coordinator takes one last checkpoint that way, and after it completed
+// (sinks committed the rest of the output) sends FinishTask to every task. Without it (no
+// store) the tasks are finished at once. A final checkpoint that fails stops the coordinator
+// with an error: the supervisor then restarts the job like after a task failure.
+//
+// Stop with savepoint (SavepointRequest): checkpoint n is routed to the request's store,
+// sources inject its barrier and halt; once complete, CheckpointComplete then FinishTask go to
+// every task and the job ends without draining. If it fails, sources resume.
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <vector>
 
 #include "caf/actor.hpp"
 #include "caf/atom.hpp"
+#include "caf/allowed_unsafe_message_type.hpp"
 #include "caf/fwd.hpp"
 #include "runtime/channel_messages.hpp"
+#include "runtime/checkpoint_router.hpp"
 #include "runtime/checkpoint_store.hpp"
 
 namespace rivulet::runtime {
@@ -40,8 +56,31 @@ struct CheckpointMetrics {
 struct CheckpointCoordinatorConfig {
   std::shared_ptr<CheckpointStore> store;
   std::shared_ptr<CheckpointMetrics> metrics;
-  std::chrono::milliseconds interval{0};
+  std::chrono::milliseconds interval{0};  // 0: no periodic checkpoints
   std::chrono::milliseconds timeout{std::chrono::minutes(10)};
+  // Take a final checkpoint once every task ended (the store must take checkpoints).
+  bool final_checkpoint = true;
+  // Routes savepoints to their own store; null: SavepointRequest fails.
+  std::shared_ptr<CheckpointRouter> router;
+};
+
+// The outcome of a stop-with-savepoint, handed from the coordinator to whoever waits for it.
+class SavepointWaiter {
+ public:
+  void publish(graphs::Result<CheckpointId> result);
+  // The outcome, or nullopt if there is none after `timeout`.
+  std::optional<graphs::Result<CheckpointId>> wait_for(std::chrono::milliseconds timeout);
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable published_;
+  std::optional<graphs::Result<CheckpointId>> result_;
+};
+
+struct SavepointRequest {
+  std::shared_ptr<CheckpointStore> target;
+  std::shared_ptr<SavepointWaiter> waiter;
+  std::chrono::milliseconds timeout{std::chrono::minutes(1)};
 };
 
 // Sent by the supervisor once the attempt's tasks are spawned (they need the coordinator's
@@ -55,10 +94,9 @@ typename Inspector::result_type inspect(Inspector& f, CoordinatedTasks& x) {
   return f(x.tasks, x.sources);
 }
 
-// Sent by the supervisor when a task ended its stream normally.
-using task_finished_atom = caf::atom_constant<caf::atom("rvtaskfin")>;
-
 caf::actor spawn_checkpoint_coordinator(caf::actor_system& system,
                                         CheckpointCoordinatorConfig config);
 
 }  // namespace rivulet::runtime
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rivulet::runtime::SavepointRequest)

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "graphs/result.hpp"
 #include "runtime/state_io.hpp"
@@ -31,6 +32,13 @@ class CompletedCheckpoint {
   virtual CheckpointId id() const = 0;
   // The state task `task` ("<node>#<subtask>") wrote; an empty reader if it wrote none.
   virtual graphs::Result<std::unique_ptr<StateReader>> reader(const std::string& task) = 0;
+  // The tasks that wrote state into it (at least one blob or directory), sorted: what a
+  // restore of a changed graph must find a place for (savepoint compatibility).
+  virtual std::vector<std::string> tasks_with_state() const = 0;
+  // Every task that took part, stateless ones included, sorted (tells a node's parallelism
+  // when it was taken). A store that does not record stateless tasks returns the ones with
+  // state.
+  virtual std::vector<std::string> tasks() const { return tasks_with_state(); }
 };
 
 class CheckpointStore {

@@ -5,6 +5,7 @@
 #include "caf/actor_system.hpp"
 #include "caf/send.hpp"
 #include "runtime/restart_strategy.hpp"
+#include "runtime/savepoint_restore.hpp"
 
 namespace rivulet::runtime {
 namespace {
@@ -32,8 +33,23 @@ graphs::Result<std::unique_ptr<Job>> Job::start(caf::actor_system& system, Physi
   std::unique_ptr<Job> job(new Job());  // private constructor: make_unique cannot reach it
   // Factories get references to the plan's nodes, so it takes its final address first.
   job->plan_ = std::make_shared<const PhysicalPlan>(std::move(plan));
+  std::shared_ptr<CheckpointStore> restore_from;  // checked against the plan first
+  if (options.restore_from) {
+    auto prepared = prepare_restore(*options.restore_from, *job->plan_,
+                                    options.allow_non_restored_state, options.restore_from_name);
+    if (!prepared) return prepared.error();
+    restore_from = std::move(prepared->store);
+    job->restored_id_ = prepared->id;
+    job->non_restored_nodes_ = std::move(prepared->dropped_nodes);
+  }
   auto instances = build_operators(*job->plan_, options.bootstrap_servers);
   if (!instances) return instances.error();
+  if (!options.checkpoints) {
+    for (const auto& op : instances->operators) {
+      if (!op) continue;
+      if (std::string why = op->checkpoint_requirement(); !why.empty()) return graphs::Error{why};
+    }
+  }
   for (std::size_t i = 0; i < job->plan_->tasks.size(); ++i) {
     job->metrics_.push_back(std::make_shared<TaskMetrics>());
   }
@@ -44,6 +60,7 @@ graphs::Result<std::unique_ptr<Job>> Job::start(caf::actor_system& system, Physi
   config.bootstrap_servers = std::move(options.bootstrap_servers);
   config.restart = options.restart ? std::move(options.restart) : restart_policy_of(*job->plan_);
   config.checkpoints = std::move(options.checkpoints);
+  config.restore_from = std::move(restore_from);
   config.checkpoint_interval = options.checkpoint_interval.count() > 0
                                    ? options.checkpoint_interval
                                    : checkpoint_interval_of(*job->plan_);
@@ -63,6 +80,19 @@ Job::~Job() {
 void Job::stop() { caf::anon_send(supervisor_, stop_job_atom::value); }
 
 void Job::cancel() { caf::anon_send(supervisor_, cancel_job_atom::value); }
+
+graphs::Status Job::stop_with_savepoint(std::shared_ptr<CheckpointStore> target,
+                                        std::chrono::milliseconds timeout) {
+  if (!target) return graphs::Error{"savepoint: no target store"};
+  auto waiter = std::make_shared<SavepointWaiter>();
+  caf::anon_send(supervisor_, SavepointRequest{std::move(target), waiter, timeout});
+  // The coordinator aborts the savepoint itself after `timeout`; the margin covers the trip.
+  auto taken = waiter->wait_for(timeout + std::chrono::seconds(5));
+  if (!taken) return graphs::Error{"savepoint: no answer from the job"};
+  if (!*taken) return taken->error();
+  wait();  // every task ends once it handled the savepoint's completion
+  return graphs::Ok{};
+}
 
 bool Job::wait_for(std::chrono::milliseconds timeout) const { return outcome_->wait_for(timeout); }
 

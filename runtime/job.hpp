@@ -31,6 +31,15 @@ struct JobOptions {
   // 0: the graphs' runtime.checkpoint_interval_ms (the smallest one set); used with a store.
   std::chrono::milliseconds checkpoint_interval{0};
   std::chrono::milliseconds checkpoint_timeout{std::chrono::minutes(10)};
+  // Start from this store's latest complete checkpoint instead of `checkpoints`' (a savepoint:
+  // `rivulet run --from-savepoint`). Checked against the plan before anything starts
+  // (runtime/savepoint_restore.hpp): start() fails naming the node whose state has no place.
+  // A restart after a failure restores the newest checkpoint this job completed in
+  // `checkpoints`, else this one again.
+  std::shared_ptr<CheckpointStore> restore_from;
+  std::string restore_from_name = "savepoint";  // starts its errors: "savepoint /backups/sp-1"
+  // Drop the state of nodes that are no longer in the graph instead of failing the start.
+  bool allow_non_restored_state = false;
 };
 
 class Job {
@@ -50,6 +59,13 @@ class Job {
   void stop();
   // Immediate: every task is killed; the job ends as Cancelled.
   void cancel();
+  // Stop with a savepoint (Flink's "stop --savepoint", without drain): every source injects a
+  // savepoint barrier into `target` and halts; once the savepoint is complete (transactional
+  // sinks committed its epoch) every task ends without flushing, so windows and other state
+  // stay in the savepoint for a later resume. Blocks until the job ended. On error (the
+  // savepoint could not be taken within `timeout`) the job keeps running.
+  graphs::Status stop_with_savepoint(std::shared_ptr<CheckpointStore> target,
+                                     std::chrono::milliseconds timeout);
 
   // True once the job ended (finished, failed or cancelled), waiting at most `timeout`.
   bool wait_for(std::chrono::milliseconds timeout) const;
@@ -60,6 +76,10 @@ class Job {
   // Live counters, index = TaskId (see PhysicalPlan::tasks for names and nodes).
   const std::vector<std::shared_ptr<TaskMetrics>>& task_metrics() const { return metrics_; }
   const CheckpointMetrics& checkpoint_metrics() const { return *checkpoint_metrics_; }
+  // With JobOptions::restore_from: the checkpoint id started from, and the nodes whose state
+  // was dropped (allow_non_restored_state).
+  CheckpointId restored_id() const { return restored_id_; }
+  const std::vector<std::string>& non_restored_nodes() const { return non_restored_nodes_; }
 
  private:
   Job() = default;
@@ -69,6 +89,8 @@ class Job {
   std::shared_ptr<JobOutcome> outcome_;
   std::shared_ptr<CheckpointMetrics> checkpoint_metrics_ = std::make_shared<CheckpointMetrics>();
   caf::actor supervisor_;
+  CheckpointId restored_id_ = 0;
+  std::vector<std::string> non_restored_nodes_;
 };
 
 }  // namespace rivulet::runtime

@@ -52,6 +52,13 @@ class JobSupervisor final : public caf::event_based_actor {
         [this](stop_job_atom) { stop(); },
         [this](cancel_job_atom) { cancel(); },
         [this](restart_job_atom) { restart(); },
+        [this](SavepointRequest& request) {
+          if (!coordinator_ || stopping_ || cancelled_) {
+            request.waiter->publish(graphs::Error{"savepoint not taken: the job is not running"});
+            return;
+          }
+          send(coordinator_, std::move(request));
+        },
     };
   }
 
@@ -74,7 +81,7 @@ class JobSupervisor final : public caf::event_based_actor {
       for (TaskId target : planned.targets) wiring.targets.push_back(tasks_[target]);
       wiring.metrics = config_.metrics[id];
       wiring.coordinator = coordinator_;
-      wiring.checkpoints = config_.checkpoints;
+      wiring.checkpoints = router_;
       if (instances.sources[id]) sources.push_back(id);
       caf::actor task =
           instances.sources[id]
@@ -92,20 +99,41 @@ class JobSupervisor final : public caf::event_based_actor {
   }
 
   // Every operator gets the state its task (same name: node id and subtask) wrote in the
-  // latest complete checkpoint, before the task is spawned and opens it.
+  // latest complete checkpoint, before the task is spawned and opens it. With a savepoint
+  // (config_.restore_from): from the savepoint on the first deployment, and on restarts until
+  // this job completed a checkpoint of its own.
   graphs::Status restore(TaskInstances& instances) {
-    if (!config_.checkpoints) return graphs::Ok{};
-    auto latest = config_.checkpoints->latest();
+    auto& started = config_.checkpoint_metrics->last_started_id;
+    auto continue_after = [&started](CheckpointId id) {
+      if (started.load(std::memory_order_relaxed) < id) {
+        started.store(id, std::memory_order_relaxed);
+      }
+    };
+    bool from_savepoint =
+        config_.restore_from &&
+        (restarts_ == 0 || !config_.checkpoints ||
+         config_.checkpoint_metrics->last_completed_id.load(std::memory_order_relaxed) == 0);
+    if (from_savepoint && restarts_ == 0 && config_.checkpoints) {
+      // New checkpoints must also sort after those an earlier run left in the directory.
+      auto existing = config_.checkpoints->latest();
+      if (existing && *existing) continue_after((*existing)->id());
+    }
+    CheckpointStore* store =
+        from_savepoint ? config_.restore_from.get() : config_.checkpoints.get();
+    if (!store) return graphs::Ok{};
+    auto latest = store->latest();
+    if (latest && !*latest && config_.restore_from && !from_savepoint) {
+      from_savepoint = true;  // what completed was not in `checkpoints` (a savepoint)
+      latest = config_.restore_from->latest();
+    }
     if (!latest)
       return graphs::Error{"cannot read the latest checkpoint: " + latest.error().message};
     if (!*latest) return graphs::Ok{};  // nothing checkpointed yet: start from scratch
     CompletedCheckpoint& checkpoint = **latest;
     // New checkpoints must sort after the restored one (a store may come from an earlier run).
-    auto& started = config_.checkpoint_metrics->last_started_id;
-    if (started.load(std::memory_order_relaxed) < checkpoint.id()) {
-      started.store(checkpoint.id(), std::memory_order_relaxed);
-    }
-    const std::string from = " from checkpoint " + std::to_string(checkpoint.id());
+    continue_after(checkpoint.id());
+    const std::string from = (from_savepoint ? " from savepoint " : " from checkpoint ") +
+                             std::to_string(checkpoint.id());
     for (const PlannedTask& task : plan().tasks) {
       const std::string& name = task.spec.name;
       auto reader = checkpoint.reader(name);
@@ -124,12 +152,19 @@ class JobSupervisor final : public caf::event_based_actor {
     return graphs::Ok{};
   }
 
+  // Every attempt has a coordinator: it ends the job (final checkpoint, FinishTask) and takes
+  // savepoints; periodic and final checkpoints need the job's checkpoint store.
   void start_coordinator() {
-    if (!config_.checkpoints || config_.checkpoint_interval.count() <= 0) return;
-    coordinator_ = spawn_checkpoint_coordinator(
-        system(),
-        CheckpointCoordinatorConfig{config_.checkpoints, config_.checkpoint_metrics,
-                                    config_.checkpoint_interval, config_.checkpoint_timeout});
+    if (!router_) router_ = std::make_shared<CheckpointRouter>(config_.checkpoints);
+    const bool durable = config_.checkpoints != nullptr;
+    CheckpointCoordinatorConfig coordination;
+    coordination.store = router_;
+    coordination.metrics = config_.checkpoint_metrics;
+    coordination.interval = durable ? config_.checkpoint_interval : std::chrono::milliseconds(0);
+    coordination.timeout = config_.checkpoint_timeout;
+    coordination.final_checkpoint = durable;
+    coordination.router = router_;
+    coordinator_ = spawn_checkpoint_coordinator(system(), std::move(coordination));
     coordinator_address_ = coordinator_.address();
     stopping_coordinator_ = false;
     monitor(coordinator_);
@@ -152,8 +187,6 @@ class JobSupervisor final : public caf::event_based_actor {
     if (down.reason && !failure_ && !cancelled_) {
       failure_ = TaskFailure{id, describe_exit(plan().tasks[id].spec.name, down.reason)};
       kill_all();
-    } else if (!down.reason && coordinator_) {
-      send(coordinator_, task_finished_atom::value, id);  // no later checkpoint can complete
     }
     if (live_ == 0) tasks_gone();
   }
@@ -170,8 +203,7 @@ class JobSupervisor final : public caf::event_based_actor {
     coordinator_ = caf::actor{};
     stopping_coordinator_ = false;
     if (!expected && live_ > 0 && !failure_ && !cancelled_) {
-      failure_ =
-          TaskFailure{0, "checkpoint coordinator lost (" + caf::to_string(down.reason) + ")"};
+      failure_ = TaskFailure{0, describe_exit("checkpoint coordinator", down.reason)};
       kill_all();
     }
     if (live_ == 0) attempt_ended();
@@ -254,7 +286,8 @@ class JobSupervisor final : public caf::event_based_actor {
   std::vector<caf::actor> tasks_;  // index = TaskId; invalid once the task is gone
   std::map<caf::actor_addr, TaskId> by_address_;
   std::size_t live_ = 0;    // tasks of the current attempt still running
-  caf::actor coordinator_;  // of the current attempt; invalid without checkpoints or once gone
+  std::shared_ptr<CheckpointRouter> router_;  // what tasks and coordinators write through
+  caf::actor coordinator_;  // of the current attempt; invalid once gone
   caf::actor_addr coordinator_address_;
   bool stopping_coordinator_ = false;
   std::optional<TaskFailure> failure_;  // the first failure of the current attempt
@@ -271,10 +304,19 @@ graphs::Result<TaskInstances> build_operators(const PhysicalPlan& plan,
   TaskInstances instances;
   instances.operators.resize(plan.tasks.size());
   instances.sources.resize(plan.tasks.size());
+  // Keyed state: the backend the graphs ask for. RocksDB databases of this attempt's instances
+  // go to one temporary directory, deleted once the last instance using it is gone.
+  state::StateBackendOptions state_backend;
+  state_backend.kind = state::state_backend_of(plan.graphs);
+  if (state_backend.kind == graphs::StateBackend::RocksDb) {
+    auto directory = state::StateDirectory::create_temporary();
+    if (!directory) return graphs::Error{"RocksDB state backend: " + directory.error().message};
+    state_backend.directory = std::move(*directory);
+  }
   for (const PlannedTask& task : plan.tasks) {
     const PlannedNode& node = plan.nodes[task.node];
-    const operators::OperatorBuildContext context =
-        build_context(plan, task.spec.id, bootstrap_servers);
+    operators::OperatorBuildContext context = build_context(plan, task.spec.id, bootstrap_servers);
+    context.state_backend = state_backend;
     const std::string where = "node '" + node.name + "' (" + node.spec.kind + ")";
     // Factories usually name the node themselves; say it once.
     auto located = [&](const std::string& message) {

@@ -96,6 +96,9 @@ struct SupervisorConfig {
   std::shared_ptr<JobOutcome> outcome;
   // Null: no checkpoints, and a restart replays from the sources' beginning.
   std::shared_ptr<CheckpointStore> checkpoints;
+  // Restored on the first deployment instead of `checkpoints` (a savepoint, already checked
+  // against the plan), and on restarts until this job completed a checkpoint of its own.
+  std::shared_ptr<CheckpointStore> restore_from;
   std::chrono::milliseconds checkpoint_interval{0};  // 0: restore only, no new checkpoints
   std::chrono::milliseconds checkpoint_timeout{std::chrono::minutes(10)};
   std::shared_ptr<CheckpointMetrics> checkpoint_metrics;  // created if null

@@ -65,6 +65,9 @@ class Operator {
   // Checkpoint `checkpoint_id` completed on every task and is durable: the second phase of a
   // two-phase commit (a transactional sink commits the transaction it prepared at snapshot).
   virtual void on_checkpoint_complete(std::uint64_t /*checkpoint_id*/) {}
+  // Non-empty: why this operator cannot run without checkpoints (e.g. a transactional sink
+  // that publishes on checkpoint completion); the job refuses to start without a store.
+  virtual std::string checkpoint_requirement() const { return {}; }
   virtual void close() {}
 };
 

@@ -25,14 +25,11 @@ graphs::Status SourceRunner::open() { return open_operator(*op_, spec_, *metrics
 
 graphs::Result<SourceRunner::Step> SourceRunner::step() {
   try {
+    if (halted_) return Step::WaitForCredit;  // stopped with a savepoint: produce nothing
     if (!ended_ && (stop_requested_ || !op_->has_more())) end_stream();
     if (ended_) {
       if (!output_.drained()) return Step::WaitForCredit;
-      if (!closed_) {
-        closed_ = true;
-        op_->close();
-        metrics_->state.store(TaskState::Finished, std::memory_order_relaxed);
-      }
+      if (!transport_.coordinated()) close();
       return Step::Finished;
     }
     if (!output_.has_capacity()) {
@@ -60,22 +57,36 @@ bool SourceRunner::on_credit(const CreditGrant& grant) {
   return ended_ && output_.drained();  // the end of stream went out: time to finish
 }
 
-graphs::Status SourceRunner::inject_barrier(const CheckpointBarrier& barrier) {
-  if (ended_) return graphs::Ok{};  // a finished source has nothing left to snapshot
-  // The store refuses a checkpoint it no longer takes: decline it (see TaskRunner).
-  auto writer = transport_.checkpoint_writer(barrier.checkpoint_id);
-  if (!writer) return graphs::Ok{};
+void SourceRunner::close() {
+  if (closed_) return;
+  closed_ = true;
+  op_->close();
+  // Ended, or stopped with a savepoint (FinishTask): either way the task is done.
+  metrics_->state.store(TaskState::Finished, std::memory_order_relaxed);
+}
+
+graphs::Status SourceRunner::inject_barrier(const CheckpointBarrier& barrier, bool halt_after) {
+  // A closed source has nothing left to snapshot; an ended one still has its final position
+  // (nothing follows end of stream downstream, so the barrier itself is not sent).
+  if (closed_ || barrier.checkpoint_id <= last_snapshot_) return graphs::Ok{};
+  last_snapshot_ = barrier.checkpoint_id;
   try {
-    auto status = op_->snapshot(barrier.checkpoint_id, **writer);
-    if (!status) return graphs::Error{spec_.name + ": snapshot failed: " + status.error().message};
+    // The store refuses a checkpoint it no longer takes: decline it (see TaskRunner).
+    auto written = write_snapshot(*op_, transport_, barrier.checkpoint_id);
+    if (!written) return graphs::Error{spec_.name + ": " + written.error().message};
+    if (!*written) return graphs::Ok{};
   } catch (const std::exception& e) {
     return graphs::Error{spec_.name + ": snapshot failed: " + e.what()};
   }
-  writer->reset();  // the state is complete once its writer is gone, before the ack
-  output_.emit_barrier(barrier);
+  if (!ended_) output_.emit_barrier(barrier);
+  if (!ended_ && halt_after) halted_ = true;
   transport_.send_checkpoint_ack(CheckpointAck{spec_.id, barrier.checkpoint_id});
   TaskMetrics::add(metrics_->checkpoints_completed, 1);
   return graphs::Ok{};
+}
+
+graphs::Status SourceRunner::snapshot_ended(std::uint64_t checkpoint_id) {
+  return inject_barrier(CheckpointBarrier{checkpoint_id, 0, false});
 }
 
 graphs::Status SourceRunner::on_checkpoint_complete(std::uint64_t checkpoint_id) {

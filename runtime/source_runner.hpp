@@ -32,7 +32,15 @@ class SourceRunner {
   graphs::Result<Step> step();
   // Returns true when output capacity came back (the caller should resume stepping).
   bool on_credit(const CreditGrant& grant);
-  graphs::Status inject_barrier(const CheckpointBarrier& barrier);
+  // `halt_after`: stop with savepoint, nothing is produced after the barrier until resume().
+  graphs::Status inject_barrier(const CheckpointBarrier& barrier, bool halt_after = false);
+  // The source ended (see finished()); the coordinator takes a checkpoint of its final read
+  // position. Same as a barrier injected after the end of stream.
+  graphs::Status snapshot_ended(std::uint64_t checkpoint_id);
+  void resume() { halted_ = false; }
+  bool halted() const { return halted_; }
+  // Closes the operator (once); a coordinated source does so on FinishTask.
+  void close();
   // Checkpoint `checkpoint_id` is durable (the operator commits offsets for monitoring).
   graphs::Status on_checkpoint_complete(std::uint64_t checkpoint_id);
   void request_stop() { stop_requested_ = true; }
@@ -68,7 +76,11 @@ class SourceRunner {
   RecordingCollector collector_;
   BackpressureClock backpressure_;
   bool stop_requested_ = false;
+  bool halted_ = false;
   bool ended_ = false;
+  // The newest checkpoint snapshotted: a SnapshotEnded that crossed the barrier's ack (the
+  // source ended meanwhile) is ignored.
+  std::uint64_t last_snapshot_ = 0;
   bool closed_ = false;
 };
 

@@ -1,5 +1,8 @@
 #include "runtime/task_actor.hpp"
 
+#include <exception>
+#include <string>
+
 #include "caf/actor_system.hpp"
 #include "caf/atom.hpp"
 #include "caf/event_based_actor.hpp"
@@ -41,6 +44,13 @@ class ActorTransport final : public Transport {
     snapshot_bytes_ = 0;
     if (coordinator_) self_->send(coordinator_, ack);
   }
+  bool coordinated() const override { return static_cast<bool>(coordinator_); }
+  // Once per task: its stream ended (see TaskEnded).
+  void report_ended(TaskId task) {
+    if (ended_reported_ || !coordinator_) return;
+    ended_reported_ = true;
+    self_->send(coordinator_, TaskEnded{task});
+  }
   graphs::Result<std::unique_ptr<StateWriter>> checkpoint_writer(
       std::uint64_t checkpoint_id) override {
     if (!checkpoints_) return Transport::checkpoint_writer(checkpoint_id);
@@ -69,6 +79,10 @@ class ActorTransport final : public Transport {
       bytes_ += bytes.size();
       return inner_->write_blob(name, bytes);
     }
+    // Files a backend writes itself (RocksDB) are not counted: the store sizes them later.
+    graphs::Result<std::filesystem::path> reserve_directory(std::string_view name) override {
+      return inner_->reserve_directory(name);
+    }
 
    private:
     std::unique_ptr<StateWriter> inner_;
@@ -82,6 +96,7 @@ class ActorTransport final : public Transport {
   std::string task_name_;
   std::uint64_t snapshot_bytes_ = 0;  // of the snapshot being taken, until its ack
   std::vector<caf::actor> upstream_;
+  bool ended_reported_ = false;
 };
 
 caf::error to_caf_error(const graphs::Error& error) {
@@ -96,6 +111,7 @@ class TaskActor final : public caf::event_based_actor {
  public:
   TaskActor(caf::actor_config& cfg, TaskWiring wiring, std::unique_ptr<Operator> op)
       : caf::event_based_actor(cfg),
+        id_(wiring.spec.id),
         transport_(this, wiring, wiring.spec.inputs.size()),
         runner_(wiring.spec, std::move(op), transport_, ensure_metrics(std::move(wiring.metrics))) {
   }
@@ -107,10 +123,11 @@ class TaskActor final : public caf::event_based_actor {
       quit(to_caf_error(status.error()));
       return {};
     }
-    if (runner_.finished()) {
+    if (runner_.finished() && !transport_.coordinated()) {
       quit();
       return {};
     }
+    if (runner_.finished()) transport_.report_ended(id_);
     return {
         [this](StreamMessage& message) {
           transport_.remember_sender(message.channel);
@@ -128,15 +145,36 @@ class TaskActor final : public caf::event_based_actor {
             quit(to_caf_error(status.error()));
           }
         },
+        [this](const SnapshotEnded& snapshot) {
+          if (auto status = runner_.snapshot_ended(snapshot.checkpoint_id); !status) {
+            quit(to_caf_error(status.error()));
+          }
+        },
+        [this](const FinishTask&) { finish(); },
     };
   }
 
  private:
   void drain() {
     if (auto status = runner_.drain(); !status) return quit(to_caf_error(status.error()));
-    if (runner_.finished()) quit();
+    if (!runner_.finished()) return;
+    if (transport_.coordinated()) {
+      transport_.report_ended(id_);  // the coordinator sends FinishTask when the job is settled
+    } else {
+      quit();
+    }
   }
 
+  void finish() {
+    try {
+      runner_.close();
+    } catch (const std::exception& e) {
+      return quit(caf::make_error(caf::sec::runtime_error, std::string("close: ") + e.what()));
+    }
+    quit();
+  }
+
+  TaskId id_;
   ActorTransport transport_;
   TaskRunner runner_;
 };
@@ -145,6 +183,7 @@ class SourceActor final : public caf::event_based_actor {
  public:
   SourceActor(caf::actor_config& cfg, TaskWiring wiring, std::unique_ptr<SourceOperator> op)
       : caf::event_based_actor(cfg),
+        id_(wiring.spec.id),
         transport_(this, wiring, 0),
         runner_(wiring.spec, std::move(op), transport_, ensure_metrics(std::move(wiring.metrics))) {
   }
@@ -169,9 +208,27 @@ class SourceActor final : public caf::event_based_actor {
           schedule_poll();
         },
         [this](const InjectBarrier& inject) {
-          if (auto status = runner_.inject_barrier(inject.barrier); !status) {
+          if (auto status = runner_.inject_barrier(inject.barrier, inject.halt_after); !status) {
             quit(to_caf_error(status.error()));
           }
+        },
+        [this](const SnapshotEnded& snapshot) {
+          if (auto status = runner_.snapshot_ended(snapshot.checkpoint_id); !status) {
+            quit(to_caf_error(status.error()));
+          }
+        },
+        [this](const ResumeSource&) {
+          runner_.resume();
+          schedule_poll();
+        },
+        [this](const FinishTask&) {
+          try {
+            runner_.close();
+          } catch (const std::exception& e) {
+            return quit(
+                caf::make_error(caf::sec::runtime_error, std::string("close: ") + e.what()));
+          }
+          quit();
         },
         [this](const CheckpointComplete& complete) {
           if (auto status = runner_.on_checkpoint_complete(complete.checkpoint_id); !status) {
@@ -201,11 +258,16 @@ class SourceActor final : public caf::event_based_actor {
       case SourceRunner::Step::WaitForCredit:
         break;  // the next CreditGrant schedules a poll
       case SourceRunner::Step::Finished:
-        quit();
+        if (transport_.coordinated()) {
+          transport_.report_ended(id_);  // the coordinator sends FinishTask
+        } else {
+          quit();
+        }
         break;
     }
   }
 
+  TaskId id_;
   ActorTransport transport_;
   SourceRunner runner_;
   bool poll_scheduled_ = false;

@@ -69,10 +69,30 @@ graphs::Status TaskRunner::drain() {
   }
   input_.flush_credits();
   backpressure_.update(output_.has_capacity());
-  if (finished() && !closed_) {
-    closed_ = true;
-    op_->close();
-    metrics_->state.store(TaskState::Finished, std::memory_order_relaxed);
+  if (finished() && !transport_.coordinated()) close();
+  return graphs::Ok{};
+}
+
+void TaskRunner::close() {
+  if (closed_) return;
+  closed_ = true;
+  op_->close();
+  // Ended, or stopped with a savepoint (FinishTask): either way the task is done.
+  metrics_->state.store(TaskState::Finished, std::memory_order_relaxed);
+}
+
+graphs::Status TaskRunner::snapshot_ended(std::uint64_t checkpoint_id) {
+  if (closed_ || checkpoint_id <= last_snapshot_) return graphs::Ok{};
+  last_snapshot_ = checkpoint_id;
+  try {
+    auto written = write_snapshot(*op_, transport_, checkpoint_id);
+    if (!written) return graphs::Error{spec_.name + ": " + written.error().message};
+    if (*written) {
+      transport_.send_checkpoint_ack(CheckpointAck{spec_.id, checkpoint_id});
+      TaskMetrics::add(metrics_->checkpoints_completed, 1);
+    }
+  } catch (const std::exception& e) {
+    return graphs::Error{spec_.name + ": snapshot failed: " + e.what()};
   }
   return graphs::Ok{};
 }
@@ -134,14 +154,11 @@ void TaskRunner::complete_alignment_if_ready() {
   aligning_.reset();
   // A store that no longer takes this checkpoint (timed out) gets no snapshot and no ack; the
   // barrier still goes on so downstream tasks do not wait for it.
-  auto writer = transport_.checkpoint_writer(barrier.checkpoint_id);
-  if (writer) {
-    auto status = op_->snapshot(barrier.checkpoint_id, **writer);
-    if (!status) throw std::runtime_error("snapshot failed: " + status.error().message);
-    writer->reset();  // the state is complete once its writer is gone, before the ack
-  }
+  last_snapshot_ = barrier.checkpoint_id;
+  auto written = write_snapshot(*op_, transport_, barrier.checkpoint_id);
+  if (!written) throw std::runtime_error(written.error().message);
   output_.emit_barrier(barrier);
-  if (writer) {
+  if (*written) {
     transport_.send_checkpoint_ack(CheckpointAck{spec_.id, barrier.checkpoint_id});
     TaskMetrics::add(metrics_->checkpoints_completed, 1);
   }

@@ -38,6 +38,19 @@ graphs::Status open_operator(Op& op, const TaskSpec& spec, TaskMetrics& metrics)
   return graphs::Ok{};
 }
 
+// Writes `op`'s state for checkpoint `checkpoint_id` through the transport's store. False: the
+// store no longer takes that checkpoint (timed out or aborted), so the task declines it (no
+// ack); an error: the snapshot failed, which fails the task.
+template <class Op>
+graphs::Result<bool> write_snapshot(Op& op, Transport& transport, std::uint64_t checkpoint_id) {
+  auto writer = transport.checkpoint_writer(checkpoint_id);
+  if (!writer) return false;
+  auto status = op.snapshot(checkpoint_id, **writer);
+  if (!status) return graphs::Error{"snapshot failed: " + status.error().message};
+  writer->reset();  // the state is complete once its writer is gone, before the ack
+  return true;
+}
+
 class TaskRunner {
  public:
   TaskRunner(const TaskSpec& spec, std::unique_ptr<Operator> op, Transport& transport,
@@ -54,8 +67,12 @@ class TaskRunner {
   // Checkpoint `checkpoint_id` is durable: the operator's commit phase. An error (the operator
   // threw) means the task must stop.
   graphs::Status on_checkpoint_complete(std::uint64_t checkpoint_id);
+  // The task ended (see finished()); the coordinator takes a checkpoint no barrier can bring.
+  graphs::Status snapshot_ended(std::uint64_t checkpoint_id);
   // End of stream reached on every input and forwarded; all output delivered.
   bool finished() const { return ended_ && output_.drained(); }
+  // Closes the operator (once); a coordinated task does so on FinishTask, others on finishing.
+  void close();
   const TaskMetrics& metrics() const { return *metrics_; }
 
  private:
@@ -80,6 +97,8 @@ class TaskRunner {
   std::vector<bool> barrier_seen_;
   bool ended_ = false;
   bool closed_ = false;
+  // The newest checkpoint snapshotted: a SnapshotEnded that crossed our own ack is ignored.
+  std::uint64_t last_snapshot_ = 0;
 };
 
 }  // namespace rivulet::runtime

@@ -99,6 +99,17 @@ bool CheckpointReader::has_task(std::string_view task_name) const {
   return tasks_.contains(task_name);
 }
 
+std::vector<std::string> CheckpointReader::tasks() const {
+  std::set<std::string> names(manifest_.tasks.begin(), manifest_.tasks.end());
+  return {names.begin(), names.end()};
+}
+
+std::vector<std::string> CheckpointReader::tasks_with_state() const {
+  std::set<std::string> names;
+  for (const ManifestFile& file : manifest_.files) names.insert(file.task);
+  return {names.begin(), names.end()};
+}
+
 TaskStateReader& CheckpointReader::task(std::string_view task_name) {
   auto it = tasks_.find(task_name);
   if (it == tasks_.end()) {

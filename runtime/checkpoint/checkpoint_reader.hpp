@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "graphs/result.hpp"
 #include "runtime/checkpoint/manifest.hpp"
@@ -27,8 +28,8 @@ class TaskStateReader final : public StateReader {
   graphs::Result<std::vector<std::byte>> read_blob(std::string_view name) override;
 
   // A directory filled through TaskStateWriter::reserve_directory (verified by open()).
-  bool has_directory(std::string_view name) const;
-  graphs::Result<std::filesystem::path> directory(std::string_view name) const;
+  bool has_directory(std::string_view name) const override;
+  graphs::Result<std::filesystem::path> directory(std::string_view name) const override;
 
  private:
   friend class CheckpointReader;
@@ -45,6 +46,9 @@ class CheckpointReader {
   const Manifest& manifest() const { return manifest_; }
   const std::filesystem::path& root() const { return root_; }
   bool has_task(std::string_view task_name) const;
+  // Sorted task names: every task the manifest lists, and those with at least one file.
+  std::vector<std::string> tasks() const;
+  std::vector<std::string> tasks_with_state() const;
   // A task the manifest does not list reads as having no state (a new node, say); whether that
   // is acceptable is the caller's decision (compare manifest().job).
   TaskStateReader& task(std::string_view task_name);

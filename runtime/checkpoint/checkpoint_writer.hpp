@@ -34,7 +34,7 @@ class TaskStateWriter final : public StateWriter {
   // A path inside the task directory that does not exist yet, for a backend that writes its
   // own files (RocksDB's checkpoint creates the directory itself). Everything under it when
   // the checkpoint completes is listed in the manifest. Shares the namespace of blob names.
-  graphs::Result<std::filesystem::path> reserve_directory(std::string_view name);
+  graphs::Result<std::filesystem::path> reserve_directory(std::string_view name) override;
 
   const std::string& task() const { return task_; }
 

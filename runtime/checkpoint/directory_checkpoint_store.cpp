@@ -1,5 +1,6 @@
 #include "runtime/checkpoint/directory_checkpoint_store.hpp"
 
+#include <atomic>
 #include <system_error>
 
 namespace rivulet::runtime::checkpoint {
@@ -8,6 +9,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Owns a pending checkpoint's writer. Tasks may still be writing when the checkpoint is
+// aborted (the CheckpointStore contract lets them finish), so an aborted checkpoint's
+// directory is removed when the last task lets go of its writer, not at abort().
+struct DiscardIfAborted {
+  std::shared_ptr<std::atomic<bool>> aborted = std::make_shared<std::atomic<bool>>(false);
+  void operator()(CheckpointWriter* writer) const {
+    if (aborted->load()) {
+      std::error_code ec;
+      fs::remove_all(writer->root(), ec);  // best effort, see the header
+    }
+    delete writer;
+  }
+};
+
 // What a task gets: forwards to its TaskStateWriter and keeps the checkpoint writer alive.
 class TaskWriterHandle final : public StateWriter {
  public:
@@ -15,6 +30,9 @@ class TaskWriterHandle final : public StateWriter {
       : owner_(std::move(owner)), writer_(writer) {}
   graphs::Status write_blob(std::string_view name, std::span<const std::byte> bytes) override {
     return writer_->write_blob(name, bytes);
+  }
+  graphs::Result<fs::path> reserve_directory(std::string_view name) override {
+    return writer_->reserve_directory(name);
   }
 
  private:
@@ -30,6 +48,10 @@ class TaskReaderHandle final : public StateReader {
   bool has_blob(std::string_view name) const override { return reader_.has_blob(name); }
   graphs::Result<std::vector<std::byte>> read_blob(std::string_view name) override {
     return reader_.read_blob(name);
+  }
+  bool has_directory(std::string_view name) const override { return reader_.has_directory(name); }
+  graphs::Result<fs::path> directory(std::string_view name) const override {
+    return reader_.directory(name);
   }
 
  private:
@@ -47,6 +69,10 @@ class Completed final : public CompletedCheckpoint {
     return std::unique_ptr<StateReader>(
         std::make_unique<TaskReaderHandle>(reader_, reader_->task(task)));
   }
+  std::vector<std::string> tasks_with_state() const override {
+    return reader_->tasks_with_state();
+  }
+  std::vector<std::string> tasks() const override { return reader_->tasks(); }
 
  private:
   std::shared_ptr<CheckpointReader> reader_;
@@ -56,15 +82,21 @@ class Completed final : public CompletedCheckpoint {
 }  // namespace
 
 DirectoryCheckpointStore::DirectoryCheckpointStore(fs::path directory, std::uint32_t retained,
-                                                   JobIdentity job)
-    : storage_(std::move(directory), retained), job_(std::move(job)) {}
+                                                   JobIdentity job, bool savepoint)
+    : storage_(std::move(directory), retained), job_(std::move(job)), savepoint_(savepoint) {}
 
 graphs::Result<std::shared_ptr<DirectoryCheckpointStore>> DirectoryCheckpointStore::open(
     fs::path directory, std::uint32_t retained, JobIdentity job) {
   std::shared_ptr<DirectoryCheckpointStore> store{
-      new DirectoryCheckpointStore(std::move(directory), retained, std::move(job))};
+      new DirectoryCheckpointStore(std::move(directory), retained, std::move(job), false)};
   if (auto st = store->storage_.remove_incomplete(); !st) return st.error();
   return store;
+}
+
+graphs::Result<std::shared_ptr<DirectoryCheckpointStore>> DirectoryCheckpointStore::open_savepoint(
+    fs::path directory, JobIdentity job) {
+  return std::shared_ptr<DirectoryCheckpointStore>{
+      new DirectoryCheckpointStore(std::move(directory), 1, std::move(job), true)};
 }
 
 graphs::Status DirectoryCheckpointStore::begin(CheckpointId id) {
@@ -72,9 +104,14 @@ graphs::Status DirectoryCheckpointStore::begin(CheckpointId id) {
   if (pending_.contains(id)) {
     return graphs::Error{"checkpoint " + std::to_string(id) + " already exists"};
   }
-  auto writer = storage_.begin(id, job_);
+  if (savepoint_ && !pending_.empty()) {
+    return graphs::Error{"savepoint " + storage_.directory().string() +
+                         " is already being written"};
+  }
+  auto writer = savepoint_ ? begin_savepoint(storage_.directory(), id, job_)
+                           : storage_.begin(id, job_);
   if (!writer) return writer.error();
-  pending_.emplace(id, std::shared_ptr<CheckpointWriter>(std::move(*writer)));
+  pending_.emplace(id, std::shared_ptr<CheckpointWriter>(writer->release(), DiscardIfAborted{}));
   return graphs::Ok{};
 }
 
@@ -109,6 +146,7 @@ graphs::Status DirectoryCheckpointStore::complete(CheckpointId id) {
   // Digesting and fsyncing happen without the store's lock: tasks may already be writing the
   // next checkpoint.
   if (auto st = checkpoint->complete(); !st) return st;
+  if (savepoint_) return graphs::Ok{};
   return storage_.apply_retention();
 }
 
@@ -121,16 +159,29 @@ void DirectoryCheckpointStore::abort(CheckpointId id) {
     checkpoint = std::move(it->second);
     pending_.erase(it);
   }
-  std::error_code ec;
-  fs::remove_all(checkpoint->root(), ec);  // best effort, see the header
+  // Removed now, or once the last task writing into it is done (DiscardIfAborted).
+  if (auto* discard = std::get_deleter<DiscardIfAborted>(checkpoint)) discard->aborted->store(true);
 }
 
 graphs::Result<std::unique_ptr<CompletedCheckpoint>> DirectoryCheckpointStore::latest() {
+  std::error_code ec;
+  if (savepoint_ && fs::exists(storage_.directory() / kManifestFileName, ec)) {
+    auto reader = CheckpointReader::open(storage_.directory());
+    if (!reader) return reader.error();
+    return std::unique_ptr<CompletedCheckpoint>(
+        std::make_unique<Completed>(std::shared_ptr<CheckpointReader>(std::move(*reader))));
+  }
   auto latest = storage_.latest_complete();
   if (!latest) return latest.error();
   {
     std::lock_guard lock{mutex_};
     last_skipped_ = latest->skipped;
+  }
+  if (!latest->reader && savepoint_ && !latest->skipped.empty()) {
+    // Only restored from: nothing usable is an error, with the reason (a checkpoint
+    // directory's own restore falls back to starting empty and logs last_skipped()).
+    return graphs::Error{"no usable checkpoint in " + storage_.directory().string() + ": " +
+                         latest->skipped.front()};
   }
   if (!latest->reader) return std::unique_ptr<CompletedCheckpoint>();
   return std::unique_ptr<CompletedCheckpoint>(std::make_unique<Completed>(

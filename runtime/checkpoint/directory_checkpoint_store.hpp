@@ -25,6 +25,15 @@ class DirectoryCheckpointStore final : public CheckpointStore {
   // job start, before any checkpoint is in progress.
   static graphs::Result<std::shared_ptr<DirectoryCheckpointStore>> open(
       std::filesystem::path directory, std::uint32_t retained, JobIdentity job);
+  // A savepoint (`rivulet run --savepoint-on-stop DIR` writes one, `--from-savepoint DIR`
+  // reads one): `directory` itself is a single checkpoint whose manifest says `kind savepoint`
+  // (begin_savepoint's layout). begin() creates it and fails if it exists, so a savepoint is
+  // never overwritten, and only one can be in progress; complete() applies no retention;
+  // abort() deletes only what begin() created. latest() reads the directory's own MANIFEST (a
+  // savepoint, or one chk-<id> directory) or, when it has none, the newest complete checkpoint
+  // under it (a checkpoint directory); a savepoint store never deletes anything on open.
+  static graphs::Result<std::shared_ptr<DirectoryCheckpointStore>> open_savepoint(
+      std::filesystem::path directory, JobIdentity job);
 
   graphs::Status begin(CheckpointId id) override;
   graphs::Result<std::unique_ptr<StateWriter>> writer(CheckpointId id,
@@ -37,10 +46,11 @@ class DirectoryCheckpointStore final : public CheckpointStore {
 
  private:
   DirectoryCheckpointStore(std::filesystem::path directory, std::uint32_t retained,
-                           JobIdentity job);
+                           JobIdentity job, bool savepoint);
 
   CheckpointStorage storage_;
   const JobIdentity job_;
+  const bool savepoint_;
   mutable std::mutex mutex_;
   // Shared with the writers handed to tasks, so an abort never leaves them dangling.
   std::map<CheckpointId, std::shared_ptr<CheckpointWriter>> pending_;

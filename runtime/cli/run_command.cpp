@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <future>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -22,9 +24,11 @@
 #include "caf/actor_system_config.hpp"
 #include "graphs/graph_io.hpp"
 #include "graphs/validator.hpp"
+#include "runtime/checkpoint/directory_checkpoint_store.hpp"
+#include "runtime/cli/checkpoint_location.hpp"
+#include "runtime/state/state_directory.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/live_table.hpp"
-#include "runtime/checkpoint/directory_checkpoint_store.hpp"
 #include "runtime/cli/plugin_options.hpp"
 #include "runtime/cli/topic_viewer.hpp"
 #include "runtime/embedded_broker.hpp"
@@ -47,11 +51,15 @@ struct RunArguments {
   bool dry_run = false;
   std::string checkpoint_dir;
   std::int64_t checkpoint_interval_ms = 0;
+  std::string savepoint_on_stop;
+  std::string from_savepoint;
+  bool allow_non_restored_state = false;
   std::shared_ptr<std::vector<std::string>> plugins = std::make_shared<std::vector<std::string>>();
 };
 
-constexpr auto kDrainTimeout = std::chrono::seconds(30);  // after a stop, before cancelling
-constexpr std::size_t kShownRecords = 12;                 // --show lines kept under the table
+constexpr auto kDrainTimeout = std::chrono::seconds(30);     // after a stop, before cancelling
+constexpr auto kSavepointTimeout = std::chrono::minutes(2);  // --savepoint-on-stop
+constexpr std::size_t kShownRecords = 12;                    // --show lines kept under the table
 
 // Loads, overrides and validates every graph; prints each problem like `graph validate`.
 std::vector<graphs::Graph> load_graphs(const RunArguments& args,
@@ -118,6 +126,8 @@ std::vector<runtime::TopicSpec> default_cluster_topics(const std::vector<graphs:
 // Everything the run owns, destroyed in reverse order of construction: the viewer and the job
 // go before the actor system, and the broker last, after every client of it is gone.
 struct Session {
+  // First member, so destroyed last: after the job that writes into it.
+  std::shared_ptr<runtime::state::StateDirectory> temporary_checkpoints;
   std::unique_ptr<runtime::EmbeddedBroker> broker;
   std::unique_ptr<caf::actor_system_config> config;
   std::unique_ptr<caf::actor_system> system;
@@ -201,22 +211,69 @@ std::string fmt_seconds(double seconds) {
   return out.str();
 }
 
-// Opt-in for now: checkpoints only with --checkpoint-dir (the graphs' checkpointDirectory is
-// not used yet, so a demo rerun against a fresh embedded broker never restores stale offsets).
-// With a directory holding a complete checkpoint of this job, the job starts from it.
-std::shared_ptr<runtime::CheckpointStore> open_checkpoint_store(
-    const RunArguments& args, const std::vector<graphs::Graph>& graphs) {
-  if (args.checkpoint_dir.empty()) return nullptr;
+// What the manifests of this job's checkpoints and savepoints record about it.
+runtime::checkpoint::JobIdentity job_identity(const std::vector<graphs::Graph>& graphs) {
   runtime::checkpoint::JobIdentity identity;
-  std::uint32_t retained = 0;
   for (const graphs::Graph& graph : graphs) {
     identity.graph_name += (identity.graph_name.empty() ? "" : "+") + graph.name;
     for (const graphs::Node& node : graph.nodes) identity.node_ids.push_back(node.id);
+  }
+  return identity;
+}
+
+// See checkpoint_location.hpp for which directory; with one holding a complete checkpoint of
+// this job, the job starts from it.
+std::shared_ptr<runtime::CheckpointStore> open_checkpoint_store(
+    const RunArguments& args, const std::vector<graphs::Graph>& graphs, bool embedded_broker,
+    Session& session) {
+  const CheckpointLocation location =
+      choose_checkpoint_location(args.checkpoint_dir, graphs, embedded_broker);
+  if (!location.note.empty() && !args.quiet) std::cerr << "rivulet: " << location.note << '\n';
+  std::string directory = location.directory;
+  if (location.temporary) {
+    session.temporary_checkpoints = value_or_throw(
+        runtime::state::StateDirectory::create_temporary("rivulet-checkpoints-"),
+        "temporary checkpoint directory");
+    directory = session.temporary_checkpoints->path().string();
+  }
+  if (directory.empty()) return nullptr;
+  std::uint32_t retained = 0;
+  for (const graphs::Graph& graph : graphs) {
     retained = std::max(retained, graph.runtime.checkpoints_retained);
   }
-  return value_or_throw(runtime::checkpoint::DirectoryCheckpointStore::open(
-                            args.checkpoint_dir, std::max<std::uint32_t>(retained, 1), identity),
-                        args.checkpoint_dir);
+  return value_or_throw(
+      runtime::checkpoint::DirectoryCheckpointStore::open(
+          directory, std::max<std::uint32_t>(retained, 1), job_identity(graphs)),
+      directory);
+}
+
+// --from-savepoint DIR: a savepoint directory, or a checkpoint directory (its newest complete
+// checkpoint), or one chk-<id> of it. Only read; the job checks it against the plan.
+std::shared_ptr<runtime::CheckpointStore> open_restore_source(
+    const RunArguments& args, const std::vector<graphs::Graph>& graphs) {
+  if (args.from_savepoint.empty()) return nullptr;
+  const std::string origin = "savepoint " + args.from_savepoint;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(args.from_savepoint, ec)) {
+    throw UserError(origin + ": no such directory");
+  }
+  return value_or_throw(runtime::checkpoint::DirectoryCheckpointStore::open_savepoint(
+                            args.from_savepoint, job_identity(graphs)),
+                        origin);
+}
+
+// --savepoint-on-stop DIR: refused before anything runs if DIR exists (never overwritten).
+std::shared_ptr<runtime::CheckpointStore> open_savepoint_target(
+    const RunArguments& args, const std::vector<graphs::Graph>& graphs) {
+  if (args.savepoint_on_stop.empty()) return nullptr;
+  const std::string origin = "savepoint " + args.savepoint_on_stop;
+  std::error_code ec;
+  if (std::filesystem::exists(args.savepoint_on_stop, ec)) {
+    throw UserError(origin + ": already exists (a savepoint is never overwritten)");
+  }
+  return value_or_throw(runtime::checkpoint::DirectoryCheckpointStore::open_savepoint(
+                            args.savepoint_on_stop, job_identity(graphs)),
+                        origin);
 }
 
 int run_graphs(const RunArguments& args) {
@@ -229,6 +286,11 @@ int run_graphs(const RunArguments& args) {
     std::cout << runtime::describe(plan) << std::flush;
     return 0;
   }
+  // Savepoint directories are checked before anything starts.
+  const std::shared_ptr<runtime::CheckpointStore> restore_source =
+      open_restore_source(args, graphs);
+  const std::shared_ptr<runtime::CheckpointStore> savepoint_target =
+      open_savepoint_target(args, graphs);
 
   // Block the stop signals before any thread exists (CAF's scheduler, librdkafka's threads):
   // threads inherit the mask, so SIGINT/SIGTERM stay pending for sigtimedwait() below instead
@@ -255,10 +317,26 @@ int run_graphs(const RunArguments& args) {
   session.system = std::make_unique<caf::actor_system>(*session.config);
   runtime::JobOptions options;
   options.bootstrap_servers = bootstrap;
-  options.checkpoints = open_checkpoint_store(args, graphs);
+  options.checkpoints = open_checkpoint_store(args, graphs, session.broker != nullptr, session);
   options.checkpoint_interval = std::chrono::milliseconds(args.checkpoint_interval_ms);
+  options.restore_from = restore_source;
+  options.restore_from_name = "savepoint " + args.from_savepoint;
+  options.allow_non_restored_state = args.allow_non_restored_state;
   session.job = value_or_throw(runtime::Job::start(*session.system, std::move(plan), options), "");
   runtime::Job& job = *session.job;
+  if (!job.non_restored_nodes().empty()) {  // a warning, even with --quiet
+    std::string nodes;
+    for (const std::string& node : job.non_restored_nodes()) {
+      nodes += (nodes.empty() ? "'" : ", '") + node + "'";
+    }
+    std::cerr << "rivulet: warning: savepoint " << args.from_savepoint << ": dropping the state of "
+              << (job.non_restored_nodes().size() == 1 ? "node " : "nodes ") << nodes
+              << " (not in the graph)" << std::endl;
+  }
+  if (options.restore_from && !args.quiet) {
+    std::cerr << "rivulet: starting from savepoint " << args.from_savepoint << " (checkpoint "
+              << job.restored_id() << ')' << std::endl;
+  }
   if (!args.show.empty()) {
     session.viewer = std::make_unique<TopicViewer>(bootstrap, args.show, session.broker != nullptr);
   }
@@ -279,42 +357,92 @@ int run_graphs(const RunArguments& args) {
   }
   std::optional<Clock::time_point> stopped_at;
   bool cancelled_by_user = false;
+  // --savepoint-on-stop: a stop takes a savepoint instead of draining. stop_with_savepoint
+  // blocks until the job ended, so it runs beside this loop, which keeps drawing and lets a
+  // second Ctrl-C cancel.
+  std::future<graphs::Status> savepoint;
+  std::optional<graphs::Status> savepoint_result;
+  const std::string savepoint_name = "savepoint " + args.savepoint_on_stop;
+  auto stop = [&](Clock::time_point now, const std::string& drain_status) {
+    stopped_at = now;
+    if (!savepoint_target) {
+      display.set_status(drain_status);
+      job.stop();
+      return;
+    }
+    display.set_status("stopping with a savepoint into " + args.savepoint_on_stop +
+                       "; Ctrl-C cancels");
+    savepoint = std::async(std::launch::async, [&job, savepoint_target] {
+      return job.stop_with_savepoint(savepoint_target, kSavepointTimeout);
+    });
+  };
   while (!job.wait_for(std::chrono::milliseconds(0))) {
     timespec wait{0, 100'000'000};  // 100 ms: responsive to signals and to the job's end
     const int signal = sigtimedwait(&stop_signals, nullptr, &wait);
     const Clock::time_point now = Clock::now();
     if (signal == SIGINT || signal == SIGTERM) {
       if (!stopped_at) {
-        display.set_status("stopping: sources end, records in flight drain; Ctrl-C cancels");
-        job.stop();
-        stopped_at = now;
+        stop(now, "stopping: sources end, records in flight drain; Ctrl-C cancels");
       } else {
         job.cancel();  // a second Ctrl-C: do not wait for the drain
         cancelled_by_user = true;
         display.set_status("cancelling");
       }
     }
-    if (deadline && !stopped_at && now >= *deadline) {
-      display.set_status("time is up: stopping");
-      job.stop();
-      stopped_at = now;
+    if (deadline && !stopped_at && now >= *deadline) stop(now, "time is up: stopping");
+    if (savepoint.valid() &&
+        savepoint.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      savepoint_result = savepoint.get();
+      if (!*savepoint_result) {  // the job keeps running: end it, the savepoint is the point
+        display.set_status("savepoint failed: cancelling");
+        job.cancel();
+      }
     }
-    if (stopped_at && now - *stopped_at > kDrainTimeout) {
+    if (stopped_at && !savepoint_target && now - *stopped_at > kDrainTimeout) {
       display.set_status("not drained in time: cancelling");
       job.cancel();
     }
     display.tick(now, session.viewer.get());
   }
   const runtime::JobStatus status = job.wait();
+  if (savepoint.valid()) savepoint_result = savepoint.get();  // returns once the job ended
   // Records still travelling to the viewer are printed in the final draw.
   if (session.viewer) std::this_thread::sleep_for(std::chrono::milliseconds(300));
   display.tick(Clock::now(), session.viewer.get(), /*force=*/true);
+  // Said even with --quiet: both change what the output went through.
+  if (auto* directory =
+          dynamic_cast<runtime::checkpoint::DirectoryCheckpointStore*>(options.checkpoints.get())) {
+    for (const std::string& reason : directory->last_skipped()) {
+      std::cerr << "rivulet: warning: skipped a damaged checkpoint: " << reason << '\n';
+    }
+  }
+  if (status.restarts > 0) {
+    std::cerr << "rivulet: the job restarted " << status.restarts
+              << (status.restarts == 1 ? " time" : " times")
+              << (options.checkpoints ? ", from its last complete checkpoint"
+                                      : ", from the start (no checkpoints)")
+              << std::endl;
+  }
 
   if (status.state == runtime::JobState::Failed) throw UserError("job failed: " + status.message);
-  if (status.state == runtime::JobState::Cancelled) {
-    throw UserError(cancelled_by_user ? "job cancelled"
-                                      : "job cancelled: it did not drain within " +
-                                            std::to_string(kDrainTimeout.count()) + " s");
+  if (cancelled_by_user) throw UserError("job cancelled");
+  if (savepoint_result && !*savepoint_result) {
+    if (status.state == runtime::JobState::Cancelled) {
+      throw UserError(savepoint_name + ": " + savepoint_result->error().message);
+    }
+    // The job finished on its own while the savepoint was requested: nothing left to resume.
+    std::cerr << "rivulet: no savepoint taken, the job finished first: "
+              << savepoint_result->error().message << std::endl;
+  } else if (savepoint_result) {
+    auto written = value_or_throw(savepoint_target->latest(), savepoint_name);
+    if (!written) throw UserError(savepoint_name + ": not found after the stop");
+    std::cout << "savepoint written to " << args.savepoint_on_stop << " (checkpoint "
+              << written->id() << ")\n";
+  } else if (status.state == runtime::JobState::Cancelled) {
+    throw UserError("job cancelled: it did not drain within " +
+                    std::to_string(kDrainTimeout.count()) + " s");
+  } else if (savepoint_target) {
+    std::cerr << "rivulet: no savepoint taken, the job finished before it was stopped" << std::endl;
   }
   std::cout << '\n';
   for (const std::string& line : table.summary()) std::cout << line << '\n';
@@ -344,10 +472,28 @@ void add_run_command(CLI::App& app, Invocation& invocation) {
   add_plugin_option(*run, args->plugins);
   run->add_option("--checkpoint-dir", args->checkpoint_dir,
                   "Take checkpoints into DIR (and start from its latest complete checkpoint); "
-                  "keeps the graphs' checkpointsRetained newest");
+                  "keeps the graphs' checkpointsRetained newest. Default: the graphs' "
+                  "checkpointDirectory with --bootstrap; on the embedded broker a temporary "
+                  "directory if the graphs ask for checkpoints");
   run->add_option("--checkpoint-interval", args->checkpoint_interval_ms,
                   "Milliseconds between checkpoints (default: the graphs' checkpointIntervalMs)")
       ->check(CLI::PositiveNumber);
+  run->add_option("--savepoint-on-stop", args->savepoint_on_stop,
+                  "When stopped (Ctrl-C, SIGTERM, --for), take a savepoint into DIR (which must "
+                  "not exist) and end without draining, instead of draining; resume it with "
+                  "--from-savepoint DIR")
+      ->type_name("DIR");
+  CLI::Option* from_savepoint =
+      run->add_option("--from-savepoint", args->from_savepoint,
+                      "Start from the savepoint in DIR (or the newest checkpoint of a "
+                      "--checkpoint-dir), before --checkpoint-dir's own checkpoints; the graph "
+                      "may have changed: state goes to the nodes with the same id and "
+                      "parallelism, new nodes start empty")
+          ->type_name("DIR");
+  run->add_flag("--allow-non-restored-state", args->allow_non_restored_state,
+                "With --from-savepoint: drop the state of nodes that are no longer in the graph "
+                "(with a warning) instead of refusing to start")
+      ->needs(from_savepoint);
   run->add_flag("--dry-run", args->dry_run,
                 "Validate and plan only: print the tasks and channels, run nothing");
   run->footer(

@@ -19,11 +19,7 @@
 
 #include "graphs/graph.hpp"
 #include "graphs/result.hpp"
-
-namespace rivulet::runtime::checkpoint {
-class TaskStateWriter;
-class TaskStateReader;
-}  // namespace rivulet::runtime::checkpoint
+#include "runtime/state_io.hpp"
 
 namespace rivulet::runtime::state {
 
@@ -47,12 +43,28 @@ class KeyedStateBackend {
   using Visitor = std::function<bool(std::string_view key, std::string_view value)>;
   virtual graphs::Status scan_prefix(StateId state, std::string_view prefix,
                                      const Visitor& visit) = 0;
+  // Removes every key starting with `prefix` (RocksDB: one range tombstone).
+  virtual graphs::Status remove_prefix(StateId state, std::string_view prefix) = 0;
+  // Visits the keys >= `from` in ascending bytewise order until `visit` returns false (a queue
+  // ordered by key, e.g. timers keyed by big-endian time, is read from its known minimum).
+  virtual graphs::Status scan_from(StateId state, std::string_view from,
+                                   const Visitor& visit) = 0;
 
-  // Writes all states into the task's part of a checkpoint.
-  virtual graphs::Status snapshot(checkpoint::TaskStateWriter& writer) = 0;
+  // Groups the following put/remove/remove_prefix calls until commit_writes(), which applies
+  // them at once (RocksDB: one WriteBatch, far cheaper than single writes). Until then reads
+  // may or may not see them: use it for writes nothing reads before the commit. The memory
+  // backend applies writes at once.
+  virtual void begin_writes() {}
+  virtual graphs::Status commit_writes() { return graphs::Ok{}; }
+
+  // Writes all states into the task's part of a checkpoint (the memory backend a blob, RocksDB
+  // a directory: StateWriter::reserve_directory).
+  virtual graphs::Status snapshot(StateWriter& writer) = 0;
   // Replaces all states with the checkpoint's (empty when the task stored none there). On
   // error the backend is left empty, never half restored.
-  virtual graphs::Status restore(checkpoint::TaskStateReader& reader) = 0;
+  virtual graphs::Status restore(StateReader& reader) = 0;
+  // True when `reader` holds state this kind of backend wrote (restore would load it).
+  virtual bool has_state(const StateReader& reader) const = 0;
 
   // Approximate bytes of memory the state occupies now (for metrics and tests).
   virtual std::uint64_t memory_usage_bytes() const = 0;

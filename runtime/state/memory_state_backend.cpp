@@ -11,8 +11,6 @@
 #include <map>
 #include <vector>
 
-#include "runtime/checkpoint/checkpoint_reader.hpp"
-#include "runtime/checkpoint/checkpoint_writer.hpp"
 #include "runtime/state/keyed_state_backend.hpp"
 
 namespace rivulet::runtime::state {
@@ -125,7 +123,26 @@ class MemoryStateBackend final : public KeyedStateBackend {
     return graphs::Ok{};
   }
 
-  graphs::Status snapshot(checkpoint::TaskStateWriter& writer) override {
+  graphs::Status remove_prefix(StateId state, std::string_view prefix) override {
+    if (state >= maps_.size()) return unknown(state);
+    StateMap& map = maps_[state];
+    auto it = map.lower_bound(prefix);
+    while (it != map.end() && it->first.starts_with(prefix)) it = map.erase(it);
+    return graphs::Ok{};
+  }
+
+  graphs::Status scan_from(StateId state, std::string_view from, const Visitor& visit) override {
+    if (state >= maps_.size()) return unknown(state);
+    const StateMap& map = maps_[state];
+    for (auto it = map.lower_bound(from); it != map.end(); ++it) {
+      if (!visit(it->first, it->second)) break;
+    }
+    return graphs::Ok{};
+  }
+
+  bool has_state(const StateReader& reader) const override { return reader.has_blob(kBlobName); }
+
+  graphs::Status snapshot(StateWriter& writer) override {
     Encoder e;
     e.u32(kVersion);
     e.u32(static_cast<std::uint32_t>(names_.size()));
@@ -141,7 +158,7 @@ class MemoryStateBackend final : public KeyedStateBackend {
     return writer.write_blob(kBlobName, std::as_bytes(std::span(bytes.data(), bytes.size())));
   }
 
-  graphs::Status restore(checkpoint::TaskStateReader& reader) override {
+  graphs::Status restore(StateReader& reader) override {
     for (auto& map : maps_) map.clear();
     if (!reader.has_blob(kBlobName)) return graphs::Ok{};
     auto blob = reader.read_blob(kBlobName);

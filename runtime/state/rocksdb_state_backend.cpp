@@ -11,9 +11,11 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
 #include <rocksdb/write_buffer_manager.h>
 
 #include <fcntl.h>
@@ -23,11 +25,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <system_error>
 #include <vector>
 
-#include "runtime/checkpoint/checkpoint_reader.hpp"
-#include "runtime/checkpoint/checkpoint_writer.hpp"
 #include "runtime/state/keyed_state_backend.hpp"
 
 namespace rivulet::runtime::state {
@@ -37,6 +38,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kSnapshotDirectory = "rocksdb";
+// Fallback for writers that cannot hold directories (StateWriter::reserve_directory refuses,
+// e.g. a wrapper that forwards only write_blob): every file of the checkpoint as a blob
+// "rocksdb/<path>", and the list of paths (one per line) as the blob "rocksdb.files".
+constexpr std::string_view kPackedIndex = "rocksdb.files";
 // Column families carry this prefix so no state name can clash with RocksDB's "default".
 constexpr std::string_view kFamilyPrefix = "state:";
 
@@ -56,6 +61,9 @@ class RocksDbStateBackend final : public KeyedStateBackend {
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = cache_;
     table.cache_index_and_filter_blocks = true;
+    // Operators look up many keys that are not there (a new window, a new dedup key): a
+    // Bloom filter answers those without reading data blocks.
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     family_options_.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     // Per memtable; the manager caps their sum across families.
     family_options_.write_buffer_size =
@@ -125,14 +133,17 @@ class RocksDbStateBackend final : public KeyedStateBackend {
 
   graphs::Status put(StateId state, std::string_view key, std::string_view value) override {
     if (state >= handles_.size()) return unknown(state);
-    const rocksdb::Status s = db_->Put(write_options_, handles_[state], slice(key), slice(value));
+    const rocksdb::Status s =
+        batch_ ? batch_->Put(handles_[state], slice(key), slice(value))
+               : db_->Put(write_options_, handles_[state], slice(key), slice(value));
     if (!s.ok()) return db_error("put", directory_, s);
     return graphs::Ok{};
   }
 
   graphs::Status remove(StateId state, std::string_view key) override {
     if (state >= handles_.size()) return unknown(state);
-    const rocksdb::Status s = db_->Delete(write_options_, handles_[state], slice(key));
+    const rocksdb::Status s = batch_ ? batch_->Delete(handles_[state], slice(key))
+                                     : db_->Delete(write_options_, handles_[state], slice(key));
     if (!s.ok()) return db_error("remove", directory_, s);
     return graphs::Ok{};
   }
@@ -150,24 +161,176 @@ class RocksDbStateBackend final : public KeyedStateBackend {
     return graphs::Ok{};
   }
 
-  graphs::Status snapshot(checkpoint::TaskStateWriter& writer) override {
+  graphs::Status remove_prefix(StateId state, std::string_view prefix) override {
+    if (state >= handles_.size()) return unknown(state);
+    // The smallest key after every key with the prefix: drop trailing 0xFF, increment the last.
+    std::string limit{prefix};
+    while (!limit.empty() && static_cast<unsigned char>(limit.back()) == 0xFF) limit.pop_back();
+    rocksdb::Status s;
+    if (limit.empty()) {
+      // Empty or all-0xFF prefix: everything from the prefix on.
+      std::vector<std::string> keys;
+      std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(read_options_, handles_[state])};
+      for (it->Seek(slice(prefix)); it->Valid(); it->Next()) keys.push_back(it->key().ToString());
+      if (!it->status().ok()) return db_error("remove", directory_, it->status());
+      for (const auto& k : keys) {
+        s = batch_ ? batch_->Delete(handles_[state], k)
+                   : db_->Delete(write_options_, handles_[state], k);
+        if (!s.ok()) return db_error("remove", directory_, s);
+      }
+      return graphs::Ok{};
+    }
+    limit.back() = static_cast<char>(static_cast<unsigned char>(limit.back()) + 1);
+    s = batch_ ? batch_->DeleteRange(handles_[state], slice(prefix), slice(limit))
+               : db_->DeleteRange(write_options_, handles_[state], slice(prefix), slice(limit));
+    if (!s.ok()) return db_error("remove", directory_, s);
+    return graphs::Ok{};
+  }
+
+  graphs::Status scan_from(StateId state, std::string_view from, const Visitor& visit) override {
+    if (state >= handles_.size()) return unknown(state);
+    std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(read_options_, handles_[state])};
+    for (it->Seek(slice(from)); it->Valid(); it->Next()) {
+      if (!visit(std::string_view{it->key().data(), it->key().size()},
+                 std::string_view{it->value().data(), it->value().size()})) {
+        break;
+      }
+    }
+    if (!it->status().ok()) return db_error("scan", directory_, it->status());
+    return graphs::Ok{};
+  }
+
+  bool has_state(const StateReader& reader) const override {
+    return reader.has_directory(kSnapshotDirectory) || reader.has_blob(kPackedIndex);
+  }
+
+  void begin_writes() override {
+    if (!batch_) batch_ = std::make_unique<rocksdb::WriteBatch>();
+  }
+
+  graphs::Status commit_writes() override {
+    if (!batch_) return graphs::Ok{};
+    std::unique_ptr<rocksdb::WriteBatch> batch = std::move(batch_);
+    if (batch->Count() == 0) return graphs::Ok{};
+    const rocksdb::Status s = db_->Write(write_options_, batch.get());
+    if (!s.ok()) return db_error("write", directory_, s);
+    return graphs::Ok{};
+  }
+
+  graphs::Status snapshot(StateWriter& writer) override {
+    if (auto st = commit_writes(); !st) return st;
     auto target = writer.reserve_directory(kSnapshotDirectory);
-    if (!target) return target.error();
+    if (!target) return snapshot_as_blobs(writer);
+    return create_checkpoint(*target);
+  }
+
+  graphs::Status create_checkpoint(const fs::path& target) {
     rocksdb::Checkpoint* raw = nullptr;
     rocksdb::Status s = rocksdb::Checkpoint::Create(db_, &raw);
     if (!s.ok()) return db_error("checkpoint", directory_, s);
     std::unique_ptr<rocksdb::Checkpoint> checkpoint{raw};
     // log_size_for_flush = 0: always flush the memtables, so the snapshot is SST files only
     // (the WAL is off, a WAL-based snapshot would miss unflushed writes).
-    s = checkpoint->CreateCheckpoint(target->string(), 0);
+    s = checkpoint->CreateCheckpoint(target.string(), 0);
     if (!s.ok()) return db_error("checkpoint", directory_, s);
     return graphs::Ok{};
   }
 
-  graphs::Status restore(checkpoint::TaskStateReader& reader) override {
-    if (!reader.has_directory(kSnapshotDirectory)) return open_fresh();
+  // The checkpoint in a scratch directory next to the database (hard links), then every file
+  // through write_blob. A full copy per snapshot: the directory hook is the cheap path.
+  graphs::Status snapshot_as_blobs(StateWriter& writer) {
+    const fs::path scratch = directory_ / "packing";
+    std::error_code ec;
+    fs::remove_all(scratch, ec);
+    auto cleanup = [&] { fs::remove_all(scratch, ec); };
+    if (auto st = create_checkpoint(scratch); !st) {
+      cleanup();
+      return st;
+    }
+    std::string index;
+    graphs::Status status = graphs::Ok{};
+    for (fs::recursive_directory_iterator it{scratch, ec}, end; status && !ec && it != end;
+         it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      const std::string relative = it->path().lexically_relative(scratch).generic_string();
+      auto bytes = read_file(it->path());
+      if (!bytes) {
+        status = bytes.error();
+        break;
+      }
+      status = writer.write_blob(std::string(kSnapshotDirectory) + "/" + relative,
+                                 std::as_bytes(std::span(bytes->data(), bytes->size())));
+      index += relative;
+      index += '\n';
+    }
+    if (status && ec) status = graphs::Error{"cannot list " + scratch.string() + ": " + ec.message()};
+    if (status) {
+      status = writer.write_blob(kPackedIndex, std::as_bytes(std::span(index.data(), index.size())));
+    }
+    cleanup();
+    return status;
+  }
+
+  static graphs::Result<std::string> read_file(const fs::path& path) {
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes(ec ? 0 : size, '\0');
+    if (ec || !in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+      return graphs::Error{"cannot read " + path.string()};
+    }
+    return bytes;
+  }
+
+  // Writes the packed files back into a directory (the inverse of snapshot_as_blobs).
+  graphs::Status unpack_blobs(StateReader& reader, const fs::path& target) {
+    auto index = reader.read_blob(kPackedIndex);
+    if (!index) return index.error();
+    std::error_code ec;
+    fs::remove_all(target, ec);
+    fs::create_directories(target, ec);
+    if (ec) return graphs::Error{"cannot create " + target.string() + ": " + ec.message()};
+    const std::string_view list{reinterpret_cast<const char*>(index->data()), index->size()};
+    std::size_t pos = 0;
+    while (pos < list.size()) {
+      const std::size_t eol = list.find('\n', pos);
+      if (eol == std::string_view::npos) break;
+      const std::string relative{list.substr(pos, eol - pos)};
+      pos = eol + 1;
+      const fs::path rel{relative};
+      if (relative.empty() || rel.is_absolute() ||
+          rel.lexically_normal().generic_string().starts_with("..")) {
+        return graphs::Error{"packed RocksDB state lists a bad path '" + relative + "'"};
+      }
+      auto bytes = reader.read_blob(std::string(kSnapshotDirectory) + "/" + relative);
+      if (!bytes) return bytes.error();
+      const fs::path path = target / rel;
+      fs::create_directories(path.parent_path(), ec);
+      std::ofstream out(path, std::ios::binary | std::ios::trunc);
+      out.write(reinterpret_cast<const char*>(bytes->data()),
+                static_cast<std::streamsize>(bytes->size()));
+      if (ec || !out) return graphs::Error{"cannot write " + path.string()};
+    }
+    return graphs::Ok{};
+  }
+
+  graphs::Status restore(StateReader& reader) override {
+    if (!reader.has_directory(kSnapshotDirectory)) {
+      if (!reader.has_blob(kPackedIndex)) return open_fresh();
+      const fs::path unpacked = directory_ / "unpacking";
+      auto st = unpack_blobs(reader, unpacked);
+      if (st) st = restore_from(unpacked);
+      std::error_code ec;
+      fs::remove_all(unpacked, ec);
+      return st;
+    }
     auto source = reader.directory(kSnapshotDirectory);
     if (!source) return source.error();
+    return restore_from(*source);
+  }
+
+  graphs::Status restore_from(const fs::path& checkpoint) {
+    const fs::path* source = &checkpoint;
     close();
     std::error_code ec;
     fs::remove_all(db_path_, ec);
@@ -238,6 +401,7 @@ class RocksDbStateBackend final : public KeyedStateBackend {
   }
 
   void close() {
+    batch_.reset();  // refers to column families about to go
     if (db_ == nullptr) return;
     for (auto*& h : handles_) {
       if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
@@ -265,6 +429,7 @@ class RocksDbStateBackend final : public KeyedStateBackend {
   rocksdb::WriteOptions write_options_;
   rocksdb::ReadOptions read_options_;
   int owner_lock_ = -1;
+  std::unique_ptr<rocksdb::WriteBatch> batch_;  // between begin_writes and commit_writes
   rocksdb::DB* db_ = nullptr;
   rocksdb::ColumnFamilyHandle* default_family_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> owned_;

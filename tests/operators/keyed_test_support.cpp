@@ -56,17 +56,43 @@ std::vector<std::string> CollectingCollector::sorted_rows(std::size_t port) cons
 Built build(const OperatorFactory& factory, const graphs::OperatorSpec& spec,
             const graphs::Node& node, std::vector<graphs::Schema> inputs,
             std::vector<graphs::Schema> outputs, std::vector<std::vector<std::string>> keys) {
+  Built built =
+      build(factory, spec, node, std::move(inputs), std::move(outputs), std::move(keys), {}, false);
+  if (!built.op) return built;
+  runtime::OperatorContext op_context;
+  op_context.task_name = node.id + "#0";
+  auto status = built.op->open(op_context);
+  if (!status) return {nullptr, status.error().message};
+  return built;
+}
+
+Built build(const OperatorFactory& factory, const graphs::OperatorSpec& spec,
+            const graphs::Node& node, std::vector<graphs::Schema> inputs,
+            std::vector<graphs::Schema> outputs, std::vector<std::vector<std::string>> keys,
+            runtime::state::StateBackendOptions backend, bool open) {
+  const std::vector<graphs::Schema> input_copy = inputs;
   OperatorBuildContext context{
       node, spec, std::move(inputs), std::move(outputs), std::move(keys), 0, 1, {}};
+  context.state_backend = std::move(backend);
   const auto* make = std::get_if<TransformFactory>(&factory);
   if (!make) return {nullptr, "not a transform factory"};
   auto result = (*make)(context);
   if (!result) return {nullptr, result.error().message};
+  if (open) {
+    auto status = open_operator(**result, node, input_copy);
+    if (!status) return {nullptr, status.error().message};
+  }
+  return {std::move(*result), {}};
+}
+
+graphs::Status open_operator(runtime::Operator& op, const graphs::Node& node,
+                             std::vector<graphs::Schema> inputs) {
   runtime::OperatorContext op_context;
   op_context.task_name = node.id + "#0";
-  auto status = (*result)->open(op_context);
-  if (!status) return {nullptr, status.error().message};
-  return {std::move(*result), {}};
+  for (auto& schema : inputs) {
+    op_context.input_schemas.push_back(std::make_shared<const graphs::Schema>(std::move(schema)));
+  }
+  return op.open(op_context);
 }
 
 runtime::BatchPtr make_rows(const runtime::SchemaPtr& schema,

@@ -57,6 +57,15 @@ struct Built {
 Built build(const OperatorFactory& factory, const graphs::OperatorSpec& spec,
             const graphs::Node& node, std::vector<graphs::Schema> inputs,
             std::vector<graphs::Schema> outputs, std::vector<std::vector<std::string>> keys);
+// The same with a state backend; `open` false leaves open() to the caller (a restore first,
+// as the job supervisor does it).
+Built build(const OperatorFactory& factory, const graphs::OperatorSpec& spec,
+            const graphs::Node& node, std::vector<graphs::Schema> inputs,
+            std::vector<graphs::Schema> outputs, std::vector<std::vector<std::string>> keys,
+            runtime::state::StateBackendOptions backend, bool open = true);
+// Opens an operator built with open = false, as its task would.
+graphs::Status open_operator(runtime::Operator& op, const graphs::Node& node,
+                             std::vector<graphs::Schema> inputs);
 
 // A batch of `schema` from rows of text cells ("NULL" for null; int64/timestamp/float64 parsed;
 // bool as true/false), with the given event times.

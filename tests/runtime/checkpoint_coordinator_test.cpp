@@ -189,7 +189,8 @@ class KeyedSum final : public Operator {
 // (and kept in the state), committed when checkpoint n completes. A restore commits the
 // prepared transactions of the checkpoint it restores (they belong to a complete checkpoint
 // whose commit may not have happened before the failure), as Flink's two-phase-commit sinks do.
-// At the end of input it commits what is left: this runtime has no final checkpoint yet.
+// What comes after the last periodic barrier is committed by the final checkpoint, taken once
+// every task ended.
 class CommitSink final : public Operator {
  public:
   CommitSink(std::shared_ptr<World> world, std::uint32_t subtask)
@@ -231,10 +232,6 @@ class CommitSink final : public Operator {
     }
     for (const auto& [id, rows] : recovered) world_->commit(subtask_, id, rows);
     return graphs::Ok{};
-  }
-  void on_end_of_input(Collector&) override {
-    for (const auto& [id, rows] : prepared_) world_->commit(subtask_, id, rows);
-    world_->commit(subtask_, std::numeric_limits<std::uint64_t>::max(), pending_);
   }
 
  private:
@@ -326,14 +323,14 @@ class CheckpointTest : public ::testing::Test {
  protected:
   CheckpointTest() : system_(testing::test_actor_config()) {}
 
-  // Runs `graph` to its end against `world` and `store`.
-  JobStatus run(graphs::Graph graph, const std::shared_ptr<World>& world,
-                const std::shared_ptr<CheckpointStore>& store) {
+  // Starts `graph` against `world` and `store`; null (and a test failure) if it cannot.
+  std::unique_ptr<Job> start(graphs::Graph graph, const std::shared_ptr<World>& world,
+                             const std::shared_ptr<CheckpointStore>& store) {
     auto registry = make_registry(world);
     auto plan = plan_job({std::move(graph)}, registry);
     if (!plan) {
       ADD_FAILURE() << plan.error().message;
-      return {};
+      return nullptr;
     }
     JobOptions options;
     options.checkpoints = store;
@@ -341,9 +338,17 @@ class CheckpointTest : public ::testing::Test {
     auto started = Job::start(system_, std::move(plan).value(), options);
     if (!started) {
       ADD_FAILURE() << started.error().message;
-      return {};
+      return nullptr;
     }
-    Job& job = **started;
+    return std::move(started).value();
+  }
+
+  // Runs `graph` to its end against `world` and `store`.
+  JobStatus run(graphs::Graph graph, const std::shared_ptr<World>& world,
+                const std::shared_ptr<CheckpointStore>& store) {
+    auto started = start(std::move(graph), world, store);
+    if (!started) return {};
+    Job& job = *started;
     if (!job.wait_for(kTimeout)) {
       ADD_FAILURE() << "job did not end";
       job.cancel();
@@ -383,7 +388,7 @@ TEST_F(CheckpointTest, CoordinatorNeedsEveryAckAbortsOnTimeoutAndOnStop) {
   auto store = std::make_shared<InMemoryCheckpointStore>();
   auto metrics = std::make_shared<CheckpointMetrics>();
   caf::actor coordinator = spawn_checkpoint_coordinator(
-      system_, CheckpointCoordinatorConfig{store, metrics, 1ms, 200ms});
+      system_, CheckpointCoordinatorConfig{store, metrics, 1ms, 200ms, true, nullptr});
   const caf::actor me = caf::actor_cast<caf::actor>(self);
   self->send(coordinator, CoordinatedTasks{{me, me, me}, {0}});
 
@@ -498,6 +503,43 @@ TEST_F(CheckpointTest, JobStartsFromTheStoresLatestCompleteCheckpoint) {
   EXPECT_EQ(world->offset_restores.load(), 2);
   EXPECT_EQ(world->output(), expected_output(kCount - 100, kCount - 30));
   for (CheckpointId id : store->completed_ids()) EXPECT_TRUE(id == 7 || id > 8) << id;
+}
+
+// Stop with savepoint mid-run: sources halt after the savepoint barrier, the sink commits the
+// savepoint's epoch, every task ends without flushing (state stays in the savepoint). A job
+// started from the savepoint then commits the rest: together exactly the uninterrupted output.
+TEST_F(CheckpointTest, StopWithSavepointHaltsAndAResumedJobCompletesTheOutputExactly) {
+  auto world = std::make_shared<World>();
+  auto job = start(pipeline(), world, std::make_shared<InMemoryCheckpointStore>());
+  ASSERT_TRUE(job);
+  // The sources are gated until the sinks saw kGatedCompletions checkpoints: mid-run for sure.
+  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  while (world->completions.load() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  auto savepoint = std::make_shared<InMemoryCheckpointStore>(1);
+  auto taken = job->stop_with_savepoint(savepoint, kTimeout);
+  ASSERT_TRUE(taken.ok()) << taken.error().message;
+  EXPECT_EQ(job->status().state, JobState::Finished) << job->status().message;
+  ASSERT_EQ(savepoint->completed_ids().size(), 1u);
+  const std::size_t committed_before = world->output().size();
+  EXPECT_GT(committed_before, 0u);
+  EXPECT_LT(committed_before, static_cast<std::size_t>(2 * kCount));  // nothing was drained
+
+  const JobStatus resumed = run(pipeline(), world, savepoint);
+  ASSERT_EQ(resumed.state, JobState::Finished) << resumed.message;
+  EXPECT_EQ(world->output(), expected_output());
+}
+
+TEST_F(CheckpointTest, ASavepointOfAJobWithoutCheckpointStoreStillWorks) {
+  auto world = std::make_shared<World>();
+  auto job = start(pipeline(), world, nullptr);
+  ASSERT_TRUE(job);
+  auto savepoint = std::make_shared<InMemoryCheckpointStore>(1);
+  auto taken = job->stop_with_savepoint(savepoint, kTimeout);
+  ASSERT_TRUE(taken.ok()) << taken.error().message;
+  EXPECT_EQ(job->status().state, JobState::Finished);
+  EXPECT_EQ(savepoint->completed_ids().size(), 1u);
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -97,6 +99,73 @@ inline std::vector<Message> consume(const std::string& bootstrap, const std::str
   rd_kafka_consumer_close(consumer);
   rd_kafka_destroy(consumer);
   return received;
+}
+
+// A record read back with its headers (exactly-once sinks tag theirs).
+struct ReadRecord {
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+  std::string key;
+  std::string value;
+  std::map<std::string, std::string> headers;
+};
+
+// Reads partitions 0..partitions-1 of `topic` from the beginning to their end (partition EOF on
+// each) with isolation.level=read_committed, as a consumer of exactly-once output would.
+// Returns nullopt if the end was not reached within `timeout` (a broken test must not hang).
+inline std::optional<std::vector<ReadRecord>> consume_committed(
+    const std::string& bootstrap, const std::string& topic, int partitions,
+    std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  char errstr[512];
+  rd_kafka_conf_t* conf = client_conf(bootstrap);
+  rd_kafka_conf_set(conf, "group.id", "rivulet-test-committed", errstr, sizeof errstr);
+  rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, sizeof errstr);
+  rd_kafka_conf_set(conf, "isolation.level", "read_committed", errstr, sizeof errstr);
+  rd_kafka_conf_set(conf, "enable.partition.eof", "true", errstr, sizeof errstr);
+  rd_kafka_conf_set(conf, "fetch.wait.max.ms", "50", errstr, sizeof errstr);
+  rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
+  if (!consumer) return std::nullopt;
+  rd_kafka_topic_partition_list_t* assignment = rd_kafka_topic_partition_list_new(partitions);
+  for (int p = 0; p < partitions; ++p) {
+    rd_kafka_topic_partition_list_add(assignment, topic.c_str(), p)->offset =
+        RD_KAFKA_OFFSET_BEGINNING;
+  }
+  rd_kafka_assign(consumer, assignment);
+  rd_kafka_topic_partition_list_destroy(assignment);
+  std::vector<ReadRecord> records;
+  std::set<std::int32_t> at_end;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (static_cast<int>(at_end.size()) < partitions &&
+         std::chrono::steady_clock::now() < deadline) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer, 100);
+    if (!m) continue;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      at_end.insert(m->partition);
+    } else if (!m->err) {
+      ReadRecord record;
+      record.partition = m->partition;
+      record.offset = m->offset;
+      if (m->key) record.key.assign(static_cast<const char*>(m->key), m->key_len);
+      if (m->payload) record.value.assign(static_cast<const char*>(m->payload), m->len);
+      rd_kafka_headers_t* headers = nullptr;
+      if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        const char* name = nullptr;
+        const void* value = nullptr;
+        std::size_t size = 0;
+        for (std::size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
+                                RD_KAFKA_RESP_ERR_NO_ERROR;
+             ++i) {
+          record.headers[name] = value ? std::string(static_cast<const char*>(value), size) : "";
+        }
+      }
+      records.push_back(std::move(record));
+    }
+    rd_kafka_message_destroy(m);
+  }
+  rd_kafka_consumer_close(consumer);
+  rd_kafka_destroy(consumer);
+  if (static_cast<int>(at_end.size()) < partitions) return std::nullopt;
+  return records;
 }
 
 // `count` messages spread round-robin over `partitions`, each with a distinct key and value.

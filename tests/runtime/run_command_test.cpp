@@ -10,11 +10,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "child_process.hpp"
+#include "runtime/checkpoint/directory_checkpoint_store.hpp"
 
 namespace rivulet::runtime {
 namespace {
@@ -32,6 +34,37 @@ std::vector<std::string> read_lines(const fs::path& file) {
   std::ifstream in(file);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
+}
+
+// Lines without the event time (it follows the wall clock when datagen has a rate).
+std::vector<std::string> without_time(std::vector<std::string> lines) {
+  for (std::string& line : lines) line = line.substr(0, line.find(",\"ts\":"));
+  return lines;
+}
+
+// A savepoint of cards_to_file as `rivulet run --savepoint-on-stop` would write it: datagen
+// subtasks at `position` (its state blob) and the stateless sink; `extra` tasks with state.
+void write_savepoint(const fs::path& dir, std::uint64_t position, std::uint32_t gen_parallelism = 1,
+                     const std::vector<std::string>& extra = {}) {
+  auto store = checkpoint::DirectoryCheckpointStore::open_savepoint(
+      dir, checkpoint::JobIdentity{"cards-to-file", {"gen", "out"}});
+  ASSERT_TRUE(store) << store.error().message;
+  ASSERT_TRUE((*store)->begin(17));
+  std::byte bytes[sizeof position];
+  std::memcpy(bytes, &position, sizeof position);
+  for (std::uint32_t i = 0; i < gen_parallelism; ++i) {
+    auto writer = (*store)->writer(17, "gen#" + std::to_string(i));
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE((*writer)->write_blob("position", bytes));
+  }
+  ASSERT_TRUE((*store)->writer(17, "out#0"));
+  for (const std::string& task : extra) {
+    auto writer = (*store)->writer(17, task);
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE((*writer)->write_blob("state", bytes));
+  }
+  auto complete = (*store)->complete(17);
+  ASSERT_TRUE(complete) << complete.error().message;
 }
 
 void expect_one_line_error(const Outcome& outcome, const std::string& mentions) {
@@ -101,10 +134,6 @@ TEST_F(RunCommandTest, CheckpointDirReceivesCompleteCheckpoints) {
                              checkpoints.string(), "--checkpoint-interval", "100"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   // Same records as without checkpoints; only event times differ (they follow the rate).
-  auto without_time = [](std::vector<std::string> lines) {
-    for (std::string& line : lines) line = line.substr(0, line.find(",\"ts\":"));
-    return lines;
-  };
   EXPECT_EQ(without_time(read_lines(out_path())),
             without_time(read_lines(kData / "cards_expected.jsonl")));
   std::size_t complete = 0;
@@ -161,6 +190,158 @@ TEST_F(RunCommandTest, TwoGraphsShareTheEmbeddedBrokerAndSigintStopsCleanly) {
   // One partition (both nodes have parallelism 1), so Kafka keeps the order.
   EXPECT_EQ(read_lines(out_path()), expected);
   EXPECT_NE(child.out().find("duration "), std::string::npos) << child.out();
+}
+
+TEST_F(RunCommandTest, FromSavepointResumesWhereTheSavepointWasTaken) {
+  const fs::path savepoint = dir_ / "sp";
+  write_savepoint(savepoint, 200);
+  Outcome run = run_rivulet({"run", (kData / "cards_to_file.json").string(), "--set",
+                             "out.path=" + out_path(), "--from-savepoint", savepoint.string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::vector<std::string> expected = read_lines(kData / "cards_expected.jsonl");
+  EXPECT_EQ(read_lines(out_path()),
+            std::vector<std::string>(expected.begin() + 200, expected.end()));
+  EXPECT_NE(run.err.find("starting from savepoint " + savepoint.string() + " (checkpoint 17)"),
+            std::string::npos)
+      << run.err;
+  EXPECT_TRUE(fs::exists(savepoint / "MANIFEST"));  // only read
+}
+
+TEST_F(RunCommandTest, FromSavepointWithCheckpointDirCheckpointsAfterTheSavepoint) {
+  const fs::path savepoint = dir_ / "sp";
+  const fs::path checkpoints = dir_ / "checkpoints";
+  write_savepoint(savepoint, 200);
+  // 300 records left at 500/s: about 0.6 s, checkpoints every 50 ms.
+  Outcome run = run_rivulet({"run", (kData / "cards_to_file.json").string(), "--set",
+                             "out.path=" + out_path(), "--set", "gen.rate=500", "--from-savepoint",
+                             savepoint.string(), "--checkpoint-dir", checkpoints.string(),
+                             "--checkpoint-interval", "50"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::vector<std::string> expected = read_lines(kData / "cards_expected.jsonl");
+  EXPECT_EQ(without_time(read_lines(out_path())),
+            without_time(std::vector<std::string>(expected.begin() + 200, expected.end())));
+  std::size_t complete = 0;
+  for (const auto& entry : fs::directory_iterator(checkpoints)) {
+    if (!fs::exists(entry.path() / "MANIFEST")) continue;
+    ++complete;
+    const std::string name = entry.path().filename().string();  // chk-<id>
+    EXPECT_GT(std::stoull(name.substr(4)), 17u) << name;  // ids continue after the savepoint's
+  }
+  EXPECT_GE(complete, 1u);
+}
+
+TEST_F(RunCommandTest, FromSavepointNamesANodeWithStateThatIsNotInTheGraph) {
+  const fs::path savepoint = dir_ / "sp";
+  write_savepoint(savepoint, 200, 1, {"enrich#0"});
+  const std::vector<std::string> args = {"run", (kData / "cards_to_file.json").string(), "--set",
+                                         "out.path=" + out_path(), "--from-savepoint",
+                                         savepoint.string()};
+  expect_one_line_error(run_rivulet(args),
+                        "savepoint " + savepoint.string() +
+                            ": node 'enrich' has state in the savepoint but is not in the graph "
+                            "(pass --allow-non-restored-state to drop it)");
+  EXPECT_FALSE(fs::exists(out_path()));  // nothing ran
+
+  std::vector<std::string> allowed = args;
+  allowed.push_back("--allow-non-restored-state");
+  Outcome run = run_rivulet(allowed);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("rivulet: warning: savepoint " + savepoint.string() +
+                         ": dropping the state of node 'enrich' (not in the graph)"),
+            std::string::npos)
+      << run.err;
+  const std::vector<std::string> expected = read_lines(kData / "cards_expected.jsonl");
+  EXPECT_EQ(read_lines(out_path()),
+            std::vector<std::string>(expected.begin() + 200, expected.end()));
+}
+
+TEST_F(RunCommandTest, FromSavepointRefusesAChangedParallelism) {
+  const fs::path savepoint = dir_ / "sp";
+  write_savepoint(savepoint, 200, /*gen_parallelism=*/2);
+  for (bool allow : {false, true}) {  // dropping state does not cover rescaling
+    std::vector<std::string> args = {"run", (kData / "cards_to_file.json").string(), "--set",
+                                     "out.path=" + out_path(), "--from-savepoint",
+                                     savepoint.string()};
+    if (allow) args.push_back("--allow-non-restored-state");
+    expect_one_line_error(run_rivulet(args),
+                          "savepoint " + savepoint.string() +
+                              ": node 'gen' has state for parallelism 2 in the savepoint but "
+                              "parallelism 1 in the graph; rescaling stateful nodes is not "
+                              "supported yet");
+  }
+}
+
+TEST_F(RunCommandTest, SavepointFlagsAreCheckedBeforeAnythingRuns) {
+  const std::string graph = (kData / "cards_to_file.json").string();
+  const std::string out = "out.path=" + out_path();
+  expect_one_line_error(
+      run_rivulet({"run", graph, "--set", out, "--from-savepoint", (dir_ / "nope").string()}),
+      "savepoint " + (dir_ / "nope").string() + ": no such directory");
+  fs::create_directories(dir_ / "taken");
+  expect_one_line_error(
+      run_rivulet({"run", graph, "--set", out, "--savepoint-on-stop", (dir_ / "taken").string()}),
+      "savepoint " + (dir_ / "taken").string() + ": already exists");
+  fs::create_directories(dir_ / "empty");
+  expect_one_line_error(
+      run_rivulet({"run", graph, "--set", out, "--from-savepoint", (dir_ / "empty").string()}),
+      "savepoint " + (dir_ / "empty").string() + ": holds no complete savepoint or checkpoint");
+  expect_one_line_error(run_rivulet({"run", graph, "--allow-non-restored-state"}),
+                        "--from-savepoint");
+  EXPECT_FALSE(fs::exists(out_path()));
+}
+
+TEST_F(RunCommandTest, SavepointOnStopThenResumeMatchesAnUninterruptedRun) {
+  // 500 records at 200/s: about 2.5 s of running; --for stops it with a savepoint halfway.
+  const std::string graph = (kData / "cards_to_file.json").string();
+  const fs::path savepoint = dir_ / "savepoints" / "sp-1";
+  const std::string first = (dir_ / "first.jsonl").string();
+  Outcome stopped =
+      run_rivulet({"run", graph, "--set", "out.path=" + first, "--set", "gen.rate=200", "--for",
+                   "1", "--savepoint-on-stop", savepoint.string()});
+  ASSERT_EQ(stopped.exit_code, 0) << stopped.err;
+  EXPECT_NE(stopped.out.find("savepoint written to " + savepoint.string() + " (checkpoint "),
+            std::string::npos)
+      << stopped.out << stopped.err;
+  ASSERT_TRUE(fs::exists(savepoint / "MANIFEST"));
+  const std::vector<std::string> before = read_lines(first);
+  const std::vector<std::string> expected = read_lines(kData / "cards_expected.jsonl");
+  ASSERT_LT(before.size(), expected.size()) << "the job ended before the stop";
+
+  const std::string second = (dir_ / "second.jsonl").string();
+  Outcome resumed = run_rivulet({"run", graph, "--set", "out.path=" + second, "--from-savepoint",
+                                 savepoint.string()});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  std::vector<std::string> both = before;
+  for (std::string& line : read_lines(second)) both.push_back(std::move(line));
+  EXPECT_EQ(without_time(both), without_time(expected));  // nothing lost, nothing twice
+}
+
+TEST_F(RunCommandTest, SigintWithSavepointOnStopWritesTheSavepoint) {
+  // 500 records at 100/s: 5 s of running; the table's first log line (printed at once on a
+  // pipe) says the job runs, and SIGINT stops it long before its input ends.
+  const std::string graph = (kData / "cards_to_file.json").string();
+  const fs::path savepoint = dir_ / "sp";
+  const std::string first = (dir_ / "first.jsonl").string();
+  ChildProcess child({RIVULET_CLI, "run", graph, "--set", "out.path=" + first, "--set",
+                      "gen.rate=100", "--savepoint-on-stop", savepoint.string()});
+  ASSERT_TRUE(child.read_line(60s)) << "rivulet run printed nothing";
+  child.signal(SIGINT);
+  auto code = child.wait(60s);
+  ASSERT_TRUE(code) << "rivulet run did not stop on SIGINT";
+  ASSERT_EQ(*code, 0) << child.err();
+  EXPECT_NE(child.out().find("savepoint written to " + savepoint.string() + " (checkpoint "),
+            std::string::npos)
+      << child.out();
+  const std::vector<std::string> expected = read_lines(kData / "cards_expected.jsonl");
+  std::vector<std::string> both = read_lines(first);
+  ASSERT_LT(both.size(), expected.size());
+
+  const std::string second = (dir_ / "second.jsonl").string();
+  Outcome resumed = run_rivulet({"run", graph, "--set", "out.path=" + second, "--from-savepoint",
+                                 savepoint.string()});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  for (std::string& line : read_lines(second)) both.push_back(std::move(line));
+  EXPECT_EQ(without_time(both), without_time(expected));
 }
 
 }  // namespace

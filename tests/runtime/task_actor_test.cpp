@@ -48,12 +48,19 @@ class TaskActorTest : public ::testing::Test {
     return a;
   }
 
-  // Waits for `n` tasks to exit; all must exit normally.
+  // Waits for `n` tasks to exit; all must exit normally. Where the test actor is the tasks'
+  // coordinator it ends each task that reports its stream ended, as the coordinator does.
   void await_exits(std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t exited = 0; exited < n;) {
       bool timed_out = false;
       self_->receive(
-          [](const caf::down_msg& down) { EXPECT_FALSE(down.reason) << to_string(down.reason); },
+          [&](const caf::down_msg& down) {
+            EXPECT_FALSE(down.reason) << to_string(down.reason);
+            ++exited;
+          },
+          [&](const TaskEnded&) {
+            self_->send(caf::actor_cast<caf::actor>(self_->current_sender()), FinishTask{});
+          },
           caf::after(kTimeout) >> [&] { timed_out = true; });
       ASSERT_FALSE(timed_out) << "task did not finish";
     }

@@ -1,0 +1,68 @@
+#pragma once
+// How a stateful operator instance gets its keyed state backend.
+//
+// The job chooses the backend kind (the graph's runtime.stateBackend) and hands every operator
+// factory a StateBackendOptions (operators/operator_factory.hpp, OperatorBuildContext). Each
+// instance owns one OperatorStateBackend, which creates its backend on first use — a RocksDB
+// database in a directory of its own under the job's StateDirectory — and deletes that
+// directory when the operator closes or is destroyed.
+//
+// Operators keep their hot path typed: with the memory kind they keep their state in their own
+// typed in-memory structures (hash maps and flat arrays of typed values, snapshotted as blobs
+// through StateWriter); with RocksDB they keep it in the KeyedStateBackend (serialised values,
+// RocksDB's checkpoint as snapshot) and only a per-batch working set in memory.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graphs/graph.hpp"
+#include "graphs/result.hpp"
+#include "runtime/state/keyed_state_backend.hpp"
+#include "runtime/state/state_directory.hpp"
+
+namespace rivulet::runtime::state {
+
+struct StateBackendOptions {
+  graphs::StateBackend kind = graphs::StateBackend::Memory;
+  // RocksDB: the job's working directory (each instance takes a subdirectory); null: a fresh
+  // temporary directory per instance.
+  std::shared_ptr<StateDirectory> directory;
+  RocksDbBudget budget;
+};
+
+const char* to_string(graphs::StateBackend kind);
+
+// The backend of the first graph that sets a non-default one (memory otherwise).
+graphs::StateBackend state_backend_of(const std::vector<graphs::Graph>& graphs);
+
+// restore() found state of this operator written with the other backend kind.
+graphs::Error backend_mismatch(std::string_view node_id, graphs::StateBackend found,
+                               graphs::StateBackend used);
+
+class OperatorStateBackend {
+ public:
+  explicit OperatorStateBackend(StateBackendOptions options = {}) : options_(std::move(options)) {}
+  ~OperatorStateBackend() { close(); }
+  OperatorStateBackend(const OperatorStateBackend&) = delete;
+  OperatorStateBackend& operator=(const OperatorStateBackend&) = delete;
+
+  graphs::StateBackend kind() const { return options_.kind; }
+  bool uses_rocksdb() const { return options_.kind == graphs::StateBackend::RocksDb; }
+
+  // The backend (created on the first call; `task_name` names its directory and messages).
+  graphs::Result<KeyedStateBackend*> get(std::string_view task_name);
+  KeyedStateBackend* created() const { return backend_.get(); }
+  // Destroys the backend and removes its directory; get() creates a fresh one afterwards.
+  void close();
+
+ private:
+  StateBackendOptions options_;
+  std::unique_ptr<KeyedStateBackend> backend_;
+  std::shared_ptr<StateDirectory> directory_;  // keeps the job's directory alive
+  std::filesystem::path instance_directory_;
+};
+
+}  // namespace rivulet::runtime::state
