@@ -65,11 +65,32 @@ graphs::Status TaskStateWriter::write_blob(std::string_view name, std::span<cons
     std::lock_guard lock{mutex_};
     if (auto st = claim(name, escaped); !st) return st;
   }
-  // The file write happens outside the lock; the name is already ours.
-  if (auto st = write_new_file_synced(directory_ / escaped, bytes); !st) return st;
+  // The name is ours now. The digest is taken here (XXH3 runs at memory speed); the write and
+  // its fsync happen off the task: in the background and in complete().
+  auto copy = std::make_shared<const std::vector<std::byte>>(bytes.begin(), bytes.end());
+  const FileDigest digest = digest_bytes(bytes);
+  std::future<graphs::Status> write =
+      std::async(std::launch::async, [path = directory_ / escaped, copy] {
+        return write_new_file(path, *copy);
+      });
   std::lock_guard lock{mutex_};
-  blobs_.emplace(escaped, digest_bytes(bytes));
+  blobs_.emplace(escaped, digest);
+  writes_.push_back(std::move(write));
   return graphs::Ok{};
+}
+
+graphs::Status TaskStateWriter::finish_writes() {
+  std::vector<std::future<graphs::Status>> writes;
+  {
+    std::lock_guard lock{mutex_};
+    writes.swap(writes_);
+  }
+  graphs::Status first = graphs::Ok{};
+  for (auto& write : writes) {
+    graphs::Status status = write.get();
+    if (!status && first) first = std::move(status);
+  }
+  return first;
 }
 
 graphs::Result<fs::path> TaskStateWriter::reserve_directory(std::string_view name) {
@@ -135,10 +156,12 @@ graphs::Status CheckpointWriter::complete() {
   manifest.savepoint = savepoint_;
   manifest.job = job_;
   for (auto& [name, writer] : tasks_) {
+    if (auto st = writer->finish_writes(); !st) return st;
     std::lock_guard task_lock{writer->mutex_};
     writer->sealed_ = true;
     manifest.tasks.push_back(name);
     for (const auto& [escaped, digest] : writer->blobs_) {
+      if (auto st = sync_path(writer->directory_ / escaped); !st) return st;
       manifest.files.push_back(ManifestFile{name, escaped, digest});
     }
     for (const auto& escaped : writer->reserved_directories_) {

@@ -6,18 +6,23 @@
 //   <root>/<escaped task>/<escaped dir name>/...  directories a backend fills (RocksDB)
 //   <root>/MANIFEST
 //
-// Tasks snapshot concurrently, each through its own TaskStateWriter; blobs are written and
-// fsynced as they arrive, so complete() only has to digest the state directories and write
-// the manifest. A checkpoint whose complete() never ran has no manifest and is not complete.
+// Tasks snapshot concurrently, each through its own TaskStateWriter. A blob is copied and
+// handed to a background write (the snapshot is immutable from then on), so the task goes on
+// processing while its state reaches the disk — Flink's asynchronous part of a snapshot.
+// complete(), on the coordinator's side, waits for those writes, fsyncs every file, digests
+// the state directories and writes the manifest last. A write that failed fails complete().
+// A checkpoint whose complete() never ran has no manifest and is not complete.
 
 #include <cstdint>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "graphs/result.hpp"
 #include "runtime/checkpoint/manifest.hpp"
@@ -29,7 +34,8 @@ class TaskStateWriter final : public StateWriter {
  public:
   TaskStateWriter(std::string task, std::filesystem::path directory);
 
-  // Writes and fsyncs <task dir>/<escaped name>. Names are unique within a task.
+  // Copies `bytes` and writes them to <task dir>/<escaped name> in the background (see the
+  // top of this file). Names are unique within a task.
   graphs::Status write_blob(std::string_view name, std::span<const std::byte> bytes) override;
   // A path inside the task directory that does not exist yet, for a backend that writes its
   // own files (RocksDB's checkpoint creates the directory itself). Everything under it when
@@ -41,6 +47,8 @@ class TaskStateWriter final : public StateWriter {
  private:
   friend class CheckpointWriter;
   graphs::Status claim(std::string_view name, const std::string& escaped);  // mutex held
+  // Waits for the background writes; the first error, if any.
+  graphs::Status finish_writes();
 
   const std::string task_;
   const std::filesystem::path directory_;
@@ -49,6 +57,7 @@ class TaskStateWriter final : public StateWriter {
   std::set<std::string> used_names_;             // escaped, blobs and directories
   std::map<std::string, FileDigest> blobs_;      // escaped name -> digest
   std::set<std::string> reserved_directories_;  // escaped names
+  std::vector<std::future<graphs::Status>> writes_;  // background blob writes (std::async)
 };
 
 class CheckpointWriter {

@@ -15,11 +15,12 @@ namespace {
 struct DiscardIfAborted {
   std::shared_ptr<std::atomic<bool>> aborted = std::make_shared<std::atomic<bool>>(false);
   void operator()(CheckpointWriter* writer) const {
+    const fs::path root = writer->root();
+    delete writer;  // waits for its background blob writes
     if (aborted->load()) {
       std::error_code ec;
-      fs::remove_all(writer->root(), ec);  // best effort, see the header
+      fs::remove_all(root, ec);  // best effort, see the header
     }
-    delete writer;
   }
 };
 

@@ -55,11 +55,12 @@ graphs::Status write_all(int fd, std::span<const std::byte> bytes, const fs::pat
   return graphs::Ok{};
 }
 
-graphs::Status write_synced(const fs::path& path, std::span<const std::byte> bytes, int flags) {
+graphs::Status write_file(const fs::path& path, std::span<const std::byte> bytes, int flags,
+                          bool sync) {
   Fd fd{::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0644)};
   if (fd.get() < 0) return os_error("cannot create", path, errno);
   if (auto st = write_all(fd.get(), bytes, path); !st) return st;
-  if (::fsync(fd.get()) != 0) return os_error("cannot fsync", path, errno);
+  if (sync && ::fsync(fd.get()) != 0) return os_error("cannot fsync", path, errno);
   if (fd.release_and_close() != 0) return os_error("cannot close", path, errno);
   return graphs::Ok{};
 }
@@ -92,13 +93,17 @@ graphs::Result<FileDigest> digest_file(const fs::path& path) {
 }
 
 graphs::Status write_new_file_synced(const fs::path& path, std::span<const std::byte> bytes) {
-  return write_synced(path, bytes, O_EXCL);
+  return write_file(path, bytes, O_EXCL, true);
+}
+
+graphs::Status write_new_file(const fs::path& path, std::span<const std::byte> bytes) {
+  return write_file(path, bytes, O_EXCL, false);
 }
 
 graphs::Status write_file_atomically(const fs::path& path, std::span<const std::byte> bytes) {
   fs::path temp = path;
   temp += ".tmp";
-  if (auto st = write_synced(temp, bytes, O_TRUNC); !st) return st;
+  if (auto st = write_file(temp, bytes, O_TRUNC, true); !st) return st;
   if (::rename(temp.c_str(), path.c_str()) != 0) return os_error("cannot rename to", path, errno);
   return sync_path(path.parent_path());
 }

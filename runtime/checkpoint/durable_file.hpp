@@ -29,6 +29,9 @@ graphs::Result<FileDigest> digest_file(const std::filesystem::path& path);
 // Creates `path` (must not exist), writes `bytes` and fsyncs it.
 graphs::Status write_new_file_synced(const std::filesystem::path& path,
                                      std::span<const std::byte> bytes);
+// The same without the fsync: the caller syncs the file (sync_path) before relying on it.
+graphs::Status write_new_file(const std::filesystem::path& path,
+                              std::span<const std::byte> bytes);
 // Write to "<path>.tmp", fsync, rename over `path`, fsync the parent directory.
 graphs::Status write_file_atomically(const std::filesystem::path& path,
                                      std::span<const std::byte> bytes);

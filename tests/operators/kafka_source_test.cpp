@@ -172,7 +172,9 @@ TEST_F(KafkaSourceTest, PerPartitionWatermarksMergeAsMinimumAndIdlePartitionsSto
                       {"start_from", std::string("earliest")},
                       {"event_time_field", std::string("ts")},
                       {"max_out_of_orderness", Duration{10}},
-                      {"idle_timeout", Duration{300}}});
+                      // Long enough that a loaded machine (ctest -j2 beside the kill tests)
+                      // cannot make partition 1 idle before partition 0's records arrive.
+                      {"idle_timeout", Duration{1500}}});
   RecordingCollector out;
   testing::poll_until(*source, out, [&] { return out.record_count() == 4; });
   ASSERT_EQ(out.record_count(), 4u);
@@ -181,7 +183,7 @@ TEST_F(KafkaSourceTest, PerPartitionWatermarksMergeAsMinimumAndIdlePartitionsSto
   EXPECT_EQ(out.watermarks.back(), 789);
 
   // Both partitions silent for longer than idle_timeout: the instance is idle.
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600));
   source->poll(out, 1);
   EXPECT_EQ(out.events.back(), "idle");
 
