@@ -85,6 +85,7 @@ struct Workload {
   int keys = 1000;
   int partitions = 16;
   long per_ms = 4;                                          // events per millisecond of event time
+  long malformed_every = 0;  // > 0: every n-th event is malformed (a dead letter, no result)
   static constexpr std::int64_t kBaseTime = 1700000000000;  // a whole second
 
   std::string user(long i) const {
@@ -97,9 +98,15 @@ struct Workload {
   }
   std::int64_t ts(long i) const { return kBaseTime + i / per_ms; }
   std::int64_t amount(long i) const { return (i * 7919) % 1009; }
+  bool malformed(long i) const { return malformed_every > 0 && i % malformed_every == 0; }
   std::string json(long i) const {
-    return "{\"user\":\"" + user(i) + "\",\"amount\":" + std::to_string(amount(i)) +
+    const std::string amount_text =
+        malformed(i) ? "\"not a number\"" : std::to_string(amount(i));
+    return "{\"user\":\"" + user(i) + "\",\"amount\":" + amount_text +
            ",\"ts\":" + std::to_string(ts(i)) + "}";
+  }
+  long malformed_count() const {
+    return malformed_every > 0 ? (events + malformed_every - 1) / malformed_every : 0;
   }
 };
 
@@ -110,6 +117,7 @@ using RowCounts = std::map<WindowRow, long>;
 inline RowCounts expected_rows(const Workload& w, std::int64_t window_ms) {
   std::map<std::pair<std::string, std::int64_t>, std::pair<std::int64_t, std::int64_t>> acc;
   for (long i = 0; i < w.events; ++i) {
+    if (w.malformed(i)) continue;  // a dead letter, not a result
     const std::int64_t start = w.ts(i) - w.ts(i) % window_ms;
     auto& [count, sum] = acc[{w.user(i), start}];
     ++count;
@@ -402,6 +410,8 @@ struct PipelineOptions {
   std::string pass_through_kind;
   std::string pass_through_parameters;
   std::string runtime_json;  // the graph's "runtime" object, or "" for none
+  // Non-empty: the source's dead letters go to this topic through a kafka_sink with kDelivery.
+  std::string dead_letter_topic;
 };
 
 inline std::string string_param(const std::string& name, const std::string& value) {
@@ -457,14 +467,24 @@ inline std::string pipeline_json(const PipelineOptions& o) {
            list_param("key_fields", {"user"}) + ", " + string_param("delivery", kDelivery) + ", " +
            string_param("transactional_id_prefix", o.transactional_id_prefix) + ", " +
            list_param("properties", {"compression.codec=lz4"}) + "]}";
-  auto edge = [](const std::string& from, const std::string& to, const std::string& how) {
-    return R"({"from": {"node": ")" + from + R"(", "port": "out"}, "to": {"node": ")" + to +
-           R"(", "port": "in"}, "partitioning": )" + how + "}";
+  if (!o.dead_letter_topic.empty()) {
+    nodes += R"(, {"id": "dead", "kind": "kafka_sink", "parallelism": )" + par +
+             R"(, "parameters": [)" + string_param("topic", o.dead_letter_topic) + ", " +
+             string_param("delivery", kDelivery) + ", " +
+             string_param("transactional_id_prefix", o.transactional_id_prefix + "-dead") + "]}";
+  }
+  auto edge = [](const std::string& from, const std::string& to, const std::string& how,
+                 const std::string& from_port = "out") {
+    return R"({"from": {"node": ")" + from + R"(", "port": ")" + from_port +
+           R"("}, "to": {"node": ")" + to + R"(", "port": "in"}, "partitioning": )" + how + "}";
   };
   std::string edges = edge("events", "by_user", R"({"forward": null})") + ", " +
                       edge("by_user", "windows", R"({"hash": ["user"]})");
   if (sink_input != "windows") edges += ", " + edge("windows", sink_input, R"({"forward": null})");
   edges += ", " + edge(sink_input, "results", R"({"forward": null})");
+  if (!o.dead_letter_topic.empty()) {
+    edges += ", " + edge("events", "dead", R"({"forward": null})", "dead_letters");
+  }
   std::string json = R"({"formatVersion": 1, "name": ")" + o.name + R"(", "nodes": [)" + nodes +
                      R"(], "edges": [)" + edges + "]";
   if (!o.runtime_json.empty()) json += R"(, "runtime": )" + o.runtime_json;

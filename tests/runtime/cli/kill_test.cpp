@@ -4,7 +4,8 @@
 // kMinKills times, restarted from the same checkpoint directory each time, then run to
 // completion (topic out_b). Both outputs, read with isolation.level=read_committed, must equal
 // the results computed directly from the generated input, as multisets: nothing lost, nothing
-// duplicated. Once with each keyed state backend.
+// duplicated. Every thousandth event is malformed: its dead letter (a kafka_sink like any other)
+// must appear exactly once too. Once with each keyed state backend.
 //
 // The kill moments come from a seeded RNG (kSeed, or RIVULET_KILL_TEST_SEED), drawn between
 // 0.3 s and a bound scaled to how long the uninterrupted run took, so the kills land while the
@@ -18,6 +19,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <random>
+#include <set>
 
 #include "fault_test_support.hpp"
 
@@ -28,13 +30,16 @@ using namespace faulttest;
 
 // 1 000 s of event time: 1 000 users, one event per user and 1 s window, so every event is its
 // own result (1 000 000 results: the window operator's and the sink's slowest case, which keeps
-// the job busy long enough for kills between 0.3 and 2.5 s to land while it writes output).
+// the job busy long enough for kills between 0.3 s and a quarter of its run time (at most 6 s)
+// to land while it writes output).
 constexpr long kEvents = 1000000;
 constexpr long kEventsPerMs = 1;
 constexpr int kPartitions = 16;
 constexpr int kMinKills = 5;
 constexpr int kCheckpointIntervalMs = 200;
 constexpr std::uint32_t kSeed = 20261125;
+// Every n-th event is malformed: its dead letter must reach the dead-letter topic exactly once.
+constexpr long kMalformedEvery = 1000;
 
 std::uint32_t seed() {
   if (const char* text = std::getenv("RIVULET_KILL_TEST_SEED")) {
@@ -51,7 +56,9 @@ void kill_and_compare(const std::string& state_backend) {
   workload.events = kEvents;
   workload.partitions = kPartitions;
   workload.per_ms = kEventsPerMs;
-  const LoadedBroker broker = start_loaded_broker(workload, 1000, {"out_a", "out_b"});
+  workload.malformed_every = kMalformedEvery;
+  const LoadedBroker broker =
+      start_loaded_broker(workload, 1000, {"out_a", "out_b", "dead_a", "dead_b"});
   const std::string& bootstrap = broker.bootstrap;
   const RowCounts& expected = broker.expected;
 
@@ -63,6 +70,7 @@ void kill_and_compare(const std::string& state_backend) {
   // A: uninterrupted.
   options.name = "kill-test-a";
   options.output_topic = "out_a";
+  options.dead_letter_topic = "dead_a";
   options.group_id = "kill-test-a-" + state_backend;
   options.transactional_id_prefix = "kill-test-a-" + state_backend;
   write_file(dir / "a.json", pipeline_json(options));
@@ -74,11 +82,12 @@ void kill_and_compare(const std::string& state_backend) {
   // B: killed at random moments, restarted from the same checkpoint directory.
   options.name = "kill-test-b";
   options.output_topic = "out_b";
+  options.dead_letter_topic = "dead_b";
   options.group_id = "kill-test-b-" + state_backend;
   options.transactional_id_prefix = "kill-test-b-" + state_backend;
   write_file(dir / "b.json", pipeline_json(options));
   const auto argv_b = run_argv(dir / "b.json", bootstrap, dir / "chk-b", kCheckpointIntervalMs);
-  const double max_delay = std::clamp(a.seconds / 4, 0.6, 2.5);
+  const double max_delay = std::clamp(a.seconds / 4, 0.6, 6.0);
   std::mt19937 rng(seed());
   std::uniform_real_distribution<double> delay_s(0.3, max_delay);
   int kills = 0;
@@ -136,6 +145,19 @@ void kill_and_compare(const std::string& state_backend) {
   const std::string b_vs_input =
       compare_rows(expected, rows_b.rows, "killed run (out_b) vs the input");
   EXPECT_TRUE(b_vs_input.empty()) << b_vs_input;
+
+  // Dead letters are a sink like any other: each malformed event once, in both runs.
+  const TopicContents dead_a = read_committed_to_end(bootstrap, "dead_a", kPartitions);
+  const TopicContents dead_b = read_committed_to_end(bootstrap, "dead_b", kPartitions);
+  EXPECT_EQ(dead_a.problem, "");
+  EXPECT_EQ(dead_b.problem, "");
+  std::multiset<std::string> letters_a(dead_a.values.begin(), dead_a.values.end());
+  std::multiset<std::string> letters_b(dead_b.values.begin(), dead_b.values.end());
+  EXPECT_EQ(letters_a.size(), static_cast<std::size_t>(workload.malformed_count()));
+  EXPECT_EQ(std::set<std::string>(letters_b.begin(), letters_b.end()).size(), letters_b.size())
+      << "a dead letter was written twice";
+  EXPECT_TRUE(letters_a == letters_b) << "dead letters: " << letters_a.size() << " uninterrupted, "
+                                      << letters_b.size() << " killed";
 }
 
 TEST(KillTest, SigkillAtRandomMomentsLosesAndDuplicatesNothing) { kill_and_compare("memory"); }
