@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "backend_test_support.hpp"
 #include "keyed_test_support.hpp"
 #include "operators/alert.hpp"
 #include "runtime/in_memory_checkpoint_store.hpp"
@@ -107,22 +108,14 @@ TEST_F(AlertBackendTest, BothBackendsAlertTheSameAndRestoreMidStreamIdentically)
     CollectingCollector before;
     run(*first, steps, 0, 21, before);
     runtime::InMemoryCheckpointStore store;
-    ASSERT_TRUE(store.begin(1));
-    {
-      auto writer = store.writer(1, "a1#0");
-      ASSERT_TRUE(writer);
-      auto st = first->snapshot(1, **writer);
-      ASSERT_TRUE(st) << st.error().message;
-    }
-    ASSERT_TRUE(store.complete(1));
+    ASSERT_EQ(testing::checkpoint_into(store, *first, "a1#0"), "");
     auto rows = before.rows(0);
     auto late = before.rows(1);
     first->process(0, steps[21].batch, before);  // lost with the "crash"
     first->close();
 
     auto second = make(kind, false);
-    auto reader = (*store.latest())->reader("a1#0");
-    auto st = second->restore(**reader);
+    auto st = testing::restore_from(store, *second, "a1#0");
     ASSERT_TRUE(st) << st.error().message;
     ASSERT_TRUE(testing::open_operator(*second, node_, {input_schema()}));
     CollectingCollector after;
@@ -151,17 +144,10 @@ TEST_F(AlertBackendTest, ACheckpointOfOneBackendIsRefusedByTheOther) {
     CollectingCollector out;
     run(*op, steps, 0, steps.size(), out);
     runtime::InMemoryCheckpointStore store;
-    ASSERT_TRUE(store.begin(1));
-    {
-      auto writer = store.writer(1, "a1#0");
-      ASSERT_TRUE(writer);
-      ASSERT_TRUE(op->snapshot(1, **writer));
-    }
-    ASSERT_TRUE(store.complete(1));
+    ASSERT_EQ(testing::checkpoint_into(store, *op, "a1#0"), "");
     auto other =
         make(from == StateBackend::Memory ? StateBackend::RocksDb : StateBackend::Memory, false);
-    auto reader = (*store.latest())->reader("a1#0");
-    auto st = other->restore(**reader);
+    auto st = testing::restore_from(store, *other, "a1#0");
     ASSERT_FALSE(st);
     EXPECT_NE(st.error().message.find("node 'a1'"), std::string::npos) << st.error().message;
   }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "backend_test_support.hpp"
 #include "keyed_test_support.hpp"
 #include "operators/dedup.hpp"
 #include "runtime/checkpoint/directory_checkpoint_store.hpp"
@@ -100,22 +101,13 @@ TEST_F(DedupBackendTest, BothBackendsDecideTheSameAndRestoreMidStreamIdentically
     CollectingCollector out;
     run(*first, steps, 0, 25, out);
     runtime::InMemoryCheckpointStore store;
-    ASSERT_TRUE(store.begin(1));
-    {
-      auto writer = store.writer(1, "d1#0");
-      ASSERT_TRUE(writer);
-      auto st = first->snapshot(1, **writer);
-      ASSERT_TRUE(st) << st.error().message;
-    }
-    ASSERT_TRUE(store.complete(1));
+    ASSERT_EQ(testing::checkpoint_into(store, *first, "d1#0"), "");
     auto rows = out.rows();
     first->process(0, steps[25].batch, out);  // lost with the "crash"
     first->close();
 
     auto second = make(kind, false);
-    auto latest = store.latest();
-    auto reader = (*latest)->reader("d1#0");
-    auto st = second->restore(**reader);
+    auto st = testing::restore_from(store, *second, "d1#0");
     ASSERT_TRUE(st) << st.error().message;
     ASSERT_TRUE(testing::open_operator(*second, node_, {schema()}));
     CollectingCollector rest;
@@ -139,17 +131,10 @@ TEST_F(DedupBackendTest, ACheckpointOfOneBackendIsRefusedByTheOther) {
     CollectingCollector out;
     run(*op, steps, 0, steps.size(), out);
     runtime::InMemoryCheckpointStore store;
-    ASSERT_TRUE(store.begin(1));
-    {
-      auto writer = store.writer(1, "d1#0");
-      ASSERT_TRUE(writer);
-      ASSERT_TRUE(op->snapshot(1, **writer));
-    }
-    ASSERT_TRUE(store.complete(1));
+    ASSERT_EQ(testing::checkpoint_into(store, *op, "d1#0"), "");
     auto other =
         make(from == StateBackend::Memory ? StateBackend::RocksDb : StateBackend::Memory, false);
-    auto reader = (*store.latest())->reader("d1#0");
-    auto st = other->restore(**reader);
+    auto st = testing::restore_from(store, *other, "d1#0");
     ASSERT_FALSE(st);
     EXPECT_NE(st.error().message.find("node 'd1'"), std::string::npos) << st.error().message;
   }
@@ -203,21 +188,10 @@ TEST_F(DedupBackendTest, RocksDbHoldsStateFarLargerThanItsMemoryBudget) {
   {
     auto store = runtime::checkpoint::DirectoryCheckpointStore::open(dir, 1, {});
     ASSERT_TRUE(store) << store.error().message;
-    ASSERT_TRUE((*store)->begin(1));
-    {
-      auto writer = (*store)->writer(1, "d1#0");
-      ASSERT_TRUE(writer);
-      auto st = op->snapshot(1, **writer);
-      ASSERT_TRUE(st) << st.error().message;
-    }
-    auto completed = (*store)->complete(1);
-    ASSERT_TRUE(completed) << completed.error().message;
+    ASSERT_EQ(testing::checkpoint_into(**store, *op, "d1#0"), "");
     op->close();
     auto restored = make(StateBackend::RocksDb, false, budget);
-    auto latest = (*store)->latest();
-    ASSERT_TRUE(latest && *latest);
-    auto reader = (**latest).reader("d1#0");
-    auto st = restored->restore(**reader);
+    auto st = testing::restore_from(**store, *restored, "d1#0");
     ASSERT_TRUE(st) << st.error().message;
     EXPECT_EQ(pass(*restored), 0u) << "the restored instance remembers every key";
   }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "backend_test_support.hpp"
 #include "keyed_test_support.hpp"
 #include "operators/top_n.hpp"
 #include "runtime/in_memory_checkpoint_store.hpp"
@@ -118,22 +119,14 @@ TEST_F(TopNBackendTest, BothBackendsRankTheSameAndRestoreMidStreamIdentically) {
     CollectingCollector before;
     run(*first, steps, 0, 17, before);
     runtime::InMemoryCheckpointStore store;
-    ASSERT_TRUE(store.begin(1));
-    {
-      auto writer = store.writer(1, "t1#0");
-      ASSERT_TRUE(writer);
-      auto st = first->snapshot(1, **writer);
-      ASSERT_TRUE(st) << st.error().message;
-    }
-    ASSERT_TRUE(store.complete(1));
+    ASSERT_EQ(testing::checkpoint_into(store, *first, "t1#0"), "");
     auto rows = before.rows(0);
     auto late = before.rows(1);
     first->process(0, steps[17].batch, before);  // lost with the "crash"
     first->close();
 
     auto second = make(kind, false);
-    auto reader = (*store.latest())->reader("t1#0");
-    auto st = second->restore(**reader);
+    auto st = testing::restore_from(store, *second, "t1#0");
     ASSERT_TRUE(st) << st.error().message;
     ASSERT_TRUE(testing::open_operator(*second, node_, {schema()}));
     CollectingCollector after;
@@ -160,17 +153,10 @@ TEST_F(TopNBackendTest, ACheckpointOfOneBackendIsRefusedByTheOther) {
     CollectingCollector out;
     run(*op, steps, 0, steps.size(), out);
     runtime::InMemoryCheckpointStore store;
-    ASSERT_TRUE(store.begin(1));
-    {
-      auto writer = store.writer(1, "t1#0");
-      ASSERT_TRUE(writer);
-      ASSERT_TRUE(op->snapshot(1, **writer));
-    }
-    ASSERT_TRUE(store.complete(1));
+    ASSERT_EQ(testing::checkpoint_into(store, *op, "t1#0"), "");
     auto other =
         make(from == StateBackend::Memory ? StateBackend::RocksDb : StateBackend::Memory, false);
-    auto reader = (*store.latest())->reader("t1#0");
-    auto st = other->restore(**reader);
+    auto st = testing::restore_from(store, *other, "t1#0");
     ASSERT_FALSE(st);
     EXPECT_NE(st.error().message.find("node 't1'"), std::string::npos) << st.error().message;
   }

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "backend_test_support.hpp"
 #include "keyed_test_support.hpp"
 #include "operators/window_aggregate.hpp"
 #include "runtime/checkpoint/directory_checkpoint_store.hpp"
@@ -145,15 +146,7 @@ class WindowAggregateBackendTest : public ::testing::Test {
     auto first = make(setup, kind);
     CollectingCollector out;
     run(*first, steps, 0, cut, out);
-    EXPECT_TRUE(store.begin(1));
-    {
-      auto writer = store.writer(1, "w#0");
-      EXPECT_TRUE(writer) << writer.error().message;
-      auto st = first->snapshot(1, **writer);
-      EXPECT_TRUE(st) << st.error().message;
-    }
-    auto completed = store.complete(1);
-    EXPECT_TRUE(completed) << completed.error().message;
+    EXPECT_EQ(testing::checkpoint_into(store, *first, "w#0"), "");
     auto rows = out.rows(0);
     auto late = out.rows(1);
     // More input after the snapshot, then the "crash": what this instance did after the
@@ -163,11 +156,7 @@ class WindowAggregateBackendTest : public ::testing::Test {
     first.reset();
 
     auto second = make(setup, kind, false);
-    auto latest = store.latest();
-    EXPECT_TRUE(latest && *latest);
-    auto reader = (*latest)->reader("w#0");
-    EXPECT_TRUE(reader);
-    auto st = second->restore(**reader);
+    auto st = testing::restore_from(store, *second, "w#0");
     EXPECT_TRUE(st) << st.error().message;
     st = testing::open_operator(*second, *nodes_.back(), {kInput});
     EXPECT_TRUE(st) << st.error().message;
@@ -247,17 +236,9 @@ TEST_F(WindowAggregateBackendTest, ACheckpointOfOneBackendIsRefusedByTheOtherNam
     auto op = make(setup, from);
     CollectingCollector out;
     run(*op, steps, 0, steps.size(), out);
-    ASSERT_TRUE(store.begin(1));
-    {
-      auto writer = store.writer(1, "w#0");
-      ASSERT_TRUE(writer);
-      ASSERT_TRUE(op->snapshot(1, **writer));
-    }
-    ASSERT_TRUE(store.complete(1));
+    ASSERT_EQ(testing::checkpoint_into(store, *op, "w#0"), "");
     auto other = make(setup, to, false);
-    auto latest = store.latest();
-    auto reader = (*latest)->reader("w#0");
-    auto st = other->restore(**reader);
+    auto st = testing::restore_from(store, *other, "w#0");
     ASSERT_FALSE(st);
     EXPECT_NE(st.error().message.find("node 'w'"), std::string::npos) << st.error().message;
     EXPECT_NE(st.error().message.find("rocksdb"), std::string::npos) << st.error().message;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "backend_test_support.hpp"
 #include "keyed_test_support.hpp"
 #include "operators/window_join.hpp"
 #include "runtime/in_memory_checkpoint_store.hpp"
@@ -125,22 +126,14 @@ TEST_P(WindowJoinBackendTest, BothBackendsJoinTheSameAndRestoreMidStreamIdentica
     CollectingCollector before;
     run(*first, steps, 0, 19, before);
     runtime::InMemoryCheckpointStore store;
-    ASSERT_TRUE(store.begin(1));
-    {
-      auto writer = store.writer(1, "j1#0");
-      ASSERT_TRUE(writer);
-      auto st = first->snapshot(1, **writer);
-      ASSERT_TRUE(st) << st.error().message;
-    }
-    ASSERT_TRUE(store.complete(1));
+    ASSERT_EQ(testing::checkpoint_into(store, *first, "j1#0"), "");
     std::vector<std::string> restored[3];
     for (std::size_t port = 0; port < 3; ++port) restored[port] = before.rows(port);
     first->process(steps[19].input, steps[19].batch, before);  // lost with the "crash"
     first->close();
 
     auto second = make(kind, false);
-    auto reader = (*store.latest())->reader("j1#0");
-    auto st = second->restore(**reader);
+    auto st = testing::restore_from(store, *second, "j1#0");
     ASSERT_TRUE(st) << st.error().message;
     ASSERT_TRUE(testing::open_operator(*second, node_, {left_schema(), right_schema()}));
     CollectingCollector after;
@@ -166,17 +159,10 @@ TEST_P(WindowJoinBackendTest, ACheckpointOfOneBackendIsRefusedByTheOther) {
     CollectingCollector out;
     run(*op, steps, 0, steps.size(), out);
     runtime::InMemoryCheckpointStore store;
-    ASSERT_TRUE(store.begin(1));
-    {
-      auto writer = store.writer(1, "j1#0");
-      ASSERT_TRUE(writer);
-      ASSERT_TRUE(op->snapshot(1, **writer));
-    }
-    ASSERT_TRUE(store.complete(1));
+    ASSERT_EQ(testing::checkpoint_into(store, *op, "j1#0"), "");
     auto other =
         make(from == StateBackend::Memory ? StateBackend::RocksDb : StateBackend::Memory, false);
-    auto reader = (*store.latest())->reader("j1#0");
-    auto st = other->restore(**reader);
+    auto st = testing::restore_from(store, *other, "j1#0");
     ASSERT_FALSE(st);
     EXPECT_NE(st.error().message.find("node 'j1'"), std::string::npos) << st.error().message;
   }
