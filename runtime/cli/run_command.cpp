@@ -35,6 +35,7 @@
 #include "runtime/job.hpp"
 #include "runtime/parameter_overrides.hpp"
 #include "runtime/planner.hpp"
+#include "runtime/savepoint_restore.hpp"
 
 namespace rivulet::cli {
 namespace {
@@ -282,13 +283,18 @@ int run_graphs(const RunArguments& args) {
   const operators::OperatorRegistry registry = registry_with_plugins(*args.plugins);
   std::vector<graphs::Graph> graphs = load_graphs(args, registry);
   runtime::PhysicalPlan plan = value_or_throw(runtime::plan_job(graphs, registry), "");
+  // Savepoint directories are checked before anything starts (and by --dry-run).
+  const std::shared_ptr<runtime::CheckpointStore> restore_source =
+      open_restore_source(args, graphs);
   if (args.dry_run) {  // checked and planned; show the tasks and their channels, start nothing
+    if (restore_source) {
+      value_or_throw(runtime::prepare_restore(*restore_source, plan, args.allow_non_restored_state,
+                                              "savepoint " + args.from_savepoint),
+                     "");
+    }
     std::cout << runtime::describe(plan) << std::flush;
     return 0;
   }
-  // Savepoint directories are checked before anything starts.
-  const std::shared_ptr<runtime::CheckpointStore> restore_source =
-      open_restore_source(args, graphs);
   const std::shared_ptr<runtime::CheckpointStore> savepoint_target =
       open_savepoint_target(args, graphs);
 

@@ -255,6 +255,23 @@ TEST_F(RunCommandTest, FromSavepointNamesANodeWithStateThatIsNotInTheGraph) {
             std::vector<std::string>(expected.begin() + 200, expected.end()));
 }
 
+TEST_F(RunCommandTest, DryRunChecksTheSavepointToo) {
+  const fs::path savepoint = dir_ / "sp";
+  write_savepoint(savepoint, 200, 1, {"enrich#0"});
+  std::vector<std::string> args = {"run", (kData / "cards_to_file.json").string(), "--set",
+                                   "out.path=" + out_path(), "--from-savepoint",
+                                   savepoint.string(), "--dry-run"};
+  expect_one_line_error(run_rivulet(args),
+                        "savepoint " + savepoint.string() +
+                            ": node 'enrich' has state in the savepoint but is not in the graph "
+                            "(pass --allow-non-restored-state to drop it)");
+  args.push_back("--allow-non-restored-state");
+  Outcome planned = run_rivulet(args);
+  ASSERT_EQ(planned.exit_code, 0) << planned.err;
+  EXPECT_NE(planned.out.find("gen#0"), std::string::npos) << planned.out;  // the plan
+  EXPECT_FALSE(fs::exists(out_path()));  // nothing ran
+}
+
 TEST_F(RunCommandTest, FromSavepointRefusesAChangedParallelism) {
   const fs::path savepoint = dir_ / "sp";
   write_savepoint(savepoint, 200, /*gen_parallelism=*/2);
