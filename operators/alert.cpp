@@ -292,13 +292,11 @@ class AlertOperator final : public runtime::Operator {
   }
 
   graphs::Status restore(runtime::StateReader& reader) override {
-    using graphs::StateBackend;
     const char* blob_name = rocks() ? kRocksDbBlob : kBlob;
-    if (reader.has_blob(rocks() ? kBlob : kRocksDbBlob)) {
-      return rocks() ? runtime::state::backend_mismatch(config_.node_id, StateBackend::Memory,
-                                                        StateBackend::RocksDb)
-                     : runtime::state::backend_mismatch(config_.node_id, StateBackend::RocksDb,
-                                                        StateBackend::Memory);
+    if (auto st = runtime::state::check_backend_of_state(reader, config_.node_id, backend_.kind(),
+                                                         kBlob, kRocksDbBlob);
+        !st) {
+      return st;
     }
     if (rocks()) {
       if (auto st = rocks_ready(); !st) return st;

@@ -197,12 +197,12 @@ class TopNOperator final : public runtime::Operator {
   }
 
   graphs::Status restore(runtime::StateReader& reader) override {
-    using graphs::StateBackend;
+    if (auto st = runtime::state::check_backend_of_state(reader, node_id_, backend_.kind(), kBlob,
+                                                         kRocksDbBlob);
+        !st) {
+      return st;
+    }
     if (backend_.uses_rocksdb()) {
-      if (reader.has_blob(kBlob)) {
-        return runtime::state::backend_mismatch(node_id_, StateBackend::Memory,
-                                                StateBackend::RocksDb);
-      }
       if (auto st = rocks_ready(); !st) return st;
       watermark_ = kMinTime;
       next_seq_ = 0;
@@ -218,10 +218,6 @@ class TopNOperator final : public runtime::Operator {
       floor_ = in.i64();
       if (!in.ok() || !in.at_end()) return graphs::Error{"top_n: corrupt state blob"};
       return graphs::Ok{};
-    }
-    if (reader.has_blob(kRocksDbBlob)) {
-      return runtime::state::backend_mismatch(node_id_, StateBackend::RocksDb,
-                                              StateBackend::Memory);
     }
     if (!reader.has_blob(kBlob)) return graphs::Ok{};
     auto blob = reader.read_blob(kBlob);

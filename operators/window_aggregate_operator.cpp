@@ -421,12 +421,13 @@ void WindowAggregateOperator::reset_state() {
 }
 
 graphs::Status WindowAggregateOperator::restore(runtime::StateReader& reader) {
-  using graphs::StateBackend;
+  if (auto st = runtime::state::check_backend_of_state(reader, options_.node_id,
+                                                       options_.state_backend.kind, kStateBlob,
+                                                       kRocksDbStateBlob);
+      !st) {
+    return st;
+  }
   if (rocks()) {
-    if (reader.has_blob(kStateBlob)) {
-      return runtime::state::backend_mismatch(options_.node_id, StateBackend::Memory,
-                                              StateBackend::RocksDb);
-    }
     if (auto st = rocks_ready(); !st) return st;
     watermark_ = windows::kMinTime;
     timer_floor_ = windows::kMinTime;
@@ -446,10 +447,6 @@ graphs::Status WindowAggregateOperator::restore(runtime::StateReader& reader) {
                            "truncated or corrupt"};
     }
     return graphs::Ok{};
-  }
-  if (reader.has_blob(kRocksDbStateBlob)) {
-    return runtime::state::backend_mismatch(options_.node_id, StateBackend::RocksDb,
-                                            StateBackend::Memory);
   }
   if (!reader.has_blob(kStateBlob)) return graphs::Ok{};  // nothing was snapshotted
   auto blob = reader.read_blob(kStateBlob);

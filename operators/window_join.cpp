@@ -256,12 +256,12 @@ class WindowJoinOperator final : public runtime::Operator {
   }
 
   graphs::Status restore(runtime::StateReader& reader) override {
-    using graphs::StateBackend;
+    if (auto st = runtime::state::check_backend_of_state(reader, config_.node_id, backend_.kind(),
+                                                         kBlob, kRocksDbBlob);
+        !st) {
+      return st;
+    }
     if (rocks()) {
-      if (reader.has_blob(kBlob)) {
-        return runtime::state::backend_mismatch(config_.node_id, StateBackend::Memory,
-                                                StateBackend::RocksDb);
-      }
       if (auto st = rocks_ready(); !st) return st;
       watermark_ = kMinTime;
       next_seq_ = 0;
@@ -281,10 +281,6 @@ class WindowJoinOperator final : public runtime::Operator {
       }
       if (!in.ok() || !in.at_end()) return graphs::Error{"window_join: corrupt state blob"};
       return graphs::Ok{};
-    }
-    if (reader.has_blob(kRocksDbBlob)) {
-      return runtime::state::backend_mismatch(config_.node_id, StateBackend::RocksDb,
-                                              StateBackend::Memory);
     }
     if (!reader.has_blob(kBlob)) return graphs::Ok{};
     auto blob = reader.read_blob(kBlob);

@@ -23,8 +23,13 @@ graphs::StateBackend state_backend_of(const std::vector<graphs::Graph>& graphs) 
   return graphs::StateBackend::Memory;
 }
 
-graphs::Error backend_mismatch(std::string_view node_id, graphs::StateBackend found,
-                               graphs::StateBackend used) {
+graphs::Status check_backend_of_state(const runtime::StateReader& reader, std::string_view node_id,
+                                      graphs::StateBackend used, std::string_view memory_blob,
+                                      std::string_view rocksdb_blob) {
+  const bool rocksdb = used == graphs::StateBackend::RocksDb;
+  if (!reader.has_blob(rocksdb ? memory_blob : rocksdb_blob)) return graphs::Ok{};
+  const graphs::StateBackend found =
+      rocksdb ? graphs::StateBackend::Memory : graphs::StateBackend::RocksDb;
   return graphs::Error{"node '" + std::string(node_id) +
                        "': the checkpoint holds its state from the " + to_string(found) +
                        " state backend, but the job uses the " + to_string(used) +

@@ -38,9 +38,12 @@ const char* to_string(graphs::StateBackend kind);
 // The backend of the first graph that sets a non-default one (memory otherwise).
 graphs::StateBackend state_backend_of(const std::vector<graphs::Graph>& graphs);
 
-// restore() found state of this operator written with the other backend kind.
-graphs::Error backend_mismatch(std::string_view node_id, graphs::StateBackend found,
-                               graphs::StateBackend used);
+// For restore(): an error naming the node if `reader` holds this operator's state as the other
+// backend kind wrote it (`memory_blob` for memory, `rocksdb_blob` for RocksDB); state cannot
+// move between backends.
+graphs::Status check_backend_of_state(const runtime::StateReader& reader, std::string_view node_id,
+                                      graphs::StateBackend used, std::string_view memory_blob,
+                                      std::string_view rocksdb_blob);
 
 class OperatorStateBackend {
  public:
