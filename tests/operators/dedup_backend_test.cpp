@@ -97,22 +97,15 @@ TEST_F(DedupBackendTest, BothBackendsDecideTheSameAndRestoreMidStreamIdentically
     CollectingCollector expected;
     run(*whole, steps, 0, steps.size(), expected);
 
-    auto first = make(kind);
-    CollectingCollector out;
-    run(*first, steps, 0, 25, out);
-    runtime::InMemoryCheckpointStore store;
-    ASSERT_EQ(testing::checkpoint_into(store, *first, "d1#0"), "");
-    auto rows = out.rows();
-    first->process(0, steps[25].batch, out);  // lost with the "crash"
-    first->close();
-
-    auto second = make(kind, false);
-    auto st = testing::restore_from(store, *second, "d1#0");
-    ASSERT_TRUE(st) << st.error().message;
-    ASSERT_TRUE(testing::open_operator(*second, node_, {schema()}));
-    CollectingCollector rest;
-    run(*second, steps, 25, steps.size(), rest);
-    for (auto& r : rest.rows()) rows.push_back(r);
+    const testing::InterruptedRun cut = testing::run_interrupted(
+        [&](bool open) { return make(kind, open); },
+        [&](runtime::Operator& op, std::size_t from, std::size_t to, CollectingCollector& out) {
+          run(op, steps, from, to, out);
+        },
+        [&](runtime::Operator& op) { return testing::open_operator(op, node_, {schema()}); },
+        25, steps.size(), 1, "d1#0", /*end_of_input=*/false);
+    ASSERT_EQ(cut.error, "");
+    const std::vector<std::string>& rows = cut.ports[0];
 
     EXPECT_EQ(expected.rows(), rows);
     EXPECT_LT(rows.size(), steps.size() * 50) << "some records were duplicates";
@@ -126,18 +119,13 @@ TEST_F(DedupBackendTest, BothBackendsDecideTheSameAndRestoreMidStreamIdentically
 
 TEST_F(DedupBackendTest, ACheckpointOfOneBackendIsRefusedByTheOther) {
   const auto steps = workload(2, 3, 10);
-  for (StateBackend from : {StateBackend::Memory, StateBackend::RocksDb}) {
-    auto op = make(from);
-    CollectingCollector out;
-    run(*op, steps, 0, steps.size(), out);
-    runtime::InMemoryCheckpointStore store;
-    ASSERT_EQ(testing::checkpoint_into(store, *op, "d1#0"), "");
-    auto other =
-        make(from == StateBackend::Memory ? StateBackend::RocksDb : StateBackend::Memory, false);
-    auto st = testing::restore_from(store, *other, "d1#0");
-    ASSERT_FALSE(st);
-    EXPECT_NE(st.error().message.find("node 'd1'"), std::string::npos) << st.error().message;
-  }
+  const std::string refused = testing::refused_by_the_other_backend(
+      [&](StateBackend kind, bool open) { return make(kind, open); },
+      [&](runtime::Operator& op, std::size_t from, std::size_t to, CollectingCollector& out) {
+        run(op, steps, from, to, out);
+      },
+      steps.size(), "d1#0", "d1");
+  EXPECT_EQ(refused, "");
 }
 
 // 200k distinct 1 KB keys (random, so incompressible): ~200 MB of state against an 8 MB block

@@ -115,26 +115,16 @@ TEST_F(TopNBackendTest, BothBackendsRankTheSameAndRestoreMidStreamIdentically) {
     run(*whole, steps, 0, steps.size(), expected);
     whole->on_end_of_input(expected);
 
-    auto first = make(kind);
-    CollectingCollector before;
-    run(*first, steps, 0, 17, before);
-    runtime::InMemoryCheckpointStore store;
-    ASSERT_EQ(testing::checkpoint_into(store, *first, "t1#0"), "");
-    auto rows = before.rows(0);
-    auto late = before.rows(1);
-    first->process(0, steps[17].batch, before);  // lost with the "crash"
-    first->close();
-
-    auto second = make(kind, false);
-    auto st = testing::restore_from(store, *second, "t1#0");
-    ASSERT_TRUE(st) << st.error().message;
-    ASSERT_TRUE(testing::open_operator(*second, node_, {schema()}));
-    CollectingCollector after;
-    run(*second, steps, 17, steps.size(), after);
-    second->on_end_of_input(after);
-    for (auto& r : after.rows(0)) rows.push_back(r);
-    for (auto& r : after.rows(1)) late.push_back(r);
-    for (auto& r : late) rows.push_back("late " + r);
+    const testing::InterruptedRun cut = testing::run_interrupted(
+        [&](bool open) { return make(kind, open); },
+        [&](runtime::Operator& op, std::size_t from, std::size_t to, CollectingCollector& out) {
+          run(op, steps, from, to, out);
+        },
+        [&](runtime::Operator& op) { return testing::open_operator(op, node_, {schema()}); },
+        17, steps.size(), 2, "t1#0");
+    ASSERT_EQ(cut.error, "");
+    auto rows = cut.ports[0];
+    for (auto& r : cut.ports[1]) rows.push_back("late " + r);
 
     EXPECT_EQ(all_rows(expected), rows);
     EXPECT_GT(rows.size(), 100u);
@@ -148,18 +138,13 @@ TEST_F(TopNBackendTest, BothBackendsRankTheSameAndRestoreMidStreamIdentically) {
 
 TEST_F(TopNBackendTest, ACheckpointOfOneBackendIsRefusedByTheOther) {
   const auto steps = workload(2, 3);
-  for (StateBackend from : {StateBackend::Memory, StateBackend::RocksDb}) {
-    auto op = make(from);
-    CollectingCollector out;
-    run(*op, steps, 0, steps.size(), out);
-    runtime::InMemoryCheckpointStore store;
-    ASSERT_EQ(testing::checkpoint_into(store, *op, "t1#0"), "");
-    auto other =
-        make(from == StateBackend::Memory ? StateBackend::RocksDb : StateBackend::Memory, false);
-    auto st = testing::restore_from(store, *other, "t1#0");
-    ASSERT_FALSE(st);
-    EXPECT_NE(st.error().message.find("node 't1'"), std::string::npos) << st.error().message;
-  }
+  const std::string refused = testing::refused_by_the_other_backend(
+      [&](StateBackend kind, bool open) { return make(kind, open); },
+      [&](runtime::Operator& op, std::size_t from, std::size_t to, CollectingCollector& out) {
+        run(op, steps, from, to, out);
+      },
+      steps.size(), "t1#0", "t1");
+  EXPECT_EQ(refused, "");
 }
 
 }  // namespace

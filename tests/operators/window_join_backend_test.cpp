@@ -122,26 +122,18 @@ TEST_P(WindowJoinBackendTest, BothBackendsJoinTheSameAndRestoreMidStreamIdentica
     run(*whole, steps, 0, steps.size(), expected);
     whole->on_end_of_input(expected);
 
-    auto first = make(kind);
-    CollectingCollector before;
-    run(*first, steps, 0, 19, before);
-    runtime::InMemoryCheckpointStore store;
-    ASSERT_EQ(testing::checkpoint_into(store, *first, "j1#0"), "");
-    std::vector<std::string> restored[3];
-    for (std::size_t port = 0; port < 3; ++port) restored[port] = before.rows(port);
-    first->process(steps[19].input, steps[19].batch, before);  // lost with the "crash"
-    first->close();
-
-    auto second = make(kind, false);
-    auto st = testing::restore_from(store, *second, "j1#0");
-    ASSERT_TRUE(st) << st.error().message;
-    ASSERT_TRUE(testing::open_operator(*second, node_, {left_schema(), right_schema()}));
-    CollectingCollector after;
-    run(*second, steps, 19, steps.size(), after);
-    second->on_end_of_input(after);
+    const testing::InterruptedRun cut = testing::run_interrupted(
+        [&](bool open) { return make(kind, open); },
+        [&](runtime::Operator& op, std::size_t from, std::size_t to, CollectingCollector& out) {
+          run(op, steps, from, to, out);
+        },
+        [&](runtime::Operator& op) {
+          return testing::open_operator(op, node_, {left_schema(), right_schema()});
+        },
+        19, steps.size(), 3, "j1#0");
+    ASSERT_EQ(cut.error, "");
     for (std::size_t port = 0; port < 3; ++port) {
-      for (auto& r : after.rows(port)) restored[port].push_back(r);
-      EXPECT_EQ(expected.rows(port), restored[port]) << "port " << port;
+      EXPECT_EQ(expected.rows(port), cut.ports[port]) << "port " << port;
     }
     EXPECT_GT(expected.rows(0).size(), 50u);
     if (kind == StateBackend::Memory) {
@@ -154,18 +146,13 @@ TEST_P(WindowJoinBackendTest, BothBackendsJoinTheSameAndRestoreMidStreamIdentica
 
 TEST_P(WindowJoinBackendTest, ACheckpointOfOneBackendIsRefusedByTheOther) {
   const auto steps = workload(2, 4);
-  for (StateBackend from : {StateBackend::Memory, StateBackend::RocksDb}) {
-    auto op = make(from);
-    CollectingCollector out;
-    run(*op, steps, 0, steps.size(), out);
-    runtime::InMemoryCheckpointStore store;
-    ASSERT_EQ(testing::checkpoint_into(store, *op, "j1#0"), "");
-    auto other =
-        make(from == StateBackend::Memory ? StateBackend::RocksDb : StateBackend::Memory, false);
-    auto st = testing::restore_from(store, *other, "j1#0");
-    ASSERT_FALSE(st);
-    EXPECT_NE(st.error().message.find("node 'j1'"), std::string::npos) << st.error().message;
-  }
+  const std::string refused = testing::refused_by_the_other_backend(
+      [&](StateBackend kind, bool open) { return make(kind, open); },
+      [&](runtime::Operator& op, std::size_t from, std::size_t to, CollectingCollector& out) {
+        run(op, steps, from, to, out);
+      },
+      steps.size(), "j1#0", "j1");
+  EXPECT_EQ(refused, "");
 }
 
 INSTANTIATE_TEST_SUITE_P(JoinTypes, WindowJoinBackendTest, ::testing::Values("inner", "left"));
