@@ -64,7 +64,7 @@
 #include "caf/actor_system_config.hpp"
 #include "graphs/graph_io.hpp"
 #include "operators/builtin_catalog.hpp"
-#include "operators/registry.hpp"
+#include "runtime/operator_registry.hpp"
 #include "operators/spec_builder.hpp"
 #include "runtime/checkpoint/directory_checkpoint_store.hpp"
 #include "runtime/in_memory_checkpoint_store.hpp"
@@ -83,7 +83,7 @@ using namespace std::chrono_literals;
 
 // ---- the state-backend slot ----------------------------------------------------------------
 // --state-backend memory|rocksdb sets every bench graph's runtime.stateBackend, which the job
-// hands to the operator factories (OperatorBuildContext::state_backend; window_aggregate and
+// hands to the operator factories (runtime::OperatorBuildContext::state_backend; window_aggregate and
 // dedup choose their state store from it). Memory: operators keep typed in-memory structures
 // and snapshot them as blobs. RocksDB: a database per instance, RocksDB's checkpoint as the
 // snapshot. The key counts read back from state blobs exist for the memory backend only; the
@@ -292,14 +292,14 @@ class Discard final : public runtime::Operator {
   void process(std::size_t, const runtime::BatchPtr&, runtime::Collector&) override {}
 };
 
-const operators::OperatorRegistry& bench_registry() {
-  static const operators::OperatorRegistry registry = [] {
-    operators::OperatorRegistry r = operators::builtin_registry();
+const runtime::OperatorRegistry& bench_registry() {
+  static const runtime::OperatorRegistry registry = [] {
+    runtime::OperatorRegistry r = operators::builtin_registry();
     using namespace operators::spec;  // NOLINT(google-build-using-namespace): a declaration
     auto added = r.add(
         operators::spec::Operator("discard", "sink", "Drops every record (benchmarks).")
             .inputs({input("in", "Records.")}),
-        operators::TransformFactory([](const operators::OperatorBuildContext&)
+        runtime::TransformFactory([](const runtime::OperatorBuildContext&)
                                         -> graphs::Result<std::unique_ptr<runtime::Operator>> {
           return std::unique_ptr<runtime::Operator>(std::make_unique<Discard>());
         }));

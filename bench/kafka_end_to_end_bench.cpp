@@ -352,16 +352,16 @@ Pipeline build_pipeline(const std::string& bootstrap, const std::string& in_topi
   const graphs::OperatorSpec source_spec = operators::kafka_source_spec();
   const graphs::OperatorSpec sink_spec = operators::kafka_sink_spec();
 
-  operators::OperatorBuildContext source_context{source_node, source_spec, {}, {}, {}, 0, 1, {}};
+  runtime::OperatorBuildContext source_context{source_node, source_spec, {}, {}, {}, 0, 1, {}};
   source_context.output_schemas = {schema, *operators::kafka::KafkaSource::dead_letter_schema()};
   source_context.bootstrap_servers = bootstrap;
-  operators::OperatorBuildContext sink_context{sink_node, sink_spec, {}, {}, {}, 0, 1, {}};
+  runtime::OperatorBuildContext sink_context{sink_node, sink_spec, {}, {}, {}, 0, 1, {}};
   sink_context.input_schemas = {schema};
   sink_context.bootstrap_servers = bootstrap;
 
-  auto source = std::get<operators::SourceFactory>(operators::kafka_source_factory())(source_context);
+  auto source = std::get<runtime::SourceFactory>(operators::kafka_source_factory())(source_context);
   if (!source) throw std::runtime_error(source.error().message);
-  auto sink = std::get<operators::TransformFactory>(operators::kafka_sink_factory())(sink_context);
+  auto sink = std::get<runtime::TransformFactory>(operators::kafka_sink_factory())(sink_context);
   if (!sink) throw std::runtime_error(sink.error().message);
 
   runtime::OperatorContext source_runtime;

@@ -74,7 +74,7 @@ std::unique_ptr<WindowAggregateOperator> make(std::vector<graphs::Parameter> par
   node.id = "bench";
   node.kind = "window_aggregate";
   node.parameters = std::move(params);
-  OperatorBuildContext context{node, spec, {kSchema}, {}, {{"key"}}, 0, 1, ""};
+  runtime::OperatorBuildContext context{node, spec, {kSchema}, {}, {{"key"}}, 0, 1, ""};
   context.state_backend.kind = backend;
   auto options = window_aggregate_options(context);
   if (!options) throw std::runtime_error(options.error().message);

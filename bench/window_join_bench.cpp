@@ -77,9 +77,9 @@ void BM_WindowJoin(benchmark::State& state) {
   graphs::Schema out = ls;
   out.push_back({"right_user", FieldType::Int64, false});
   out.push_back({"amount", FieldType::Float64, false});
-  operators::OperatorBuildContext context{node, spec, {ls, rs}, {out}, {{"user"}, {"user"}},
+  runtime::OperatorBuildContext context{node, spec, {ls, rs}, {out}, {{"user"}, {"user"}},
                                           0,    1,    {}};
-  const auto factory = std::get<operators::TransformFactory>(operators::window_join_factory());
+  const auto factory = std::get<runtime::TransformFactory>(operators::window_join_factory());
   std::size_t pairs = 0;
   for (auto _ : state) {
     auto op = factory(context);

@@ -620,7 +620,7 @@ graphs::Result<std::vector<MessagePart>> parse_message(const ParameterReader& pa
   return parts;
 }
 
-graphs::Result<std::unique_ptr<runtime::Operator>> make_alert(const OperatorBuildContext& context) {
+graphs::Result<std::unique_ptr<runtime::Operator>> make_alert(const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   if (context.input_schemas.size() != 1 || context.output_schemas.empty()) {
     return graphs::Error{"node '" + context.node.id + "': alert needs one input and its outputs"};
@@ -688,8 +688,8 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_alert(const OperatorBuil
 
 }  // namespace
 
-OperatorFactory alert_factory() {
-  return TransformFactory([](const OperatorBuildContext& context) { return make_alert(context); });
+runtime::OperatorFactory alert_factory() {
+  return runtime::TransformFactory([](const runtime::OperatorBuildContext& context) { return make_alert(context); });
 }
 
 }  // namespace rivulet::operators

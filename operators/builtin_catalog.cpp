@@ -25,11 +25,11 @@ namespace {
 
 // Explicit rather than self-registering static objects: static initialisers in a static library
 // are dropped by the linker when nothing references them, and their order is unspecified.
-OperatorRegistry make_builtin_registry() {
-  OperatorRegistry registry;
+runtime::OperatorRegistry make_builtin_registry() {
+  runtime::OperatorRegistry registry;
   struct Builtin {
     graphs::OperatorSpec spec;
-    OperatorFactory factory;
+    runtime::OperatorFactory factory;
   };
   std::vector<Builtin> builtins;
   builtins.push_back({kafka_source_spec(), kafka_source_factory()});  // sources
@@ -59,8 +59,8 @@ OperatorRegistry make_builtin_registry() {
 
 }  // namespace
 
-const OperatorRegistry& builtin_registry() {
-  static const OperatorRegistry registry = make_builtin_registry();
+const runtime::OperatorRegistry& builtin_registry() {
+  static const runtime::OperatorRegistry registry = make_builtin_registry();
   return registry;
 }
 

@@ -3,12 +3,12 @@
 // the runtime all start from here.
 
 #include "graphs/catalog.hpp"
-#include "operators/registry.hpp"
+#include "runtime/operator_registry.hpp"
 
 namespace rivulet::operators {
 
 // Every built-in operator, registered once on first use (thread-safe) and immutable after.
-const OperatorRegistry& builtin_registry();
+const runtime::OperatorRegistry& builtin_registry();
 
 // builtin_registry().catalog(): the built-ins in a stable order (sources, transforms, keying,
 // windows and joins, alerts, sinks).

@@ -238,7 +238,7 @@ graphs::Result<std::vector<std::unique_ptr<generators::FieldGenerator>>> field_g
 }  // namespace
 
 graphs::Result<std::unique_ptr<runtime::SourceOperator>> make_datagen(
-    const OperatorBuildContext& context, std::shared_ptr<Clock> clock) {
+    const runtime::OperatorBuildContext& context, std::shared_ptr<Clock> clock) {
   const ParameterReader params(context);
   graphs::Schema schema;
   if (!context.output_schemas.empty()) {
@@ -288,8 +288,8 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> make_datagen(
       RecordGenerator(std::move(*fields), config), instance_rate, std::move(clock)));
 }
 
-OperatorFactory datagen_factory() {
-  return SourceFactory([](const OperatorBuildContext& context) {
+runtime::OperatorFactory datagen_factory() {
+  return runtime::SourceFactory([](const runtime::OperatorBuildContext& context) {
     return make_datagen(context, std::make_shared<generators::SystemClock>());
   });
 }

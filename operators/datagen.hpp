@@ -7,16 +7,16 @@
 #include "graphs/catalog.hpp"
 #include "graphs/result.hpp"
 #include "operators/generators/clock.hpp"
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 
 namespace rivulet::operators {
 
 graphs::OperatorSpec datagen_spec();
 // The runtime implementation (on the system clock).
-OperatorFactory datagen_factory();
+runtime::OperatorFactory datagen_factory();
 
 // One instance on the given clock: tests drive the rate limiter with simulated time.
 graphs::Result<std::unique_ptr<runtime::SourceOperator>> make_datagen(
-    const OperatorBuildContext& context, std::shared_ptr<generators::Clock> clock);
+    const runtime::OperatorBuildContext& context, std::shared_ptr<generators::Clock> clock);
 
 }  // namespace rivulet::operators

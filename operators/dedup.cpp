@@ -55,7 +55,7 @@ graphs::OperatorSpec dedup_spec() {
 // pointer, otherwise the passing rows are gathered column by column. End of input: nothing is
 // pending, so nothing to flush.
 //
-// State backends (OperatorBuildContext::state_backend): with memory, the above lives in typed
+// State backends (runtime::OperatorBuildContext::state_backend): with memory, the above lives in typed
 // structures (KeyTable ids, a vector of first times, a heap) and snapshots as the blob "dedup".
 // With RocksDB it lives in the instance's KeyedStateBackend: state "keys" maps the canonical key
 // bytes to the first time (8 bytes), state "expiry" holds <sortable at><key bytes> entries,
@@ -338,7 +338,7 @@ class DedupOperator final : public runtime::Operator {
       batch_firsts_;
 };
 
-graphs::Result<std::unique_ptr<runtime::Operator>> make_dedup(const OperatorBuildContext& context) {
+graphs::Result<std::unique_ptr<runtime::Operator>> make_dedup(const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   if (context.input_schemas.size() != 1) {
     return graphs::Error{"node '" + context.node.id + "': dedup needs one input"};
@@ -359,8 +359,8 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_dedup(const OperatorBuil
 
 }  // namespace
 
-OperatorFactory dedup_factory() {
-  return TransformFactory([](const OperatorBuildContext& context) { return make_dedup(context); });
+runtime::OperatorFactory dedup_factory() {
+  return runtime::TransformFactory([](const runtime::OperatorBuildContext& context) { return make_dedup(context); });
 }
 
 }  // namespace rivulet::operators

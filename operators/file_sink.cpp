@@ -127,7 +127,7 @@ class FileSink final : public runtime::Operator {
 }  // namespace
 
 graphs::Result<std::unique_ptr<runtime::Operator>> make_file_sink(
-    const OperatorBuildContext& context) {
+    const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   auto path = params.string("path");
   if (!path) return path.error();
@@ -144,6 +144,6 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_file_sink(
       std::make_unique<FileSink>(context.node.id, *path, *mode == "append", std::move(*encoder)));
 }
 
-OperatorFactory file_sink_factory() { return TransformFactory(make_file_sink); }
+runtime::OperatorFactory file_sink_factory() { return runtime::TransformFactory(make_file_sink); }
 
 }  // namespace rivulet::operators

@@ -6,14 +6,14 @@
 
 #include "graphs/catalog.hpp"
 #include "graphs/result.hpp"
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 
 namespace rivulet::operators {
 
 graphs::OperatorSpec file_sink_spec();
-OperatorFactory file_sink_factory();
+runtime::OperatorFactory file_sink_factory();
 
 graphs::Result<std::unique_ptr<runtime::Operator>> make_file_sink(
-    const OperatorBuildContext& context);
+    const runtime::OperatorBuildContext& context);
 
 }  // namespace rivulet::operators

@@ -208,7 +208,7 @@ class FileSource final : public FileSourceOperator {
 }  // namespace
 
 graphs::Result<std::unique_ptr<FileSourceOperator>> make_file_source(
-    const OperatorBuildContext& context, std::shared_ptr<generators::Clock> clock) {
+    const runtime::OperatorBuildContext& context, std::shared_ptr<generators::Clock> clock) {
   const ParameterReader params(context);
   FileSourceOptions options;
   options.node_id = context.node.id;
@@ -262,8 +262,8 @@ graphs::Result<std::unique_ptr<FileSourceOperator>> make_file_source(
       std::make_unique<FileSource>(std::move(options), std::move(clock)));
 }
 
-OperatorFactory file_source_factory() {
-  return SourceFactory([](const OperatorBuildContext& context)
+runtime::OperatorFactory file_source_factory() {
+  return runtime::SourceFactory([](const runtime::OperatorBuildContext& context)
                            -> graphs::Result<std::unique_ptr<runtime::SourceOperator>> {
     auto source = make_file_source(context, std::make_shared<generators::SystemClock>());
     if (!source) return source.error();

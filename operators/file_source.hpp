@@ -8,12 +8,12 @@
 #include "graphs/catalog.hpp"
 #include "graphs/result.hpp"
 #include "operators/generators/clock.hpp"
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 
 namespace rivulet::operators {
 
 graphs::OperatorSpec file_source_spec();
-OperatorFactory file_source_factory();
+runtime::OperatorFactory file_source_factory();
 
 // What a file source has read so far (tests, and the run summary once the CLI asks for it).
 struct FileSourceCounters {
@@ -30,6 +30,6 @@ class FileSourceOperator : public runtime::SourceOperator {
 // One instance; `clock` gives the read time used as event time without event_time_field, and
 // the pause of a followed file that has no new lines.
 graphs::Result<std::unique_ptr<FileSourceOperator>> make_file_source(
-    const OperatorBuildContext& context, std::shared_ptr<generators::Clock> clock);
+    const runtime::OperatorBuildContext& context, std::shared_ptr<generators::Clock> clock);
 
 }  // namespace rivulet::operators

@@ -60,7 +60,7 @@ class FilterOperator final : public runtime::Operator {
 };
 
 graphs::Result<std::unique_ptr<runtime::Operator>> make_filter(
-    const OperatorBuildContext& context) {
+    const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   if (context.input_schemas.empty()) return params.error("predicate", "the input has no schema");
   auto checked = params.checked_expression("predicate", context.input_schemas[0]);
@@ -79,6 +79,6 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_filter(
 
 }  // namespace
 
-OperatorFactory filter_factory() { return TransformFactory(make_filter); }
+runtime::OperatorFactory filter_factory() { return runtime::TransformFactory(make_filter); }
 
 }  // namespace rivulet::operators

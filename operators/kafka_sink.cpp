@@ -57,7 +57,7 @@ graphs::OperatorSpec kafka_sink_spec() {
 namespace {
 
 graphs::Result<std::unique_ptr<runtime::Operator>> build_kafka_sink(
-    const OperatorBuildContext& context) {
+    const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   auto topic = params.string("topic");
   if (!topic) return topic.error();
@@ -123,6 +123,6 @@ graphs::Result<std::unique_ptr<runtime::Operator>> build_kafka_sink(
 
 }  // namespace
 
-OperatorFactory kafka_sink_factory() { return TransformFactory(&build_kafka_sink); }
+runtime::OperatorFactory kafka_sink_factory() { return runtime::TransformFactory(&build_kafka_sink); }
 
 }  // namespace rivulet::operators

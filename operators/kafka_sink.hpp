@@ -3,12 +3,12 @@
 // committed when a checkpoint completes).
 
 #include "graphs/catalog.hpp"
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 
 namespace rivulet::operators {
 
 graphs::OperatorSpec kafka_sink_spec();
 // The runtime implementation; monostate until the kind is implemented.
-OperatorFactory kafka_sink_factory();
+runtime::OperatorFactory kafka_sink_factory();
 
 }  // namespace rivulet::operators

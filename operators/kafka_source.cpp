@@ -94,7 +94,7 @@ graphs::Result<std::pair<std::string, std::int32_t>> parse_partition(const Param
 }
 
 graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
-    const OperatorBuildContext& context) {
+    const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   kafka::KafkaSourceOptions options;
   options.name = "node '" + context.node.id + "'";
@@ -194,6 +194,6 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
 
 }  // namespace
 
-OperatorFactory kafka_source_factory() { return SourceFactory(&build_kafka_source); }
+runtime::OperatorFactory kafka_source_factory() { return runtime::SourceFactory(&build_kafka_source); }
 
 }  // namespace rivulet::operators

@@ -3,12 +3,12 @@
 // its state is the partition offsets, so a restore rewinds the partitions.
 
 #include "graphs/catalog.hpp"
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 
 namespace rivulet::operators {
 
 graphs::OperatorSpec kafka_source_spec();
 // The runtime implementation; monostate until the kind is implemented.
-OperatorFactory kafka_source_factory();
+runtime::OperatorFactory kafka_source_factory();
 
 }  // namespace rivulet::operators

@@ -44,7 +44,7 @@ class KeyByOperator final : public runtime::Operator {
 };
 
 graphs::Result<std::unique_ptr<runtime::Operator>> make_key_by(
-    const OperatorBuildContext& context) {
+    const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   auto keys = params.string_list("keys");
   if (!keys) return keys.error();
@@ -58,6 +58,6 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_key_by(
 
 }  // namespace
 
-OperatorFactory key_by_factory() { return TransformFactory(make_key_by); }
+runtime::OperatorFactory key_by_factory() { return runtime::TransformFactory(make_key_by); }
 
 }  // namespace rivulet::operators

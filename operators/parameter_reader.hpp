@@ -15,7 +15,7 @@
 #include "graphs/expr/check.hpp"
 #include "graphs/graph.hpp"
 #include "graphs/result.hpp"
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 
 namespace rivulet::operators {
 
@@ -23,7 +23,7 @@ class ParameterReader {
  public:
   ParameterReader(const graphs::Node& node, const graphs::OperatorSpec& spec)
       : node_(node), spec_(spec) {}
-  explicit ParameterReader(const OperatorBuildContext& context)
+  explicit ParameterReader(const runtime::OperatorBuildContext& context)
       : ParameterReader(context.node, context.spec) {}
 
   // Strings and enums.

@@ -9,14 +9,14 @@
 // makes a mismatch an error message instead of a crash; it changes whenever any type a plugin
 // sees changes layout or meaning.
 //
-// A plugin defines one function `graphs::Status register_my_operators(OperatorRegistry&)` and
+// A plugin defines one function `graphs::Status register_my_operators(runtime::OperatorRegistry&)` and
 //   RIVULET_DEFINE_PLUGIN(register_my_operators)
 // which exports the two C-linkage entry points below. See examples/plugins/sample/.
 
 #include <cstdint>
 
 #include "graphs/result.hpp"
-#include "operators/registry.hpp"
+#include "runtime/operator_registry.hpp"
 
 #define RIVULET_PLUGIN_API_VERSION 1
 
@@ -42,7 +42,7 @@ extern "C" {
 // Which plugin API the library was built against (checked before anything else is called).
 using RivuletPluginVersionFn = std::uint32_t (*)();
 // Registers the plugin's kinds; `api_version` is the host's. Returns a PluginStatus.
-using RivuletRegisterOperatorsFn = int (*)(rivulet::operators::OperatorRegistry* registry,
+using RivuletRegisterOperatorsFn = int (*)(rivulet::runtime::OperatorRegistry* registry,
                                            std::uint32_t api_version);
 }
 
@@ -52,7 +52,7 @@ using RivuletRegisterOperatorsFn = int (*)(rivulet::operators::OperatorRegistry*
     return RIVULET_PLUGIN_API_VERSION;                                                            \
   }                                                                                               \
   extern "C" __attribute__((visibility("default"))) int rivulet_register_operators(               \
-      ::rivulet::operators::OperatorRegistry* registry, std::uint32_t api_version) {              \
+      ::rivulet::runtime::OperatorRegistry* registry, std::uint32_t api_version) {              \
     if (api_version != RIVULET_PLUGIN_API_VERSION || registry == nullptr) {                       \
       return ::rivulet::operators::kPluginVersionMismatch;                                        \
     }                                                                                             \

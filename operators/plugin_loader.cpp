@@ -14,7 +14,7 @@ graphs::Error plugin_error(const std::string& path, const std::string& message) 
 }  // namespace
 
 graphs::Result<std::vector<std::string>> load_plugin(const std::string& path,
-                                                     OperatorRegistry& registry) {
+                                                     runtime::OperatorRegistry& registry) {
   // RTLD_NOW: an unresolved symbol (a plugin built against another Rivulet) fails here with
   // its name, not later in the middle of a job. RTLD_LOCAL: plugins cannot clash with each other.
   void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -40,7 +40,7 @@ graphs::Result<std::vector<std::string>> load_plugin(const std::string& path,
                                   "; rebuild the plugin against this Rivulet's headers");
   }
 
-  OperatorRegistry scratch;
+  runtime::OperatorRegistry scratch;
   const int status = entry(&scratch, kPluginApiVersion);
   if (status != kPluginOk) {
     // Its code ran and may have left state behind (static objects): keep it loaded.
@@ -61,9 +61,9 @@ graphs::Result<std::vector<std::string>> load_plugin(const std::string& path,
   }
   std::vector<std::string> kinds;
   for (graphs::OperatorSpec& spec : added.operators) {
-    const OperatorFactory* factory = scratch.factory(spec.kind);
+    const runtime::OperatorFactory* factory = scratch.factory(spec.kind);
     std::string kind = spec.kind;
-    graphs::Status ok = registry.add(std::move(spec), factory ? *factory : OperatorFactory{});
+    graphs::Status ok = registry.add(std::move(spec), factory ? *factory : runtime::OperatorFactory{});
     if (!ok) return plugin_error(path, ok.error().message);
     kinds.push_back(std::move(kind));
   }

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "graphs/result.hpp"
-#include "operators/registry.hpp"
+#include "runtime/operator_registry.hpp"
 
 namespace rivulet::operators {
 
@@ -18,6 +18,6 @@ namespace rivulet::operators {
 // Returns the kinds added, in the plugin's registration order. Errors name the library and say
 // what to do (rebuild for another API version, not a plugin, a kind clash).
 graphs::Result<std::vector<std::string>> load_plugin(const std::string& path,
-                                                     OperatorRegistry& registry);
+                                                     runtime::OperatorRegistry& registry);
 
 }  // namespace rivulet::operators

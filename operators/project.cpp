@@ -32,7 +32,7 @@ namespace {
 // Output: exactly the listed items, in order (the Projection schema rule). Bare field
 // references pass the input column through; everything else is evaluated.
 graphs::Result<std::unique_ptr<runtime::Operator>> make_project(
-    const OperatorBuildContext& context) {
+    const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   if (context.input_schemas.empty()) return params.error("fields", "the input has no schema");
   auto items = params.checked_expression_list("fields", context.input_schemas[0]);
@@ -64,6 +64,6 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_project(
 
 }  // namespace
 
-OperatorFactory project_factory() { return TransformFactory(make_project); }
+runtime::OperatorFactory project_factory() { return runtime::TransformFactory(make_project); }
 
 }  // namespace rivulet::operators

@@ -2,12 +2,12 @@
 // project: Keeps only the listed fields or expressions, in the listed order.
 
 #include "graphs/catalog.hpp"
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 
 namespace rivulet::operators {
 
 graphs::OperatorSpec project_spec();
 // The runtime implementation; monostate until the kind is implemented.
-OperatorFactory project_factory();
+runtime::OperatorFactory project_factory();
 
 }  // namespace rivulet::operators

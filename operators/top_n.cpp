@@ -64,7 +64,7 @@ graphs::OperatorSpec top_n_spec() {
 // window already fired go unchanged to 'late' (top_n has no allowed lateness). End of input:
 // the runtime advances the watermark to +inf, firing every window; on_end_of_input does too.
 //
-// State backends (OperatorBuildContext::state_backend): memory keeps the windows above (blob
+// State backends (runtime::OperatorBuildContext::state_backend): memory keeps the windows above (blob
 // "top_n"). RocksDB keeps each (window, key) heap in the instance's KeyedStateBackend, state
 // "tops": <sortable window start><key bytes> -> u64 count, per candidate: sort key, seq, row.
 // A batch loads the heaps it touches into the same in-memory structure, offers its rows and
@@ -413,7 +413,7 @@ class TopNOperator final : public runtime::Operator {
   keyed::ByteWriter value_writer_;
 };
 
-graphs::Result<std::unique_ptr<runtime::Operator>> make_top_n(const OperatorBuildContext& context) {
+graphs::Result<std::unique_ptr<runtime::Operator>> make_top_n(const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   const std::string& id = context.node.id;
   if (context.input_schemas.size() != 1 || context.output_schemas.empty()) {
@@ -456,8 +456,8 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_top_n(const OperatorBuil
 
 }  // namespace
 
-OperatorFactory top_n_factory() {
-  return TransformFactory([](const OperatorBuildContext& context) { return make_top_n(context); });
+runtime::OperatorFactory top_n_factory() {
+  return runtime::TransformFactory([](const runtime::OperatorBuildContext& context) { return make_top_n(context); });
 }
 
 }  // namespace rivulet::operators

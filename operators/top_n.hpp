@@ -2,12 +2,12 @@
 // top_n: Per key and tumbling event-time window, the N first records by an order field.
 
 #include "graphs/catalog.hpp"
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 
 namespace rivulet::operators {
 
 graphs::OperatorSpec top_n_spec();
 // The runtime implementation; monostate until the kind is implemented.
-OperatorFactory top_n_factory();
+runtime::OperatorFactory top_n_factory();
 
 }  // namespace rivulet::operators

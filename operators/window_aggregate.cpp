@@ -50,7 +50,7 @@ graphs::OperatorSpec window_aggregate_spec() {
 }
 
 graphs::Result<WindowAggregateOptions> window_aggregate_options(
-    const OperatorBuildContext& context) {
+    const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   WindowAggregateOptions options;
   windows::WindowSpec& w = options.window;
@@ -102,8 +102,8 @@ graphs::Result<WindowAggregateOptions> window_aggregate_options(
   return options;
 }
 
-OperatorFactory window_aggregate_factory() {
-  return TransformFactory([](const OperatorBuildContext& context)
+runtime::OperatorFactory window_aggregate_factory() {
+  return runtime::TransformFactory([](const runtime::OperatorBuildContext& context)
                               -> graphs::Result<std::unique_ptr<runtime::Operator>> {
     auto options = window_aggregate_options(context);
     if (!options) return options.error();

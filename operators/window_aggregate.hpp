@@ -3,16 +3,16 @@
 // windows.
 
 #include "graphs/catalog.hpp"
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 #include "operators/window_aggregate_operator.hpp"
 
 namespace rivulet::operators {
 
 graphs::OperatorSpec window_aggregate_spec();
 // The runtime implementation (window_aggregate_operator.hpp).
-OperatorFactory window_aggregate_factory();
+runtime::OperatorFactory window_aggregate_factory();
 // The operator's options from a node's parameters; errors name the node and the parameter.
 graphs::Result<WindowAggregateOptions> window_aggregate_options(
-    const OperatorBuildContext& context);
+    const runtime::OperatorBuildContext& context);
 
 }  // namespace rivulet::operators

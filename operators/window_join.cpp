@@ -605,7 +605,7 @@ class WindowJoinOperator final : public runtime::Operator {
 };
 
 graphs::Result<std::unique_ptr<runtime::Operator>> make_window_join(
-    const OperatorBuildContext& context) {
+    const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   const std::string& id = context.node.id;
   if (context.input_schemas.size() != 2 || context.output_schemas.empty()) {
@@ -680,9 +680,9 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_window_join(
 
 }  // namespace
 
-OperatorFactory window_join_factory() {
-  return TransformFactory(
-      [](const OperatorBuildContext& context) { return make_window_join(context); });
+runtime::OperatorFactory window_join_factory() {
+  return runtime::TransformFactory(
+      [](const runtime::OperatorBuildContext& context) { return make_window_join(context); });
 }
 
 }  // namespace rivulet::operators

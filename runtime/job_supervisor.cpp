@@ -315,7 +315,7 @@ graphs::Result<TaskInstances> build_operators(const PhysicalPlan& plan,
   }
   for (const PlannedTask& task : plan.tasks) {
     const PlannedNode& node = plan.nodes[task.node];
-    operators::OperatorBuildContext context = build_context(plan, task.spec.id, bootstrap_servers);
+    runtime::OperatorBuildContext context = build_context(plan, task.spec.id, bootstrap_servers);
     context.state_backend = state_backend;
     const std::string where = "node '" + node.name + "' (" + node.spec.kind + ")";
     // Factories usually name the node themselves; say it once.
@@ -325,11 +325,11 @@ graphs::Result<TaskInstances> build_operators(const PhysicalPlan& plan,
                                                                     : where + ": " + message;
     };
     try {
-      if (const auto* source = std::get_if<operators::SourceFactory>(&node.factory)) {
+      if (const auto* source = std::get_if<runtime::SourceFactory>(&node.factory)) {
         auto built = (*source)(context);
         if (!built) return graphs::Error{located(built.error().message)};
         instances.sources[task.spec.id] = std::move(built).value();
-      } else if (const auto* transform = std::get_if<operators::TransformFactory>(&node.factory)) {
+      } else if (const auto* transform = std::get_if<runtime::TransformFactory>(&node.factory)) {
         auto built = (*transform)(context);
         if (!built) return graphs::Error{located(built.error().message)};
         instances.operators[task.spec.id] = std::move(built).value();

@@ -17,11 +17,11 @@ std::vector<TaskId> PhysicalPlan::spawn_order() const {
   return order;
 }
 
-operators::OperatorBuildContext build_context(const PhysicalPlan& plan, TaskId task,
+runtime::OperatorBuildContext build_context(const PhysicalPlan& plan, TaskId task,
                                               const std::string& bootstrap_servers) {
   const PlannedTask& planned_task = plan.tasks[task];
   const PlannedNode& node = plan.nodes[planned_task.node];
-  return operators::OperatorBuildContext{
+  return runtime::OperatorBuildContext{
       plan.node_of(node),
       node.spec,
       node.input_schemas,

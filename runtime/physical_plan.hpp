@@ -11,7 +11,7 @@
 
 #include "graphs/catalog.hpp"
 #include "graphs/graph.hpp"
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 #include "runtime/task_spec.hpp"
 
 namespace rivulet::runtime {
@@ -24,7 +24,7 @@ struct PlannedNode {
   std::size_t graph_index = 0;  // into PhysicalPlan::graphs
   std::size_t node_index = 0;   // into that graph's nodes
   graphs::OperatorSpec spec;
-  operators::OperatorFactory factory;  // never monostate: the planner rejects spec-only kinds
+  runtime::OperatorFactory factory;  // never monostate: the planner rejects spec-only kinds
   bool source = false;                 // built by a SourceFactory (no inputs, own thread)
   std::vector<graphs::Schema> input_schemas;         // by the spec's input port order
   std::vector<graphs::Schema> output_schemas;        // by the spec's output port order
@@ -58,7 +58,7 @@ struct PhysicalPlan {
 
 // The factory's view of one task instance. `bootstrap_servers` is the job's default Kafka
 // cluster. The context refers into `plan`, which must outlive it.
-operators::OperatorBuildContext build_context(const PhysicalPlan& plan, TaskId task,
+runtime::OperatorBuildContext build_context(const PhysicalPlan& plan, TaskId task,
                                               const std::string& bootstrap_servers);
 
 // One line per task: "name kind inputs -> outputs (partitioning)", for tests and --explain.

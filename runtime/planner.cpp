@@ -61,7 +61,7 @@ std::vector<std::string> string_list_parameter(const graphs::Node& node,
 // Plans one job; one instance per plan_job call.
 class Planner {
  public:
-  Planner(const operators::OperatorRegistry& registry, const PlanOptions& options)
+  Planner(const runtime::OperatorRegistry& registry, const PlanOptions& options)
       : registry_(registry), options_(options) {}
 
   graphs::Result<PhysicalPlan> run(std::vector<graphs::Graph> graphs) {
@@ -161,7 +161,7 @@ class Planner {
     planned.node_index = n;
     planned.spec = *registry_.find(node.kind);
     planned.factory = *registry_.factory(node.kind);
-    planned.source = std::holds_alternative<operators::SourceFactory>(planned.factory);
+    planned.source = std::holds_alternative<runtime::SourceFactory>(planned.factory);
     for (const graphs::PortSpec& port : planned.spec.outputs) {
       auto it = report.output_schemas.find({node.id, port.name});
       planned.output_schemas.push_back(it != report.output_schemas.end() ? it->second
@@ -327,7 +327,7 @@ class Planner {
     }
   }
 
-  const operators::OperatorRegistry& registry_;
+  const runtime::OperatorRegistry& registry_;
   const PlanOptions& options_;
   PhysicalPlan plan_;
   std::vector<graphs::ValidationReport> reports_;
@@ -338,7 +338,7 @@ class Planner {
 }  // namespace
 
 graphs::Result<PhysicalPlan> plan_job(std::vector<graphs::Graph> graphs,
-                                      const operators::OperatorRegistry& registry,
+                                      const runtime::OperatorRegistry& registry,
                                       const PlanOptions& options) {
   return Planner(registry, options).run(std::move(graphs));
 }

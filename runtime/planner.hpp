@@ -13,7 +13,7 @@
 
 #include "graphs/graph.hpp"
 #include "graphs/result.hpp"
-#include "operators/registry.hpp"
+#include "runtime/operator_registry.hpp"
 #include "runtime/physical_plan.hpp"
 #include "runtime/task_spec.hpp"
 
@@ -29,7 +29,7 @@ struct PlanOptions {
 // prefixed with the graph's name when there are several graphs) or every node whose kind has
 // no implementation.
 graphs::Result<PhysicalPlan> plan_job(std::vector<graphs::Graph> graphs,
-                                      const operators::OperatorRegistry& registry,
+                                      const runtime::OperatorRegistry& registry,
                                       const PlanOptions& options = {});
 
 }  // namespace rivulet::runtime

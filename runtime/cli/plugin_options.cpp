@@ -13,8 +13,8 @@ void add_plugin_option(CLI::App& command, std::shared_ptr<std::vector<std::strin
                      "Load operator kinds from a plugin shared library (repeatable)");
 }
 
-operators::OperatorRegistry registry_with_plugins(const std::vector<std::string>& plugins) {
-  operators::OperatorRegistry registry = operators::builtin_registry();
+runtime::OperatorRegistry registry_with_plugins(const std::vector<std::string>& plugins) {
+  runtime::OperatorRegistry registry = operators::builtin_registry();
   for (const std::string& plugin : plugins) {
     value_or_throw(operators::load_plugin(plugin, registry), plugin);
   }

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "operators/registry.hpp"
+#include "runtime/operator_registry.hpp"
 
 namespace CLI {
 class App;
@@ -18,6 +18,6 @@ namespace rivulet::cli {
 void add_plugin_option(CLI::App& command, std::shared_ptr<std::vector<std::string>> plugins);
 
 // builtin_registry() plus every plugin; a plugin that fails to load is a UserError.
-operators::OperatorRegistry registry_with_plugins(const std::vector<std::string>& plugins);
+runtime::OperatorRegistry registry_with_plugins(const std::vector<std::string>& plugins);
 
 }  // namespace rivulet::cli

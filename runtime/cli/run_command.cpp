@@ -64,7 +64,7 @@ constexpr std::size_t kShownRecords = 12;                    // --show lines kep
 
 // Loads, overrides and validates every graph; prints each problem like `graph validate`.
 std::vector<graphs::Graph> load_graphs(const RunArguments& args,
-                                       const operators::OperatorRegistry& registry) {
+                                       const runtime::OperatorRegistry& registry) {
   std::vector<graphs::Graph> loaded;
   for (const std::string& file : args.graphs) {
     loaded.push_back(value_or_throw(graphs::load_graph(file), file));
@@ -280,7 +280,7 @@ std::shared_ptr<runtime::CheckpointStore> open_savepoint_target(
 int run_graphs(const RunArguments& args) {
   // Built-ins plus plugins; kept for the whole run (the plan copies the factories, and a
   // plugin's code must stay loaded while its operators run).
-  const operators::OperatorRegistry registry = registry_with_plugins(*args.plugins);
+  const runtime::OperatorRegistry registry = registry_with_plugins(*args.plugins);
   std::vector<graphs::Graph> graphs = load_graphs(args, registry);
   runtime::PhysicalPlan plan = value_or_throw(runtime::plan_job(graphs, registry), "");
   // Savepoint directories are checked before anything starts (and by --dry-run).

@@ -16,7 +16,7 @@
 
 #include "graphs/catalog_io.hpp"
 #include "operators/builtin_catalog.hpp"
-#include "operators/registry.hpp"
+#include "runtime/operator_registry.hpp"
 
 namespace rivulet::operators {
 namespace {
@@ -344,8 +344,8 @@ TEST(BuiltinCatalog, ReferenceDocumentsEveryOperatorAndParameter) {
   }
 }
 
-TEST(OperatorRegistry, RefusesEmptyAndDuplicateKinds) {
-  OperatorRegistry registry;
+TEST(runtime::OperatorRegistry, RefusesEmptyAndDuplicateKinds) {
+  runtime::OperatorRegistry registry;
   OperatorSpec a;
   a.kind = "a";
   EXPECT_TRUE(registry.add(a).ok());
@@ -356,8 +356,8 @@ TEST(OperatorRegistry, RefusesEmptyAndDuplicateKinds) {
   EXPECT_EQ(registry.size(), 1u);
 }
 
-TEST(OperatorRegistry, FindsByKindAndKeepsRegistrationOrder) {
-  OperatorRegistry registry;
+TEST(runtime::OperatorRegistry, FindsByKindAndKeepsRegistrationOrder) {
+  runtime::OperatorRegistry registry;
   for (const char* kind : {"zeta", "alpha", "mid"}) {
     OperatorSpec spec;
     spec.kind = kind;
@@ -372,7 +372,7 @@ TEST(OperatorRegistry, FindsByKindAndKeepsRegistrationOrder) {
   EXPECT_EQ(c.operators[2].kind, "mid");
 }
 
-TEST(OperatorRegistry, BuiltinRegistryMatchesBuiltinCatalog) {
+TEST(runtime::OperatorRegistry, BuiltinRegistryMatchesBuiltinCatalog) {
   EXPECT_EQ(builtin_registry().catalog(), catalog());
   ASSERT_NE(builtin_registry().find("window_aggregate"), nullptr);
   EXPECT_EQ(builtin_registry().find("window_aggregate")->kind, "window_aggregate");

@@ -48,7 +48,7 @@ struct Datagen {
   }
   graphs::Result<std::unique_ptr<runtime::SourceOperator>> build(std::uint32_t subtask = 0,
                                                                  std::uint32_t parallelism = 1) {
-    OperatorBuildContext context{node, spec, {}, {}, {}, subtask, parallelism, ""};
+    runtime::OperatorBuildContext context{node, spec, {}, {}, {}, subtask, parallelism, ""};
     return make_datagen(context, clock);
   }
   // Polls until exhausted (bounded sources only).

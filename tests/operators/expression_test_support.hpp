@@ -14,7 +14,7 @@
 
 #include "graphs/expr/check.hpp"
 #include "operators/expression/evaluator.hpp"
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 #include "runtime/batch_builder.hpp"
 #include "runtime/operator.hpp"
 
@@ -163,12 +163,12 @@ struct BuiltOperator {
   std::string error;  // non-empty when the factory failed
 };
 
-inline BuiltOperator build_operator(const OperatorFactory& factory,
+inline BuiltOperator build_operator(const runtime::OperatorFactory& factory,
                                     const graphs::OperatorSpec& spec, const graphs::Node& node,
                                     const graphs::Schema& input,
                                     std::vector<graphs::Schema> outputs = {}) {
-  OperatorBuildContext context{node, spec, {input}, std::move(outputs), {{}}, 0, 1, ""};
-  const auto* transform = std::get_if<TransformFactory>(&factory);
+  runtime::OperatorBuildContext context{node, spec, {input}, std::move(outputs), {{}}, 0, 1, ""};
+  const auto* transform = std::get_if<runtime::TransformFactory>(&factory);
   if (transform == nullptr) return {nullptr, "not a transform factory"};
   auto built = (*transform)(context);
   if (!built) return {nullptr, built.error().message};

@@ -39,7 +39,7 @@ class FileSinkTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::unique_ptr<runtime::Operator> open() {
-    OperatorBuildContext context{node_, spec_, {schema_}, {}, {}, 0, 1, ""};
+    runtime::OperatorBuildContext context{node_, spec_, {schema_}, {}, {}, 0, 1, ""};
     auto sink = make_file_sink(context);
     EXPECT_TRUE(sink.ok()) << (sink.ok() ? "" : sink.error().message);
     if (!sink.ok()) return nullptr;
@@ -128,7 +128,7 @@ TEST_F(FileSinkTest, CsvUsesTheSharedEncoder) {
 
 TEST_F(FileSinkTest, UnwritablePathIsAClearError) {
   node_.set_parameter("path", std::string("/proc/no/such/dir/out.jsonl"));
-  OperatorBuildContext context{node_, spec_, {schema_}, {}, {}, 0, 1, ""};
+  runtime::OperatorBuildContext context{node_, spec_, {schema_}, {}, {}, 0, 1, ""};
   auto sink = make_file_sink(context);
   ASSERT_TRUE(sink.ok());
   graphs::Status opened = (*sink)->open(runtime::OperatorContext{});

@@ -45,7 +45,7 @@ class FileSourceTest : public ::testing::Test {
   }
 
   graphs::Result<std::unique_ptr<FileSourceOperator>> build() {
-    OperatorBuildContext context{node_, spec_, {}, {}, {}, 0, 1, ""};
+    runtime::OperatorBuildContext context{node_, spec_, {}, {}, {}, 0, 1, ""};
     return make_file_source(context, clock_);
   }
 

@@ -6,7 +6,7 @@
 
 #include "expression_test_support.hpp"
 #include "operators/builtin_catalog.hpp"
-#include "operators/registry.hpp"
+#include "runtime/operator_registry.hpp"
 
 namespace rivulet::operators::testing {
 namespace {

@@ -45,11 +45,11 @@ class KafkaSinkTest : public ::testing::Test {
   graphs::Result<std::unique_ptr<runtime::Operator>> build(std::vector<Parameter> parameters) {
     node_ = testing::node("sink", "kafka_sink", std::move(parameters));
     spec_ = kafka_sink_spec();
-    OperatorBuildContext context{node_, spec_, {}, {}, {}, 0, 1, {}};
+    runtime::OperatorBuildContext context{node_, spec_, {}, {}, {}, 0, 1, {}};
     context.input_schemas = {kSchema};
     context.bootstrap_servers = broker_->bootstrap_servers();
-    const OperatorFactory factory = kafka_sink_factory();
-    return std::get<TransformFactory>(factory)(context);
+    const runtime::OperatorFactory factory = kafka_sink_factory();
+    return std::get<runtime::TransformFactory>(factory)(context);
   }
 
   static runtime::BatchPtr batch() {

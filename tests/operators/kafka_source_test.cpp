@@ -46,13 +46,13 @@ class KafkaSourceTest : public ::testing::Test {
       std::vector<Parameter> parameters, std::uint32_t subtask = 0, std::uint32_t parallelism = 1) {
     node_ = testing::node("src", "kafka_source", std::move(parameters));
     spec_ = kafka_source_spec();
-    OperatorBuildContext context{node_, spec_, {}, {}, {}, 0, 1, {}};
+    runtime::OperatorBuildContext context{node_, spec_, {}, {}, {}, 0, 1, {}};
     context.output_schemas = {kSchema, *kafka::KafkaSource::dead_letter_schema()};
     context.subtask_index = subtask;
     context.parallelism = parallelism;
     context.bootstrap_servers = broker_->bootstrap_servers();
-    const OperatorFactory factory = kafka_source_factory();
-    return std::get<SourceFactory>(factory)(context);
+    const runtime::OperatorFactory factory = kafka_source_factory();
+    return std::get<runtime::SourceFactory>(factory)(context);
   }
 
   std::unique_ptr<runtime::SourceOperator> open(std::vector<Parameter> parameters,

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "graphs/graph.hpp"
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 #include "runtime/operator.hpp"
 
 namespace rivulet::operators::testing {

@@ -53,7 +53,7 @@ std::vector<std::string> CollectingCollector::sorted_rows(std::size_t port) cons
   return out;
 }
 
-Built build(const OperatorFactory& factory, const graphs::OperatorSpec& spec,
+Built build(const runtime::OperatorFactory& factory, const graphs::OperatorSpec& spec,
             const graphs::Node& node, std::vector<graphs::Schema> inputs,
             std::vector<graphs::Schema> outputs, std::vector<std::vector<std::string>> keys) {
   Built built =
@@ -66,15 +66,15 @@ Built build(const OperatorFactory& factory, const graphs::OperatorSpec& spec,
   return built;
 }
 
-Built build(const OperatorFactory& factory, const graphs::OperatorSpec& spec,
+Built build(const runtime::OperatorFactory& factory, const graphs::OperatorSpec& spec,
             const graphs::Node& node, std::vector<graphs::Schema> inputs,
             std::vector<graphs::Schema> outputs, std::vector<std::vector<std::string>> keys,
             runtime::state::StateBackendOptions backend, bool open) {
   const std::vector<graphs::Schema> input_copy = inputs;
-  OperatorBuildContext context{
+  runtime::OperatorBuildContext context{
       node, spec, std::move(inputs), std::move(outputs), std::move(keys), 0, 1, {}};
   context.state_backend = std::move(backend);
-  const auto* make = std::get_if<TransformFactory>(&factory);
+  const auto* make = std::get_if<runtime::TransformFactory>(&factory);
   if (!make) return {nullptr, "not a transform factory"};
   auto result = (*make)(context);
   if (!result) return {nullptr, result.error().message};

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 #include "runtime/batch_builder.hpp"
 #include "runtime/operator.hpp"
 #include "runtime/state_io.hpp"
@@ -54,12 +54,12 @@ struct Built {
   std::unique_ptr<runtime::Operator> op;
   std::string error;  // non-empty when the factory refused
 };
-Built build(const OperatorFactory& factory, const graphs::OperatorSpec& spec,
+Built build(const runtime::OperatorFactory& factory, const graphs::OperatorSpec& spec,
             const graphs::Node& node, std::vector<graphs::Schema> inputs,
             std::vector<graphs::Schema> outputs, std::vector<std::vector<std::string>> keys);
 // The same with a state backend; `open` false leaves open() to the caller (a restore first,
 // as the job supervisor does it).
-Built build(const OperatorFactory& factory, const graphs::OperatorSpec& spec,
+Built build(const runtime::OperatorFactory& factory, const graphs::OperatorSpec& spec,
             const graphs::Node& node, std::vector<graphs::Schema> inputs,
             std::vector<graphs::Schema> outputs, std::vector<std::vector<std::string>> keys,
             runtime::state::StateBackendOptions backend, bool open = true);

@@ -36,22 +36,22 @@ runtime::BatchPtr numbers(int rows) {
   return b.finish();
 }
 
-std::unique_ptr<runtime::Operator> build_sample(const OperatorRegistry& registry, double fraction) {
+std::unique_ptr<runtime::Operator> build_sample(const runtime::OperatorRegistry& registry, double fraction) {
   graphs::Node node;
   node.id = "s1";
   node.kind = "sample";
   node.set_parameter("fraction", fraction);
-  const OperatorFactory* factory = registry.factory("sample");
+  const runtime::OperatorFactory* factory = registry.factory("sample");
   EXPECT_NE(factory, nullptr);
   if (factory == nullptr) return nullptr;
-  OperatorBuildContext context{node, *registry.find("sample"), {}, {}, {}, 0, 1, ""};
-  auto op = std::get<TransformFactory>(*factory)(context);
+  runtime::OperatorBuildContext context{node, *registry.find("sample"), {}, {}, {}, 0, 1, ""};
+  auto op = std::get<runtime::TransformFactory>(*factory)(context);
   EXPECT_TRUE(op.ok());
   return op.ok() ? std::move(*op) : nullptr;
 }
 
 TEST(Plugin, SamplePluginRegistersBesideTheBuiltinsAndRuns) {
-  OperatorRegistry registry = builtin_registry();  // a copy: the CLI's registry for one job
+  runtime::OperatorRegistry registry = builtin_registry();  // a copy: the CLI's registry for one job
   const std::size_t builtins = registry.size();
   auto kinds = load_plugin(RIVULET_SAMPLE_PLUGIN, registry);
   ASSERT_TRUE(kinds.ok()) << kinds.error().message;
@@ -94,7 +94,7 @@ TEST(Plugin, SamplePluginRegistersBesideTheBuiltinsAndRuns) {
 }
 
 TEST(Plugin, LoadingTwiceClashesAndChangesNothing) {
-  OperatorRegistry registry;
+  runtime::OperatorRegistry registry;
   ASSERT_TRUE(load_plugin(RIVULET_SAMPLE_PLUGIN, registry).ok());
   auto twice = load_plugin(RIVULET_SAMPLE_PLUGIN, registry);
   ASSERT_FALSE(twice.ok());
@@ -104,7 +104,7 @@ TEST(Plugin, LoadingTwiceClashesAndChangesNothing) {
 }
 
 TEST(Plugin, VersionMismatchSaysToRebuild) {
-  OperatorRegistry registry;
+  runtime::OperatorRegistry registry;
   auto loaded = load_plugin(RIVULET_WRONG_VERSION_PLUGIN, registry);
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.error().message,
@@ -116,7 +116,7 @@ TEST(Plugin, VersionMismatchSaysToRebuild) {
 }
 
 TEST(Plugin, MissingEntryPointIsNotAPlugin) {
-  OperatorRegistry registry;
+  runtime::OperatorRegistry registry;
   auto loaded = load_plugin(RIVULET_NO_ENTRY_PLUGIN, registry);
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.error().message,
@@ -126,7 +126,7 @@ TEST(Plugin, MissingEntryPointIsNotAPlugin) {
 }
 
 TEST(Plugin, MissingFileNamesTheFile) {
-  OperatorRegistry registry;
+  runtime::OperatorRegistry registry;
   auto loaded = load_plugin("/no/such/plugin.so", registry);
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.error().message.rfind("plugin '/no/such/plugin.so': cannot load: ", 0), 0u)

@@ -70,10 +70,10 @@ class TransactionalSinkTest : public ::testing::Test {
                            {"delivery", std::string("exactly_once")},
                            {"transactional_id_prefix", prefix}});
     spec_ = kafka_sink_spec();
-    OperatorBuildContext context{node_, spec_, {}, {}, {}, 0, 1, {}};
+    runtime::OperatorBuildContext context{node_, spec_, {}, {}, {}, 0, 1, {}};
     context.input_schemas = {kSchema};
     context.bootstrap_servers = broker_->bootstrap_servers();
-    auto built = std::get<TransformFactory>(kafka_sink_factory())(context);
+    auto built = std::get<runtime::TransformFactory>(kafka_sink_factory())(context);
     EXPECT_TRUE(built.ok()) << (built.ok() ? "" : built.error().message);
     return built.ok() ? std::move(built).value() : nullptr;
   }

@@ -122,7 +122,7 @@ graphs::Result<WindowAggregateOptions> options_for(std::vector<graphs::Parameter
   node.id = "w";
   node.kind = "window_aggregate";
   node.parameters = std::move(params);
-  OperatorBuildContext context{node, spec, {input}, {}, {std::move(keys)}, 0, 1, ""};
+  runtime::OperatorBuildContext context{node, spec, {input}, {}, {std::move(keys)}, 0, 1, ""};
   return window_aggregate_options(context);
 }
 

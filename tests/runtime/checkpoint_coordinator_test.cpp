@@ -241,17 +241,17 @@ class CommitSink final : public Operator {
   std::map<std::uint64_t, Output> prepared_;
 };
 
-operators::OperatorRegistry make_registry(const std::shared_ptr<World>& world) {
+runtime::OperatorRegistry make_registry(const std::shared_ptr<World>& world) {
   using namespace operators::spec;  // NOLINT(google-build-using-namespace): spec declarations
   using SpecOf = operators::spec::Operator;
-  using operators::OperatorBuildContext;
-  operators::OperatorRegistry registry;
+  using runtime::OperatorBuildContext;
+  runtime::OperatorRegistry registry;
   auto must = [](graphs::Status status) {
     if (!status) throw std::logic_error(status.error().message);
   };
   auto transform = [](auto make) {
-    return operators::TransformFactory(
-        [make](const OperatorBuildContext& c) -> graphs::Result<std::unique_ptr<Operator>> {
+    return runtime::TransformFactory(
+        [make](const runtime::OperatorBuildContext& c) -> graphs::Result<std::unique_ptr<Operator>> {
           return make(c);
         });
   };
@@ -260,7 +260,7 @@ operators::OperatorRegistry make_registry(const std::shared_ptr<World>& world) {
                        .outputs({output("out", fixed(record_schema()), "Records.")})
                        .parameters({integer("count", 1000, "Records per instance."),
                                     integer("epoch", 100, "Records per checkpoint.")}),
-                   operators::SourceFactory([world](const OperatorBuildContext& c)
+                   runtime::SourceFactory([world](const runtime::OperatorBuildContext& c)
                                                 -> graphs::Result<std::unique_ptr<SourceOperator>> {
                      return std::unique_ptr<SourceOperator>(std::make_unique<CheckpointedSource>(
                          world, int_parameter(c.node, "count", 1000),
@@ -271,18 +271,18 @@ operators::OperatorRegistry make_registry(const std::shared_ptr<World>& world) {
           .inputs({input("in", "Records.")})
           .outputs({keyed_output("out", same_as_input("in"), "Keyed records.")})
           .parameters({required_list("keys", ParameterType::FieldList, "Key fields.").over("in")}),
-      transform([](const OperatorBuildContext&) -> std::unique_ptr<Operator> {
+      transform([](const runtime::OperatorBuildContext&) -> std::unique_ptr<Operator> {
         return std::make_unique<jobtest::Pass>();
       })));
   must(registry.add(SpecOf("keyed_sum", "transform", "Running sums per key.")
                         .inputs({keyed_input("in", "Keyed records.")})
                         .outputs({output("out", same_as_input("in"), "Sums.")}),
-                    transform([world](const OperatorBuildContext&) -> std::unique_ptr<Operator> {
+                    transform([world](const runtime::OperatorBuildContext&) -> std::unique_ptr<Operator> {
                       return std::make_unique<KeyedSum>(world);
                     })));
   must(registry.add(
       SpecOf("commit_sink", "sink", "Commits on checkpoints.").inputs({input("in", "Records.")}),
-      transform([world](const OperatorBuildContext& c) -> std::unique_ptr<Operator> {
+      transform([world](const runtime::OperatorBuildContext& c) -> std::unique_ptr<Operator> {
         return std::make_unique<CommitSink>(world, c.subtask_index);
       })));
   return registry;

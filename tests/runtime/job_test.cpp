@@ -63,7 +63,7 @@ class JobTest : public ::testing::Test {
   }
 
   std::shared_ptr<jobtest::Collected> log_ = std::make_shared<jobtest::Collected>();
-  operators::OperatorRegistry registry_ = jobtest::make_registry(log_, 1);
+  runtime::OperatorRegistry registry_ = jobtest::make_registry(log_, 1);
   caf::actor_system system_;  // declared after the log, destroyed before it
 };
 
@@ -210,13 +210,13 @@ TEST_F(JobTest, RestartPolicyRedeploysWithFreshOperators) {
 }
 
 TEST_F(JobTest, FactoryErrorFailsTheStartWithNothingSpawned) {
-  operators::OperatorRegistry registry;
+  runtime::OperatorRegistry registry;
   using namespace operators::spec;  // NOLINT(google-build-using-namespace)
   using SpecOf = operators::spec::Operator;
   ASSERT_TRUE(
       registry.add(SpecOf("bad_source", "source", "Never builds.")
                        .outputs({output("out", fixed(jobtest::record_schema()), "Records.")}),
-                   operators::SourceFactory([](const operators::OperatorBuildContext&)
+                   runtime::SourceFactory([](const runtime::OperatorBuildContext&)
                                                 -> graphs::Result<std::unique_ptr<SourceOperator>> {
                      return graphs::Error{"parameter 'path': cannot open 'x'"};
                    })));

@@ -1,5 +1,5 @@
 #pragma once
-// Tiny operators with their own specs, registered in a test OperatorRegistry, so the planner and
+// Tiny operators with their own specs, registered in a test runtime::OperatorRegistry, so the planner and
 // job tests do not depend on the real operators (which are written in parallel):
 //   count_source  — a bounded (or, with count = 0, unbounded) source of {seq, key} records
 //   pass          — emits its input unchanged
@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "graphs/graph.hpp"
-#include "operators/registry.hpp"
+#include "runtime/operator_registry.hpp"
 #include "operators/spec_builder.hpp"
 #include "runtime/batch_builder.hpp"
 #include "runtime/operator.hpp"
@@ -135,12 +135,12 @@ inline std::int64_t int_parameter(const graphs::Node& node, const std::string& n
 
 // The test registry; every sink writes into `log`. `fail_builds`: how many fail_after instances
 // (counted over the whole job, restarts included) fail; later ones pass records through.
-inline operators::OperatorRegistry make_registry(std::shared_ptr<Collected> log,
+inline runtime::OperatorRegistry make_registry(std::shared_ptr<Collected> log,
                                                  int fail_builds = 1 << 30) {
   using namespace operators::spec;  // NOLINT(google-build-using-namespace): spec declarations
   using SpecOf = operators::spec::Operator;  // runtime::Operator would hide it here
-  using operators::OperatorBuildContext;
-  operators::OperatorRegistry registry;
+  using runtime::OperatorBuildContext;
+  runtime::OperatorRegistry registry;
   auto must = [](graphs::Status status) {
     if (!status) throw std::logic_error(status.error().message);
   };
@@ -151,16 +151,16 @@ inline operators::OperatorRegistry make_registry(std::shared_ptr<Collected> log,
           .parameters({integer("count", 100, "Records per instance; 0: unbounded."),
                        integer("batch", 10, "Rows per batch."),
                        integer("keys", 10, "Distinct keys.")}),
-      operators::SourceFactory(
-          [](const OperatorBuildContext& c) -> graphs::Result<std::unique_ptr<SourceOperator>> {
+      runtime::SourceFactory(
+          [](const runtime::OperatorBuildContext& c) -> graphs::Result<std::unique_ptr<SourceOperator>> {
             return std::unique_ptr<SourceOperator>(std::make_unique<CountingSource>(
                 int_parameter(c.node, "count", 100), int_parameter(c.node, "batch", 10),
                 c.subtask_index, int_parameter(c.node, "keys", 10)));
           })));
 
   auto transform = [](auto make) {
-    return operators::TransformFactory(
-        [make](const OperatorBuildContext& c) -> graphs::Result<std::unique_ptr<Operator>> {
+    return runtime::TransformFactory(
+        [make](const runtime::OperatorBuildContext& c) -> graphs::Result<std::unique_ptr<Operator>> {
           return make(c);
         });
   };
@@ -168,7 +168,7 @@ inline operators::OperatorRegistry make_registry(std::shared_ptr<Collected> log,
   must(registry.add(SpecOf("pass", "transform", "Passes.")
                         .inputs({input("in", "Records.")})
                         .outputs({output("out", same_as_input("in"), "Records.")}),
-                    transform([](const OperatorBuildContext&) -> std::unique_ptr<Operator> {
+                    transform([](const runtime::OperatorBuildContext&) -> std::unique_ptr<Operator> {
                       return std::make_unique<Pass>();
                     })));
 
@@ -177,7 +177,7 @@ inline operators::OperatorRegistry make_registry(std::shared_ptr<Collected> log,
           .inputs({input("in", "Records.")})
           .outputs({output("out", same_as_input("in"), "Records.")})
           .parameters({integer("after", 100, "Records before failing.")}),
-      transform([log, fail_builds](const OperatorBuildContext& c) -> std::unique_ptr<Operator> {
+      transform([log, fail_builds](const runtime::OperatorBuildContext& c) -> std::unique_ptr<Operator> {
         if (log->builds_of_failing.fetch_add(1) >= fail_builds) return std::make_unique<Pass>();
         return std::make_unique<FailAfter>(int_parameter(c.node, "after", 100));
       })));
@@ -187,11 +187,11 @@ inline operators::OperatorRegistry make_registry(std::shared_ptr<Collected> log,
           .inputs({input("in", "Records.")})
           .outputs({keyed_output("out", same_as_input("in"), "Keyed records.")})
           .parameters({required_list("keys", ParameterType::FieldList, "Key fields.").over("in")}),
-      transform([](const OperatorBuildContext&) -> std::unique_ptr<Operator> {
+      transform([](const runtime::OperatorBuildContext&) -> std::unique_ptr<Operator> {
         return std::make_unique<Pass>();
       })));
 
-  auto sink = [log](const OperatorBuildContext& c) -> std::unique_ptr<Operator> {
+  auto sink = [log](const runtime::OperatorBuildContext& c) -> std::unique_ptr<Operator> {
     {
       std::lock_guard lock(log->mutex);
       log->input_keys.push_back(c.input_keys.at(0));

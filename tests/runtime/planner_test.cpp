@@ -57,7 +57,7 @@ class PlannerTest : public ::testing::Test {
   }
 
   std::shared_ptr<jobtest::Collected> log_ = std::make_shared<jobtest::Collected>();
-  operators::OperatorRegistry registry_;
+  runtime::OperatorRegistry registry_;
 };
 
 TEST_F(PlannerTest, ForwardConnectsInstanceToInstance) {
@@ -133,7 +133,7 @@ TEST_F(PlannerTest, ForwardOutOfKeyByBecomesHashOnItsKeys) {
   }
   EXPECT_EQ(plan.nodes[2].input_keys, (std::vector<std::vector<std::string>>{{"key"}}));
   const TaskId sink_task = plan.nodes[2].tasks[1];
-  operators::OperatorBuildContext context = build_context(plan, sink_task, "127.0.0.1:9");
+  runtime::OperatorBuildContext context = build_context(plan, sink_task, "127.0.0.1:9");
   EXPECT_EQ(context.node.id, "sink");
   EXPECT_EQ(context.spec.kind, "keyed_collect");
   EXPECT_EQ(context.subtask_index, 1u);

@@ -137,7 +137,7 @@ class SavepointTest : public ::testing::Test {
   }
 
   std::shared_ptr<jobtest::Collected> log_ = std::make_shared<jobtest::Collected>();
-  operators::OperatorRegistry registry_ = jobtest::make_registry(log_, 1);
+  runtime::OperatorRegistry registry_ = jobtest::make_registry(log_, 1);
   caf::actor_system system_;  // declared after the log, destroyed before it
 };
 
@@ -263,7 +263,7 @@ TEST_F(SavepointTest, RestartAfterACheckpointOfThisJobRestoresThatCheckpoint) {
         SpecOf("fail_after_checkpoint", "transform", "Fails once a checkpoint completed.")
             .inputs({input("in", "Records.")})
             .outputs({output("out", same_as_input("in"), "Records.")}),
-        operators::TransformFactory([builds](const operators::OperatorBuildContext&)
+        runtime::TransformFactory([builds](const runtime::OperatorBuildContext&)
                                         -> graphs::Result<std::unique_ptr<Operator>> {
           return std::unique_ptr<Operator>(
               std::make_unique<FailAfterACheckpoint>(builds->fetch_add(1) == 0));

@@ -70,7 +70,7 @@ class SampleOperator final : public runtime::Operator {
 // Parameter access by hand: ParameterReader lives in the host's operator library, and a plugin
 // should depend on as few host symbols as it can.
 template <class T>
-T parameter(const operators::OperatorBuildContext& context, const char* name, T fallback) {
+T parameter(const runtime::OperatorBuildContext& context, const char* name, T fallback) {
   const graphs::Value* value = context.node.parameter(name);
   if (value == nullptr) return fallback;
   if (const T* typed = std::get_if<T>(value)) return *typed;
@@ -80,8 +80,8 @@ T parameter(const operators::OperatorBuildContext& context, const char* name, T 
   return fallback;
 }
 
-graphs::Status register_sample(operators::OperatorRegistry& registry) {
-  operators::TransformFactory factory = [](const operators::OperatorBuildContext& context)
+graphs::Status register_sample(runtime::OperatorRegistry& registry) {
+  runtime::TransformFactory factory = [](const runtime::OperatorBuildContext& context)
       -> graphs::Result<std::unique_ptr<runtime::Operator>> {
     const double fraction = parameter(context, "fraction", 0.1);
     const auto seed = static_cast<std::uint64_t>(parameter<std::int64_t>(context, "seed", 1));

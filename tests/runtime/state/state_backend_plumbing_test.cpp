@@ -33,12 +33,12 @@ class Holder final : public Operator {
   state::StateBackendOptions options_;
 };
 
-operators::OperatorRegistry registry(std::shared_ptr<Seen> seen) {
+runtime::OperatorRegistry registry(std::shared_ptr<Seen> seen) {
   auto r = jobtest::make_registry(std::make_shared<jobtest::Collected>());
   using namespace operators::spec;  // NOLINT(google-build-using-namespace)
   auto status =
       r.add(operators::spec::Operator("holder", "sink", "Holds.").inputs({input("in", "Records.")}),
-            operators::TransformFactory([seen](const operators::OperatorBuildContext& c)
+            runtime::TransformFactory([seen](const runtime::OperatorBuildContext& c)
                                             -> graphs::Result<std::unique_ptr<Operator>> {
               seen->options.push_back(c.state_backend);
               return std::unique_ptr<Operator>(std::make_unique<Holder>(c.state_backend));

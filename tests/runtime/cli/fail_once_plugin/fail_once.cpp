@@ -77,15 +77,15 @@ class FailOnceOperator final : public runtime::Operator {
 
 // Parameter access by hand, like the sample plugin: as few host symbols as possible.
 template <class T>
-T parameter(const operators::OperatorBuildContext& context, const char* name, T fallback) {
+T parameter(const runtime::OperatorBuildContext& context, const char* name, T fallback) {
   const graphs::Value* value = context.node.parameter(name);
   if (value == nullptr) return fallback;
   if (const T* typed = std::get_if<T>(value)) return *typed;
   return fallback;
 }
 
-graphs::Status register_fail_once(operators::OperatorRegistry& registry) {
-  operators::TransformFactory factory = [](const operators::OperatorBuildContext& context)
+graphs::Status register_fail_once(runtime::OperatorRegistry& registry) {
+  runtime::TransformFactory factory = [](const runtime::OperatorBuildContext& context)
       -> graphs::Result<std::unique_ptr<runtime::Operator>> {
     const std::int64_t fail_at = parameter<std::int64_t>(context, "fail_at", 1000);
     if (fail_at < 1) {

@@ -1,8 +1,8 @@
-#include "operators/registry.hpp"
+#include "runtime/operator_registry.hpp"
 
 #include <utility>
 
-namespace rivulet::operators {
+namespace rivulet::runtime {
 
 graphs::Status OperatorRegistry::add(graphs::OperatorSpec spec, OperatorFactory factory) {
   if (spec.kind.empty()) {
@@ -38,4 +38,4 @@ graphs::Catalog OperatorRegistry::catalog() const {
   return catalog;
 }
 
-}  // namespace rivulet::operators
+}  // namespace rivulet::runtime

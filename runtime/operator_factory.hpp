@@ -18,7 +18,7 @@
 #include "runtime/operator.hpp"
 #include "runtime/state/operator_state.hpp"
 
-namespace rivulet::operators {
+namespace rivulet::runtime {
 
 struct OperatorBuildContext {
   const graphs::Node& node;
@@ -46,4 +46,4 @@ using TransformFactory = std::function<graphs::Result<std::unique_ptr<runtime::O
 // transform hosted by a task actor. monostate: spec only (no implementation yet).
 using OperatorFactory = std::variant<std::monostate, SourceFactory, TransformFactory>;
 
-}  // namespace rivulet::operators
+}  // namespace rivulet::runtime

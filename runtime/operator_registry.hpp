@@ -9,9 +9,9 @@
 
 #include "graphs/catalog.hpp"
 #include "graphs/result.hpp"
-#include "operators/operator_factory.hpp"
+#include "runtime/operator_factory.hpp"
 
-namespace rivulet::operators {
+namespace rivulet::runtime {
 
 class OperatorRegistry {
  public:
@@ -38,4 +38,4 @@ class OperatorRegistry {
   std::vector<Entry> entries_;  // a handful of kinds: a linear search beats a map here
 };
 
-}  // namespace rivulet::operators
+}  // namespace rivulet::runtime
