@@ -1,0 +1,230 @@
+// The node's job manager in-process: every problem of an invalid graph, two isolated jobs (one
+// failing through the fail_once test plugin loaded from the plugin dir), stop with a savepoint
+// and a redeploy from it, resuming after a crash-like end (no shutdown) and after shutdown().
+
+#include "runtime/node/job_manager.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "graphs/graph_io.hpp"
+#include "runtime/state/state_directory.hpp"
+
+namespace rivulet::runtime::node {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class JobManagerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = state::StateDirectory::create_temporary("job-manager-test-");
+    ASSERT_TRUE(dir.ok()) << dir.error().message;
+    temp_ = std::move(dir).value();
+    fs::create_directories(plugins());
+    fs::copy_file(RIVULET_FAIL_ONCE_PLUGIN, plugins() / "rivulet_fail_once.so");
+  }
+
+  fs::path root() const { return temp_->path(); }
+  fs::path plugins() const { return root() / "plugins"; }
+  NodeConfig config() const {
+    NodeConfig c;
+    c.data_dir = (root() / "data").string();
+    c.plugin_dir = plugins().string();
+    c.savepoint_timeout = 60s;
+    return c;
+  }
+
+  std::unique_ptr<JobManager> open() {
+    auto manager = JobManager::open(config());
+    EXPECT_TRUE(manager.ok()) << manager.error().message;
+    return manager.ok() ? std::move(manager).value() : nullptr;
+  }
+
+  // datagen -> file_sink writing `count` records to `out` (rate 0: as fast as it goes).
+  graphs::Graph cards(const std::string& name, const fs::path& out, std::int64_t count,
+                      std::int64_t rate = 0) {
+    auto graph = graphs::load_graph(std::string(RIVULET_SOURCE_DIR) +
+                                    "/tests/runtime/data/cards_to_file.json");
+    EXPECT_TRUE(graph.ok());
+    graph->name = name;
+    for (graphs::Node& node : graph->nodes) {
+      if (node.id == "out") node.set_parameter("path", out.string());
+      if (node.id == "gen") {
+        node.set_parameter("count", count);
+        node.set_parameter("rate", rate);
+      }
+    }
+    return std::move(graph).value();
+  }
+
+  static void insert_fail_once(graphs::Graph& graph) {
+    graphs::Node fail;
+    fail.id = "boom";
+    fail.kind = "fail_once";
+    fail.set_parameter("fail_at", std::int64_t{10});
+    graph.nodes.push_back(fail);
+    graph.edges = {{{"gen", "out"}, {"boom", "in"}, {}}, {{"boom", "out"}, {"out", "in"}, {}}};
+  }
+
+  static bool wait_for_state(JobManager& manager, const JobId& job, JobState state,
+                             std::chrono::seconds timeout = 60s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto status = manager.status(job);
+      if (status.ok() && status->summary.state == state) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  static bool wait_for_event(JobManager& manager, const JobId& job, JobEventKind kind,
+                             std::chrono::seconds timeout = 60s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto events = manager.events(job, 0);
+      if (events.ok()) {
+        for (const JobEvent& event : *events) {
+          if (event.kind == kind) return true;
+        }
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  static std::size_t lines(const fs::path& file) {
+    std::ifstream in(file);
+    std::size_t n = 0;
+    for (std::string line; std::getline(in, line);) ++n;
+    return n;
+  }
+
+  std::shared_ptr<state::StateDirectory> temp_;
+};
+
+TEST_F(JobManagerTest, InvalidGraphAnswersEveryProblemAndRunsNothing) {
+  auto manager = open();
+  ASSERT_TRUE(manager);
+  graphs::Graph graph = cards("bad", root() / "bad.jsonl", 10);
+  graph.nodes[0].set_parameter("count", std::int64_t{-5});  // below the minimum
+  graphs::Node stray;
+  stray.id = "stray";
+  stray.kind = "no_such_kind";
+  graph.nodes.push_back(stray);
+  DeployOutcome outcome = manager->deploy({{graph}, {}});
+  EXPECT_FALSE(outcome.job);
+  bool count = false, kind = false;
+  for (const graphs::Problem& p : outcome.problems) {
+    count = count || (p.node_id == "gen" && p.field == "parameters.count");
+    kind = kind || p.node_id == "stray";
+  }
+  EXPECT_TRUE(count && kind) << "every problem, each naming its node";
+  EXPECT_TRUE(manager->jobs().empty());
+  EXPECT_FALSE(fs::exists(root() / "bad.jsonl"));
+}
+
+TEST_F(JobManagerTest, OneFailingJobDoesNotDisturbAnother) {
+  auto manager = open();
+  ASSERT_TRUE(manager);
+  ASSERT_NE(manager->catalog().find("fail_once"), nullptr) << "plugins come from the plugin dir";
+  graphs::Graph failing = cards("failing", root() / "failing.jsonl", 1000);
+  insert_fail_once(failing);
+  DeployOutcome bad = manager->deploy({{failing}, {}});
+  ASSERT_TRUE(bad.job) << (bad.problems.empty() ? "" : bad.problems[0].to_string());
+  DeployOutcome good = manager->deploy({{cards("good", root() / "good.jsonl", 20000)}, {}});
+  ASSERT_TRUE(good.job);
+  EXPECT_NE(*bad.job, *good.job);
+
+  ASSERT_TRUE(wait_for_state(*manager, *bad.job, JobState::Failed));
+  ASSERT_TRUE(wait_for_state(*manager, *good.job, JobState::Finished));
+  EXPECT_TRUE(wait_for_event(*manager, *bad.job, JobEventKind::Failed));
+  EXPECT_NE(manager->status(*bad.job)->message.find("injected failure"), std::string::npos);
+  EXPECT_EQ(lines(root() / "good.jsonl"), 20000u);
+  EXPECT_TRUE(manager->status(*good.job)->message.empty());
+}
+
+TEST_F(JobManagerTest, StopWithSavepointThenRedeployFromIt) {
+  auto manager = open();
+  ASSERT_TRUE(manager);
+  graphs::Graph graph = cards("slow", root() / "slow.jsonl", 1'000'000, 2000);
+  DeployOutcome first = manager->deploy({{graph}, {}});
+  ASSERT_TRUE(first.job);
+  std::this_thread::sleep_for(500ms);
+  auto savepoint = manager->stop(*first.job, "", /*drain=*/false);
+  ASSERT_TRUE(savepoint.ok()) << savepoint.error().message;
+  EXPECT_TRUE(fs::exists(fs::path(*savepoint) / "MANIFEST")) << *savepoint;
+  EXPECT_TRUE(wait_for_event(*manager, *first.job, JobEventKind::SavepointTaken));
+  ASSERT_TRUE(wait_for_state(*manager, *first.job, JobState::Finished));
+
+  DeployOptions options;
+  options.from_savepoint = *savepoint;
+  graph.nodes[1].set_parameter("path", (root() / "slow-2.jsonl").string());
+  DeployOutcome second = manager->deploy({{graph}, options});
+  ASSERT_TRUE(second.job) << (second.problems.empty() ? "" : second.problems[0].to_string());
+  EXPECT_NE(*second.job, *first.job) << "job ids are never reused";
+  ASSERT_TRUE(wait_for_state(*manager, *second.job, JobState::Running));
+  EXPECT_TRUE(manager->cancel(*second.job).ok());
+}
+
+TEST_F(JobManagerTest, OpenResumesARunningJobAfterACrashLikeEnd) {
+  JobId id;
+  {
+    auto manager = open();
+    ASSERT_TRUE(manager);
+    graphs::Graph graph = cards("resumed", root() / "resumed.jsonl", 1'000'000, 2000);
+    graph.runtime.checkpoint_interval_ms = 100;
+    DeployOutcome deployed = manager->deploy({{graph}, {}});
+    ASSERT_TRUE(deployed.job);
+    id = *deployed.job;
+    ASSERT_TRUE(wait_for_event(*manager, id, JobEventKind::CheckpointCompleted));
+    ASSERT_TRUE(manager->status(id)->last_checkpoint);
+  }  // destroyed without shutdown(): the record still says running
+  auto manager = open();
+  ASSERT_TRUE(manager);
+  ASSERT_EQ(manager->jobs().size(), 1u);
+  EXPECT_EQ(manager->jobs()[0].id, id);
+  EXPECT_TRUE(wait_for_state(*manager, id, JobState::Running));
+  EXPECT_TRUE(wait_for_event(*manager, id, JobEventKind::Started));
+  EXPECT_TRUE(wait_for_event(*manager, id, JobEventKind::CheckpointCompleted));
+  EXPECT_TRUE(manager->cancel(id).ok());
+}
+
+TEST_F(JobManagerTest, ShutdownSavepointsAndTheNextOpenResumesFromIt) {
+  JobId id;
+  {
+    auto manager = open();
+    ASSERT_TRUE(manager);
+    DeployOutcome deployed =
+        manager->deploy({{cards("sp", root() / "sp.jsonl", 1'000'000, 2000)}, {}});
+    ASSERT_TRUE(deployed.job);
+    id = *deployed.job;
+    std::this_thread::sleep_for(300ms);
+    manager->shutdown();
+    EXPECT_TRUE(wait_for_event(*manager, id, JobEventKind::SavepointTaken));
+  }
+  const fs::path savepoint = fs::path(config().data_dir) / "jobs" / id / "savepoints" / "sp-1";
+  EXPECT_TRUE(fs::exists(savepoint / "MANIFEST"));
+  auto manager = open();
+  ASSERT_TRUE(manager);
+  EXPECT_TRUE(wait_for_state(*manager, id, JobState::Running));
+  EXPECT_TRUE(manager->cancel(id).ok());
+  EXPECT_TRUE(wait_for_state(*manager, id, JobState::Cancelled));
+}
+
+TEST_F(JobManagerTest, NotYetServedCallsSaySo) {
+  auto manager = open();
+  ASSERT_TRUE(manager);
+  EXPECT_FALSE(manager->metrics("job-1", 1).ok());
+  EXPECT_FALSE(manager->status("job-404").ok());
+  EXPECT_FALSE(manager->info().bootstrap_servers.empty()) << "the embedded broker's address";
+}
+
+}  // namespace
+}  // namespace rivulet::runtime::node
