@@ -245,6 +245,31 @@ TEST_F(WindowAggregateBackendTest, ACheckpointOfOneBackendIsRefusedByTheOtherNam
   }
 }
 
+// Tools read the window count of a checkpoint through the operator, on either backend.
+TEST_F(WindowAggregateBackendTest, WindowsInACheckpointAreReadBackOnBothBackends) {
+  const Config setup = setups()[0];
+  const auto steps = workload(13, 6, 300);
+  for (StateBackend kind : {StateBackend::Memory, StateBackend::RocksDb}) {
+    SCOPED_TRACE(kind == StateBackend::Memory ? "memory" : "rocksdb");
+    auto op = make(setup, kind);
+    auto* window = dynamic_cast<WindowAggregateOperator*>(op.get());
+    ASSERT_NE(window, nullptr);
+    CollectingCollector out;
+    for (const Step& s : steps) window->process(0, s.batch, out);  // no watermark: none fire
+    runtime::InMemoryCheckpointStore store;
+    ASSERT_EQ(testing::checkpoint_into(store, *op, "w#0"), "");
+    auto latest = store.latest();
+    ASSERT_TRUE(latest && *latest);
+    auto reader = (*latest)->reader("w#0");
+    ASSERT_TRUE(reader) << reader.error().message;
+    auto windows = WindowAggregateOperator::windows_in_checkpoint(**reader);
+    ASSERT_TRUE(windows) << windows.error().message;
+    EXPECT_GT(*windows, 100u);
+    EXPECT_EQ(*windows, window->live_windows());
+    op->close();
+  }
+}
+
 TEST_F(WindowAggregateBackendTest, RocksDbKeepsOnlyTheWorkingSetInMemoryAndCleansUpOnClose) {
   const Config setup = setups()[0];
   auto op = make(setup, StateBackend::RocksDb);
