@@ -41,10 +41,13 @@ std::string one_line(std::string text) {
   return text;
 }
 
-std::string describe(const kj::Exception& e) {
-  std::string text = e.getDescription().cStr();
+// `was_connected`: whether a login had succeeded, so a DISCONNECTED is a loss, not a failure
+// to reach the node at all.
+std::string describe(const kj::Exception& e, bool was_connected) {
+  std::string text = one_line(e.getDescription().cStr());
+  if (!was_connected) return "cannot reach the node: " + text;
   if (e.getType() == kj::Exception::Type::DISCONNECTED) return "lost the connection: " + text;
-  return one_line(text);
+  return text;
 }
 
 // A peer that closed its socket makes the next write raise SIGPIPE, which would kill the whole
@@ -114,10 +117,10 @@ struct NodeClient::Loop {
             });
         return kj::evalNow([&] { return call(error); })
             .exclusiveJoin(kj::mv(deadline))
-            .catch_([&](kj::Exception&& e) { error = describe(e); });
+            .catch_([&](kj::Exception&& e) { error = describe(e, connected); });
       });
     } catch (const kj::Exception& e) {
-      error = describe(e);
+      error = describe(e, connected);
     }
     if (error.empty()) return graphs::Ok{};
     return graphs::Error{"node " + config.address + ": " + error};
