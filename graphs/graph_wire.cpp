@@ -12,9 +12,6 @@ namespace {
 using wire_convert::from_wire;
 using wire_convert::to_wire;
 
-// Nesting in our schemas is shallow; anything deeper than this is not a Rivulet file.
-constexpr std::size_t kMaxJsonNesting = 32;
-
 std::string unknown(const char* what, unsigned raw) {
   return std::string("unknown ") + what + " " + std::to_string(raw) +
          " (written by a newer Rivulet, or corrupted)";
@@ -157,7 +154,7 @@ Edge from_wire(wire::Edge::Reader in, std::size_t index) {
       edge.partitioning.kind = PartitioningKind::Rebalance;
       break;
     default:
-      throw WireError("edge " + std::to_string(index) + ": " +
+      throw WireError("edges[" + std::to_string(index) + "].partitioning: " +
                       unknown("partitioning", static_cast<unsigned>(part.which())));
   }
   return edge;
@@ -206,7 +203,8 @@ RestartStrategy from_wire(wire::RestartStrategy::Reader in) {
       break;
     }
     default:
-      throw WireError("runtime: " + unknown("restart strategy", static_cast<unsigned>(in.which())));
+      throw WireError("runtime.restartStrategy: " +
+                      unknown("restart strategy", static_cast<unsigned>(in.which())));
   }
   return restart;
 }
@@ -248,7 +246,7 @@ RuntimeConfig from_wire(wire::RuntimeConfig::Reader in) {
       runtime.state_backend = StateBackend::RocksDb;
       break;
     default:
-      throw WireError("runtime: " +
+      throw WireError("runtime.stateBackend: " +
                       unknown("state backend", static_cast<unsigned>(in.getStateBackend())));
   }
   runtime.restart = from_wire(in.getRestartStrategy());

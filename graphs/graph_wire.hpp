@@ -23,6 +23,9 @@ class WireError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Nesting in our schemas is shallow; anything deeper than this is not a Rivulet file.
+inline constexpr std::size_t kMaxJsonNesting = 32;
+
 inline capnp::Text::Reader text(const std::string& s) { return {s.c_str(), s.size()}; }
 inline std::string str(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
 

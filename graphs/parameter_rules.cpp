@@ -88,9 +88,18 @@ void check_value(Context& context, const Node& node, const ParameterSpec& spec,
       check_range(context, node, spec, number, field);
       break;
     }
-    case ParameterType::Duration:
-      check_range(context, node, spec, static_cast<double>(std::get<Duration>(value).ms), field);
+    case ParameterType::Duration: {
+      const std::int64_t ms = std::get<Duration>(value).ms;
+      // A negative duration means nothing to any operator; a catalog can still allow one
+      // explicitly with a negative minimum.
+      if (ms < 0 && !(spec.minimum && *spec.minimum < 0)) {
+        context.node_problem(node, field,
+                             "duration " + std::to_string(ms) + " ms must not be negative");
+        break;
+      }
+      check_range(context, node, spec, static_cast<double>(ms), field);
       break;
+    }
     case ParameterType::Enum: {
       const auto& text = std::get<std::string>(value);
       const auto& allowed = spec.allowed_values;

@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "graphs/printable.hpp"
 #include "graphs/validation_text.hpp"
 
 namespace rivulet::graphs::validation {
@@ -52,6 +53,11 @@ void check_nodes(Context& context) {
           "node " + std::to_string(i) + " (kind '" + node.kind + "') has an empty id");
       continue;
     }
+    if (has_control_characters(node.id)) {
+      context.node_problem(node, "id",
+                           "the id contains control characters (newlines, escapes); ids are "
+                           "names shown in logs and metrics, use printable characters");
+    }
     auto [it, inserted] = context.node_index.emplace(node.id, i);
     if (!inserted) {
       context.node_problem(node, "id",
@@ -67,6 +73,11 @@ void check_nodes(Context& context) {
     }
     if (node.parallelism == 0) {
       context.node_problem(node, "parallelism", "parallelism must be at least 1, got 0");
+    } else if (node.parallelism > context.limits.max_parallelism) {
+      context.node_problem(
+          node, "parallelism",
+          "parallelism " + std::to_string(node.parallelism) + " is above the maximum " +
+              std::to_string(context.limits.max_parallelism) + " this runner allows");
     } else if (spec && spec->max_parallelism != 0 && node.parallelism > spec->max_parallelism) {
       context.node_problem(node, "parallelism",
                            "parallelism " + std::to_string(node.parallelism) +

@@ -20,6 +20,7 @@ struct Context {
   const Graph& graph;
   const Catalog& catalog;
   ValidationReport& report;
+  ValidationLimits limits;
 
   // Filled by check_nodes: node id -> index of its first node (later duplicates are ignored by
   // every graph-level rule) and each node's spec (null when the kind is unknown).

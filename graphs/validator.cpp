@@ -8,6 +8,8 @@
 #include <utility>
 
 #include "graphs/parameter_rules.hpp"
+#include "graphs/printable.hpp"
+#include "graphs/runtime_rules.hpp"
 #include "graphs/schema_propagation.hpp"
 #include "graphs/structure_rules.hpp"
 #include "graphs/validation_context.hpp"
@@ -25,7 +27,7 @@ std::string Problem::to_string() const {
     out += "graph";
   }
   if (!field.empty()) out += ", field '" + field + "'";
-  return out + ": " + message;
+  return printable(out + ": " + message);
 }
 
 bool ValidationReport::ok() const { return error_count() == 0; }
@@ -80,12 +82,15 @@ std::string edge_text(const Edge& edge) {
 
 }  // namespace validation
 
-ValidationReport validate(const Graph& graph, const Catalog& catalog) {
+ValidationReport validate(const Graph& graph, const Catalog& catalog,
+                          const ValidationLimits& limits) {
   ValidationReport report;
   validation::Context context(graph, catalog, report);
+  context.limits = limits;
   if (graph.nodes.empty()) context.graph_problem("", "the graph has no nodes");
   validation::check_nodes(context);
   validation::check_parameters(context);
+  validation::check_runtime(context);
   validation::check_edges(context);
   validation::check_connections(context);
   validation::order_nodes(context);

@@ -5,6 +5,7 @@
 // before it plans, and the editor for live badges.
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,15 +21,16 @@ enum class Severity { Error, Warning };
 
 struct Problem {
   Severity severity = Severity::Error;
-  std::string node_id;                // "" for graph-level problems and edges
-  std::optional<std::size_t> edge;    // index into Graph::edges for edge problems
-  std::string field;                  // e.g. "parameters.threshold", "parallelism", "to.port"
+  std::string node_id;              // "" for graph-level problems and edges
+  std::optional<std::size_t> edge;  // index into Graph::edges for edge problems
+  std::string field;                // e.g. "parameters.threshold", "parallelism", "to.port"
   std::string message;
-  std::string edge_text;              // edge problems: its endpoints, "source.out -> filter.in"
+  std::string edge_text;  // edge problems: its endpoints, "source.out -> filter.in"
 
   // One line, e.g. "node 'alerts', field 'parameters.threshold': value 0 is below the minimum 1",
   // "edge 2 (source.out -> filter.in), field 'to.port': ...", "graph: ..."; warnings start
-  // with "warning: ". Edge numbers are indexes into Graph::edges (from 0).
+  // with "warning: ". Edge numbers are indexes into Graph::edges (from 0). Control characters
+  // (from ids, names, values) are escaped, so the line cannot be forged or recolour a terminal.
   std::string to_string() const;
 };
 
@@ -43,6 +45,14 @@ struct ValidationReport {
   std::size_t error_count() const;
 };
 
-ValidationReport validate(const Graph& graph, const Catalog& catalog);
+// Limits a node or `rivulet run` may configure. Parallelism is bounded whatever the catalog says:
+// 4294967295 instances used to validate and then exhaust memory.
+inline constexpr std::uint32_t kDefaultMaxParallelism = 1024;
+struct ValidationLimits {
+  std::uint32_t max_parallelism = kDefaultMaxParallelism;
+};
+
+ValidationReport validate(const Graph& graph, const Catalog& catalog,
+                          const ValidationLimits& limits = {});
 
 }  // namespace rivulet::graphs

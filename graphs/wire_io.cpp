@@ -24,7 +24,10 @@ std::string unpack(std::string_view in) {
   std::string out;
   std::size_t pos = 0;
   auto need = [&](std::size_t n) {
-    if (in.size() - pos < n) throw InvalidDocument("packed data ends in the middle of a word");
+    if (in.size() - pos < n) {
+      throw InvalidDocument("at byte " + std::to_string(in.size()) +
+                            ": packed data ends in the middle of a word");
+    }
   };
   auto grow = [&](std::size_t n) {
     if (out.size() + n > kMaxMessageBytes) {
@@ -165,7 +168,7 @@ std::string describe(const kj::Exception& e) {
 }
 
 void check_version(const DocumentKind& kind, std::uint32_t version) {
-  if (version == 0) throw InvalidDocument("missing format version");
+  if (version == 0) throw InvalidDocument("formatVersion: missing format version");
   if (version > kind.current_version) {
     throw VersionError(std::string(kind.noun) + " format version " + std::to_string(version) +
                        " is newer than this Rivulet supports (" +
@@ -174,7 +177,7 @@ void check_version(const DocumentKind& kind, std::uint32_t version) {
 }
 
 kj::Array<capnp::word> message_words(std::string_view bytes, GraphFormat format) {
-  if (bytes.empty()) throw InvalidDocument("the data is empty");
+  if (bytes.empty()) throw InvalidDocument("at byte 0: the data is empty");
   std::string unpacked;
   if (format == GraphFormat::Packed) {
     unpacked = unpack(bytes);
@@ -182,8 +185,9 @@ kj::Array<capnp::word> message_words(std::string_view bytes, GraphFormat format)
   }
   if (bytes.size() % sizeof(capnp::word) != 0) {
     throw InvalidDocument(
-        "message size " + std::to_string(bytes.size()) +
-        " bytes is not a multiple of 8 (truncated, or not a Cap'n Proto message)");
+        "at byte " + std::to_string(bytes.size() - bytes.size() % sizeof(capnp::word)) +
+        ": the message ends in the middle of a word (its size, " + std::to_string(bytes.size()) +
+        " bytes, is not a multiple of 8: truncated, or not a Cap'n Proto message)");
   }
   if (bytes.size() > kMaxMessageBytes) throw InvalidDocument("message is larger than 64 MiB");
   // Copied: the caller's bytes need not be 8-byte aligned, and Cap'n Proto reads words in place.
@@ -199,6 +203,14 @@ capnp::ReaderOptions reader_options(std::size_t words) {
   return options;
 }
 
+std::size_t segment_table_bytes(kj::ArrayPtr<const capnp::word> words) {
+  if (words.size() == 0) return 0;
+  std::uint32_t first;
+  std::memcpy(&first, words.begin(), sizeof first);
+  std::uint64_t count = std::uint64_t{first} + 1;
+  return static_cast<std::size_t>((4 * (count + 1) + 7) / 8 * 8);
+}
+
 std::uint32_t json_format_version(capnp::JsonValue::Reader root) {
   for (auto field : root.getObject()) {
     if (field.getName() != "formatVersion") continue;
@@ -208,7 +220,7 @@ std::uint32_t json_format_version(capnp::JsonValue::Reader root) {
       if (n >= 0 && n <= 4294967295.0 && n == static_cast<double>(static_cast<std::uint32_t>(n))) {
         return static_cast<std::uint32_t>(n);
       }
-      throw InvalidDocument("formatVersion must be a positive whole number");
+      throw InvalidDocument("formatVersion: must be a positive whole number");
     }
     if (value.isString()) {
       std::string text = wire_convert::str(value.getString());
@@ -218,7 +230,7 @@ std::uint32_t json_format_version(capnp::JsonValue::Reader root) {
         if (n <= 0xffffffffull) return static_cast<std::uint32_t>(n);
       }
     }
-    throw InvalidDocument("formatVersion must be a positive whole number");
+    throw InvalidDocument("formatVersion: must be a positive whole number");
   }
   return 0;
 }

@@ -19,7 +19,10 @@
 
 #include "graphs/graph_io.hpp"
 #include "graphs/graph_wire.hpp"
+#include "graphs/json_syntax.hpp"
+#include "graphs/printable.hpp"
 #include "graphs/result.hpp"
+#include "graphs/wire_check.hpp"
 
 namespace rivulet::graphs::wire_io {
 
@@ -52,6 +55,10 @@ void check_version(const DocumentKind& kind, std::uint32_t version);
 // Binary or packed bytes as an aligned, unpacked message (segment table + segments).
 kj::Array<capnp::word> message_words(std::string_view bytes, GraphFormat format);
 
+// Size of the segment table at the start of `words`: where segment 0 (and the root pointer)
+// begins, for messages.
+std::size_t segment_table_bytes(kj::ArrayPtr<const capnp::word> words);
+
 // Limits for reading `words` of untrusted message: enough for one pass over a legitimate
 // message, far too little for pointer-amplification tricks.
 capnp::ReaderOptions reader_options(std::size_t words);
@@ -80,6 +87,10 @@ auto decode_document(std::string_view bytes, GraphFormat format, const DocumentK
     if (bytes.size() > kMaxMessageBytes) throw InvalidDocument("larger than 64 MiB");
     if (format == GraphFormat::Json) {
       wire_convert::JsonCodecs codecs;
+      // Cap'n Proto's parser gives no position; this check does, and is stricter.
+      if (auto syntax = json_syntax::find_error(bytes, wire_convert::kMaxJsonNesting)) {
+        throw InvalidDocument(syntax->to_string());
+      }
       capnp::MallocMessageBuilder raw;
       auto json = raw.initRoot<capnp::JsonValue>();
       std::string text = resolve_unicode_escapes(bytes);
@@ -88,19 +99,36 @@ auto decode_document(std::string_view bytes, GraphFormat format, const DocumentK
       // Before the full decode, so a newer file gets the version message rather than an
       // error about some field this build does not know.
       check_version(kind, json_format_version(json.asReader()));
+      wire_check::check_json(json.asReader(), capnp::Schema::from<WireT>());
       capnp::MallocMessageBuilder message;
       codecs.codec().decode(json.asReader(),
                             capnp::DynamicStruct::Builder(message.initRoot<WireT>()));
       return convert(message.getRoot<WireT>().asReader());
     }
     auto words = message_words(bytes, format);
-    capnp::FlatArrayMessageReader reader(words, reader_options(words.size()));
+    // Failures of the framing name the byte where the part that failed begins.
+    kj::Maybe<capnp::FlatArrayMessageReader> framed;
+    try {
+      framed.emplace(words, reader_options(words.size()));
+    } catch (const kj::Exception& e) {
+      throw InvalidDocument("at byte 0 (segment table): " + describe(e));
+    }
+    auto& reader = KJ_ASSERT_NONNULL(framed);
     if (reader.getEnd() != words.end()) {
-      throw InvalidDocument(std::to_string((words.end() - reader.getEnd()) * sizeof(capnp::word)) +
+      auto end = static_cast<std::size_t>(reader.getEnd() - words.begin()) * sizeof(capnp::word);
+      throw InvalidDocument("at byte " + std::to_string(end) + ": " +
+                            std::to_string((words.end() - reader.getEnd()) * sizeof(capnp::word)) +
                             " unexpected bytes after the end of the message");
     }
-    auto root = reader.getRoot<WireT>();
-    check_version(kind, root.getFormatVersion());
+    typename WireT::Reader root;
+    try {
+      root = reader.getRoot<WireT>();
+      check_version(kind, root.getFormatVersion());
+    } catch (const kj::Exception& e) {
+      throw InvalidDocument("at byte " + std::to_string(segment_table_bytes(words)) +
+                            " (root pointer): " + describe(e));
+    }
+    wire_check::check_binary(capnp::DynamicStruct::Reader(root));
     return convert(root);
   } catch (const VersionError& e) {
     return Error{subject.empty() ? std::string(e.what()) : subject + ": " + e.what()};
@@ -111,9 +139,7 @@ auto decode_document(std::string_view bytes, GraphFormat format, const DocumentK
   } catch (...) {
     why = "unexpected internal error";
   }
-  for (char& c : why) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
+  why = printable(why);
   if (why.empty()) why = "unreadable";
   std::string prefix = subject.empty() ? std::string("not a valid ") + kind.title
                                        : subject + " is not a valid " + kind.title;

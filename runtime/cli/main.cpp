@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "graphs/printable.hpp"
 #include "runtime/cli/command.hpp"
 
 namespace rivulet::cli {
@@ -26,7 +27,8 @@ std::vector<Registered>& registry() {
   return commands;
 }
 
-// Error text must stay on one line so scripts can rely on it.
+// Error text must stay on one line so scripts can rely on it; other control characters (from a
+// graph file's ids or names) are escaped so they cannot recolour the terminal.
 std::string one_line(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   std::string out;
@@ -37,7 +39,7 @@ std::string one_line(std::string text) {
       out += c;
     }
   }
-  return out;
+  return graphs::printable(out);
 }
 
 void print_error(const std::string& message) {

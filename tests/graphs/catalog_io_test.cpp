@@ -219,7 +219,7 @@ TEST(CatalogIo, VersionsAndDamage) {
   auto missing = decode_catalog(R"({"operators": []})", GraphFormat::Json);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().message,
-            "not a valid Rivulet operator catalog: missing format version");
+            "not a valid Rivulet operator catalog: formatVersion: missing format version");
   auto bad_type =
       decode_catalog(R"({"formatVersion": 1, "operators": [{"parameters": [{"type": "color"}]}]})",
                      GraphFormat::Json);

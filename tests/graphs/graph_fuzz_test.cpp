@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <random>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -152,7 +153,8 @@ const Catalog& fuzz_catalog() {
          "transform",
          "",
          {port("in", PortKind::Records)},
-         {port("out", PortKind::Records, {SchemaRuleKind::SameAsInput, "in", "", "", "", {}, "", ""})},
+         {port("out", PortKind::Records,
+               {SchemaRuleKind::SameAsInput, "in", "", "", "", {}, "", ""})},
          {param("predicate", ParameterType::Expression, "in"),
           param("ratio", ParameterType::Float)},
          false,
@@ -171,7 +173,8 @@ const Catalog& fuzz_catalog() {
          "alert",
          "",
          {port("in", PortKind::Records)},
-         {port("out", PortKind::Records, {SchemaRuleKind::SameAsInput, "in", "", "", "", {}, "", ""})},
+         {port("out", PortKind::Records,
+               {SchemaRuleKind::SameAsInput, "in", "", "", "", {}, "", ""})},
          {param("threshold", ParameterType::Int)},
          false,
          1},
@@ -180,6 +183,16 @@ const Catalog& fuzz_catalog() {
     return c;
   }();
   return catalog;
+}
+
+// A rejection must say where: a node, a field (a path such as "nodes[2].parameters[0].value"),
+// a line and column, or a byte offset. "Value out-of-range for requested type" alone is not enough.
+bool names_a_place(const std::string& message) {
+  static const std::regex place(
+      R"((line \d+, column \d+)|(node ')|(field ')|(at byte \d+)|)"
+      R"((: [A-Za-z]+(\[\d+\])?(\.[A-Za-z]+(\[\d+\])?)*( \(node '.*'\))?: )|)"
+      R"((: \S+( \(node '.*'\))?: unknown member ')|(format version \d+ is newer))");
+  return std::regex_search(message, place);
 }
 
 struct Tally {
@@ -199,6 +212,7 @@ void feed(const std::string& bytes, GraphFormat format, Tally& tally) {
     ++tally.rejected;
     ASSERT_FALSE(result.error().message.empty());
     ASSERT_EQ(result.error().message.find('\n'), std::string::npos) << result.error().message;
+    EXPECT_TRUE(names_a_place(result.error().message)) << result.error().message;
     return;
   }
   ++tally.accepted;

@@ -347,9 +347,55 @@ TEST(GraphJson, UnicodeEscapesDecodeCorrectly) {
   }
 }
 
-TEST(GraphJson, UnknownFieldsAreIgnoredForForwardCompatibility) {
-  Graph g = decode(R"({"formatVersion": 1, "name": "x", "addedLater": [1, 2]})", GraphFormat::Json);
-  EXPECT_EQ(g.name, "x");
+// Each typo used to be ignored silently: "paramters" dropped every parameter, "parallelsm" left 1,
+// "checkpointIntervalMS" turned checkpoints off.
+TEST(GraphJson, UnknownMembersAreErrorsWithTheirPathAndASuggestion) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"formatVersion": 1, "nodes": [{"id": "a", "kind": "k"}, {"id": "b", "kind": "k"},
+          {"id": "c", "kind": "kafka_source", "paramters": []}]})",
+       "nodes[2].paramters (node 'c'): unknown member 'paramters'; did you mean 'parameters'?"},
+      {R"({"formatVersion": 1, "nodes": [{"id": "a", "kind": "k", "parallelsm": 4}]})",
+       "nodes[0].parallelsm (node 'a'): unknown member 'parallelsm'; did you mean 'parallelism'?"},
+      {R"({"formatVersion": 1, "runtime": {"checkpointIntervalMS": 1000}})",
+       "runtime.checkpointIntervalMS: unknown member 'checkpointIntervalMS'; did you mean "
+       "'checkpointIntervalMs'?"},
+      {R"({"formatVersion": 1, "name": "x", "addedLater": [1, 2]})",
+       "addedLater: unknown member 'addedLater'; expected one of 'formatVersion', 'name', "
+       "'description', 'nodes', 'edges', 'runtime'"},
+      {R"({"formatVersion": 1, "nodes": [{"id": "a", "kind": "k", "parameters": [{"name": "p",
+          "value": {"intValue": 1, "stringValue": "x"}}]}]})",
+       "nodes[0].parameters[0].value (node 'a'): both 'intValue' and 'stringValue' are set"},
+      {R"({"formatVersion": 1, "runtime": {"restartStrategy": {"none": null,
+          "fixedDelay": {"attempts": 3}}}})",
+       "runtime.restartStrategy: both 'none' and 'fixedDelay' are set"},
+      {R"({"formatVersion": 1, "name": "a", "name": "b"})", "name: member 'name' appears twice"},
+      {R"({"formatVersion": 1, "nodes": [{"id": "a", "kind": "k", "parallelism": -1}]})",
+       "nodes[0].parallelism (node 'a'): value -1 is out of range for an unsigned 32-bit integer"},
+      {R"({"formatVersion": 1, "runtime": {"stateBackend": "rocksDB"}})",
+       "runtime.stateBackend: unknown value 'rocksDB'; did you mean 'rocksdb'?"},
+      {R"({"formatVersion": 1, "nodes": [{"id": "a\u001b[31m", "kind": "k", "x": 1}]})",
+       "nodes[0].x (node 'a\\x1b[31m'): unknown member 'x'"},
+  };
+  for (auto [text, expected] : cases) {
+    std::string message = decode_error(text, GraphFormat::Json);
+    EXPECT_NE(message.find(expected), std::string::npos) << message;
+  }
+}
+
+// A newer file may hold members this build does not know: it gets the version message instead.
+TEST(GraphJson, UnknownMembersInANewerFileGetTheVersionMessage) {
+  std::string message =
+      decode_error(R"({"formatVersion": 2, "name": "x", "addedLater": [1, 2]})", GraphFormat::Json);
+  EXPECT_NE(message.find("format version 2 is newer"), std::string::npos) << message;
+}
+
+TEST(GraphJson, SyntaxErrorsNameLineAndColumn) {
+  std::string message =
+      decode_error("{\"formatVersion\": 1,\n  \"name\" \"x\"\n}", GraphFormat::Json);
+  EXPECT_NE(message.find("line 2, column 10: expected ':' after a member name"), std::string::npos)
+      << message;
+  message = decode_error("{\"formatVersion\": 1,\n\n   }", GraphFormat::Json);
+  EXPECT_NE(message.find("line 3, column 4: trailing comma"), std::string::npos) << message;
 }
 
 TEST(GraphJson, BadTextGivesClearErrors) {
@@ -411,11 +457,11 @@ TEST(GraphVersion, NewerVersionIsRefusedNamingBothVersions) {
 
 TEST(GraphVersion, MissingVersionIsRefused) {
   EXPECT_EQ(decode_error(binary_with_version(0), GraphFormat::Binary),
-            "not a valid Rivulet graph: missing format version");
+            "not a valid Rivulet graph: formatVersion: missing format version");
   EXPECT_EQ(decode_error(R"({"name": "old"})", GraphFormat::Json),
-            "not a valid Rivulet graph: missing format version");
+            "not a valid Rivulet graph: formatVersion: missing format version");
   EXPECT_EQ(decode_error(R"({"formatVersion": 0})", GraphFormat::Json),
-            "not a valid Rivulet graph: missing format version");
+            "not a valid Rivulet graph: formatVersion: missing format version");
 }
 
 TEST(GraphVersion, CurrentVersionIsWrittenAndRead) {

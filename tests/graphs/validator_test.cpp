@@ -339,6 +339,74 @@ TEST(ValidatorNodes, Parallelism) {
                      "node 'big', field 'parallelism': parallelism must be at least 1, got 0"}));
 }
 
+// 4294967295 instances used to validate and then exhaust memory.
+TEST(ValidatorNodes, ParallelismAboveTheRunnersMaximum) {
+  Graph g = pipeline();
+  g.node("big")->parallelism = 4294967295u;
+  g.node("dbl")->parallelism = 4294967295u;
+  g.edges[0].partitioning.kind = PartitioningKind::Rebalance;
+  g.edges[2].partitioning.kind = PartitioningKind::Rebalance;
+  EXPECT_EQ(problems(g),
+            (Strings{"node 'big', field 'parallelism': parallelism 4294967295 is above the "
+                     "maximum 1024 this runner allows",
+                     "node 'dbl', field 'parallelism': parallelism 4294967295 is above the "
+                     "maximum 1024 this runner allows"}));
+  g.node("big")->parallelism = 64;
+  g.node("dbl")->parallelism = 64;
+  EXPECT_EQ(problems(g), Strings{});
+  EXPECT_EQ(problems(validate(g, catalog(), ValidationLimits{32})).size(), 2u);
+}
+
+// A newline in an id used to print a forged "rivulet: error:" line.
+TEST(ValidatorNodes, ControlCharactersInIdsAreRejectedAndNeverPrintedRaw) {
+  Graph g = pipeline();
+  g.nodes.push_back(node("x\nrivulet: error: \x1b[31mforged", "clock"));
+  g.nodes.push_back(sink("x_out"));
+  Edge e;
+  e.from = {g.nodes[6].id, "out"};
+  e.to = {"x_out", "in"};
+  g.edges.push_back(e);
+  auto found = problems(g);
+  ASSERT_EQ(found.size(), 1u) << ::testing::PrintToString(found);
+  EXPECT_EQ(found[0],
+            "node 'x\\nrivulet: error: \\x1b[31mforged', field 'id': the id contains control "
+            "characters (newlines, escapes); ids are names shown in logs and metrics, use "
+            "printable characters");
+}
+
+// ---- runtime section -------------------------------------------------------------------------
+
+TEST(ValidatorRuntime, NegativeDurationsZeroRetentionAndSmallMultipliers) {
+  Graph g = pipeline();
+  g.runtime.checkpoint_interval_ms = -1000;
+  g.runtime.checkpoints_retained = 0;
+  g.runtime.restart.kind = RestartKind::ExponentialBackoff;
+  g.runtime.restart.initial_delay_ms = -5;
+  g.runtime.restart.max_delay_ms = 10;
+  g.runtime.restart.multiplier = -2;
+  EXPECT_EQ(problems(g),
+            (Strings{"graph, field 'runtime.checkpointIntervalMs': must not be negative, got "
+                     "-1000 ms",
+                     "graph, field 'runtime.checkpointsRetained': must be at least 1 (0 would keep "
+                     "no checkpoint to restore from)",
+                     "graph, field 'runtime.restartStrategy.exponentialBackoff.initialDelayMs': "
+                     "must not be negative, got -5 ms",
+                     "graph, field 'runtime.restartStrategy.exponentialBackoff.multiplier': must "
+                     "be a number of at least 1, got -2"}));
+  g.runtime = RuntimeConfig{};
+  g.runtime.restart.kind = RestartKind::FixedDelay;
+  g.runtime.restart.delay_ms = -1;
+  EXPECT_EQ(problems(g), Strings{"graph, field 'runtime.restartStrategy.fixedDelay.delayMs': "
+                                 "must not be negative, got -1 ms"});
+}
+
+TEST(ValidatorParameters, NegativeDuration) {
+  Graph g = pipeline();
+  set(g, "win", "size", Duration{-60000});
+  EXPECT_EQ(problems(g), Strings{"node 'win', field 'parameters.size': duration -60000 ms must "
+                                 "not be negative"});
+}
+
 // ---- parameters ------------------------------------------------------------------------------
 
 TEST(ValidatorParameters, UnknownAndMissing) {
