@@ -17,6 +17,7 @@
 #include "runtime/batch_builder.hpp"
 #include "runtime/field_ref.hpp"
 #include "runtime/state/operator_state.hpp"
+#include "runtime/state/state_errors.hpp"
 #include "runtime/state/state_keys.hpp"
 
 namespace rivulet::operators {
@@ -77,9 +78,7 @@ constexpr const char* kBlob = "dedup";
 constexpr const char* kRocksDbBlob = "dedup.rocksdb";
 
 // Throws: the task turns it into a task failure with the message.
-void check(const graphs::Status& status) {
-  if (!status) throw std::runtime_error("dedup state: " + status.error().message);
-}
+void check(const graphs::Status& status) { runtime::state::throw_if_error(status, "dedup state"); }
 
 class DedupOperator final : public runtime::Operator {
  public:
@@ -212,15 +211,9 @@ class DedupOperator final : public runtime::Operator {
 
   graphs::Status rocks_ready() {
     if (db_) return graphs::Ok{};
-    auto db = backend_.get(task_name_);
+    auto db = backend_.get(task_name_, {{"keys", &keys_state_}, {"expiry", &expiry_state_}});
     if (!db) return db.error();
-    auto keys = (*db)->declare_state("keys");
-    if (!keys) return keys.error();
-    auto expiry = (*db)->declare_state("expiry");
-    if (!expiry) return expiry.error();
     db_ = *db;
-    keys_state_ = *keys;
-    expiry_state_ = *expiry;
     return graphs::Ok{};
   }
 

@@ -7,6 +7,7 @@
 #include "operators/keyed/byte_io.hpp"
 #include "operators/windows/session_assigner.hpp"
 #include "runtime/field_ref.hpp"
+#include "runtime/state/state_errors.hpp"
 #include "runtime/state/state_keys.hpp"
 
 namespace rivulet::operators {
@@ -39,7 +40,7 @@ graphs::Schema expected_output(const graphs::Schema& input, const std::vector<st
 
 // Throws: the task turns it into a task failure with the message.
 void check(const graphs::Status& status, const std::string& task) {
-  if (!status) throw std::runtime_error(task + ": window state: " + status.error().message);
+  runtime::state::throw_if_error(status, task + ": window state");
 }
 
 }  // namespace
@@ -526,15 +527,10 @@ graphs::Status WindowAggregateOperator::restore_blob(std::span<const std::byte> 
 
 graphs::Status WindowAggregateOperator::rocks_ready() {
   if (db_ != nullptr) return graphs::Ok{};
-  auto db = backend_.get(options_.task_name);
+  auto db =
+      backend_.get(options_.task_name, {{"windows", &windows_state_}, {"timers", &timers_state_}});
   if (!db) return db.error();
-  auto windows_state = (*db)->declare_state("windows");
-  if (!windows_state) return windows_state.error();
-  auto timers_state = (*db)->declare_state("timers");
-  if (!timers_state) return timers_state.error();
   db_ = *db;
-  windows_state_ = *windows_state;
-  timers_state_ = *timers_state;
   return graphs::Ok{};
 }
 
