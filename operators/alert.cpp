@@ -261,7 +261,7 @@ class AlertOperator final : public runtime::Operator {
 
   graphs::Status snapshot(std::uint64_t /*checkpoint_id*/, runtime::StateWriter& writer) override {
     keyed::ByteWriter w;
-    w.u32(kStateVersion);
+    runtime::state::write_version(w, kStateVersion);
     w.i64(watermark_);
     w.u64(next_seq_);
     w.u64(pending_.size());
@@ -305,7 +305,7 @@ class AlertOperator final : public runtime::Operator {
     auto blob = reader.read_blob(blob_name);
     if (!blob) return blob.error();
     keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-    if (in.u32() != kStateVersion) return graphs::Error{"alert: unknown state version"};
+    if (auto st = runtime::state::check_version(in, kStateVersion, "alert state"); !st) return st;
     pending_.clear();
     retained_.clear();
     retained_base_ = 0;

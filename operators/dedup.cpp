@@ -147,14 +147,14 @@ class DedupOperator final : public runtime::Operator {
     if (backend_.uses_rocksdb()) {
       if (auto st = rocks_ready(); !st) return st;
       keyed::ByteWriter w;
-      w.u32(kStateVersion);
+      runtime::state::write_version(w, kStateVersion);
       w.i64(watermark_);
       w.i64(expiry_floor_);
       if (auto st = writer.write_blob(kRocksDbBlob, w.view()); !st) return st;
       return db_->snapshot(writer);
     }
     keyed::ByteWriter w;
-    w.u32(kStateVersion);
+    runtime::state::write_version(w, kStateVersion);
     w.i64(watermark_);
     w.u64(table_.size());
     for (std::uint32_t id = 0; id < table_.id_limit(); ++id) {
@@ -180,7 +180,7 @@ class DedupOperator final : public runtime::Operator {
       auto blob = reader.read_blob(kRocksDbBlob);
       if (!blob) return blob.error();
       keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-      if (in.u32() != kStateVersion) return graphs::Error{"dedup: unknown state version"};
+      if (auto st = runtime::state::check_version(in, kStateVersion, "dedup state"); !st) return st;
       watermark_ = in.i64();
       expiry_floor_ = in.i64();
       if (!in.ok() || !in.at_end()) return graphs::Error{"dedup: corrupt state blob"};
@@ -190,7 +190,7 @@ class DedupOperator final : public runtime::Operator {
     auto blob = reader.read_blob(kBlob);
     if (!blob) return blob.error();
     keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-    if (in.u32() != kStateVersion) return graphs::Error{"dedup: unknown state version"};
+    if (auto st = runtime::state::check_version(in, kStateVersion, "dedup state"); !st) return st;
     table_.clear();
     first_.clear();
     expiry_.clear();
@@ -360,7 +360,9 @@ graphs::Result<std::uint64_t> dedup_keys_in_checkpoint(runtime::StateReader& rea
   auto blob = reader.read_blob(kBlob);
   if (!blob) return blob.error();
   keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-  if (in.u32() != kStateVersion) return graphs::Error{"dedup: unknown state version"};
+  if (auto st = runtime::state::check_version(in, kStateVersion, "dedup state"); !st) {
+    return st.error();
+  }
   in.i64();  // watermark
   const std::uint64_t keys = in.u64();
   if (!in.ok()) return graphs::Error{"dedup: corrupt state blob"};

@@ -169,7 +169,7 @@ class TopNOperator final : public runtime::Operator {
 
   graphs::Status snapshot(std::uint64_t /*checkpoint_id*/, runtime::StateWriter& writer) override {
     keyed::ByteWriter w;
-    w.u32(kStateVersion);
+    runtime::state::write_version(w, kStateVersion);
     w.i64(watermark_);
     w.u64(next_seq_);
     if (backend_.uses_rocksdb()) {
@@ -211,7 +211,7 @@ class TopNOperator final : public runtime::Operator {
       auto blob = reader.read_blob(kRocksDbBlob);
       if (!blob) return blob.error();
       keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-      if (in.u32() != kStateVersion) return graphs::Error{"top_n: unknown state version"};
+      if (auto st = runtime::state::check_version(in, kStateVersion, "top_n state"); !st) return st;
       watermark_ = in.i64();
       next_seq_ = in.u64();
       floor_ = in.i64();
@@ -222,7 +222,7 @@ class TopNOperator final : public runtime::Operator {
     auto blob = reader.read_blob(kBlob);
     if (!blob) return blob.error();
     keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-    if (in.u32() != kStateVersion) return graphs::Error{"top_n: unknown state version"};
+    if (auto st = runtime::state::check_version(in, kStateVersion, "top_n state"); !st) return st;
     windows_.clear();
     watermark_ = in.i64();
     next_seq_ = in.u64();

@@ -357,7 +357,7 @@ void WindowAggregateOperator::flush_output(runtime::Collector& out, bool force) 
 
 void WindowAggregateOperator::write_header(keyed::ByteWriter& w) const {
   const windows::WindowSpec& spec = options_.window;
-  w.u32(kStateVersion);
+  runtime::state::write_version(w, kStateVersion);
   w.u8(static_cast<std::uint8_t>(spec.kind));
   w.i64(spec.size);
   w.i64(spec.slide);
@@ -371,7 +371,9 @@ graphs::Status WindowAggregateOperator::check_header(keyed::ByteReader& r) const
   auto fail = [](const std::string& why) {
     return graphs::Error{"window_aggregate state cannot be restored: " + why};
   };
-  if (r.u32() != kStateVersion) return fail("unknown state version");
+  if (auto st = runtime::state::check_version(r, kStateVersion, "window_aggregate state"); !st) {
+    return st;
+  }
   const windows::WindowSpec& spec = options_.window;
   const auto kind = static_cast<WindowKind>(r.u8());
   const std::int64_t size = r.i64();
@@ -421,8 +423,8 @@ graphs::Result<std::uint64_t> WindowAggregateOperator::windows_in_checkpoint(
   if (!blob) return blob.error();
   // The header (write_header) up to the watermark; RocksDB then has the timer floor.
   keyed::ByteReader r{std::span<const std::byte>(*blob)};
-  if (r.u32() != kStateVersion) {
-    return graphs::Error{"window_aggregate state: unknown state version"};
+  if (auto st = runtime::state::check_version(r, kStateVersion, "window_aggregate state"); !st) {
+    return st.error();
   }
   r.u8();
   for (int i = 0; i < 4; ++i) r.i64();  // size, slide, gap, lateness

@@ -217,7 +217,7 @@ class WindowJoinOperator final : public runtime::Operator {
 
   graphs::Status snapshot(std::uint64_t /*checkpoint_id*/, runtime::StateWriter& writer) override {
     keyed::ByteWriter w;
-    w.u32(kStateVersion);
+    runtime::state::write_version(w, kStateVersion);
     w.i64(watermark_);
     if (rocks()) {
       if (auto st = rocks_ready(); !st) return st;
@@ -262,7 +262,8 @@ class WindowJoinOperator final : public runtime::Operator {
       auto blob = reader.read_blob(kRocksDbBlob);
       if (!blob) return blob.error();
       keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-      if (in.u32() != kStateVersion) return graphs::Error{"window_join: unknown state version"};
+      if (auto st = runtime::state::check_version(in, kStateVersion, "window_join state"); !st)
+        return st;
       watermark_ = in.i64();
       next_seq_ = in.u64();
       const std::size_t count = in.count(9);
@@ -277,7 +278,8 @@ class WindowJoinOperator final : public runtime::Operator {
     auto blob = reader.read_blob(kBlob);
     if (!blob) return blob.error();
     keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-    if (in.u32() != kStateVersion) return graphs::Error{"window_join: unknown state version"};
+    if (auto st = runtime::state::check_version(in, kStateVersion, "window_join state"); !st)
+      return st;
     windows_.clear();
     watermark_ = in.i64();
     const std::size_t count = in.count(8 + 1 + 16);

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "runtime/in_memory_checkpoint_store.hpp"
+#include "runtime/state/state_blob.hpp"
 #include "runtime/state/state_keys.hpp"
 
 namespace rivulet::runtime::state {
@@ -110,6 +111,25 @@ TEST(OperatorStateTest, GetDeclaresTheOperatorsStatesWithStableIds) {
     EXPECT_EQ(value, "1");
     owner.close();
   }
+}
+
+TEST(OperatorStateTest, StateBlobsStartWithAVersionThatRestoreChecks) {
+  ByteWriter w;
+  write_version(w, 3);
+  w.u64(7);
+  ByteReader same{w.view()};
+  EXPECT_TRUE(check_version(same, 3, "dedup state"));
+  EXPECT_EQ(same.u64(), 7u);
+  ByteReader newer{w.view()};
+  auto refused = check_version(newer, 2, "dedup state");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message,
+            "dedup state cannot be restored: it has format version 3, this build reads version 2");
+  ByteReader empty{std::string_view{}};
+  auto truncated = check_version(empty, 2, "top_n state");
+  ASSERT_FALSE(truncated);
+  EXPECT_EQ(truncated.error().message,
+            "top_n state cannot be restored: the blob is too short to hold its version");
 }
 
 TEST(OperatorStateTest, SortableKeysOrderLikeTheirValues) {
