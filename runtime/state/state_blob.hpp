@@ -52,31 +52,11 @@ class ByteReader {
   explicit ByteReader(std::span<const std::byte> data)
       : data_(reinterpret_cast<const char*>(data.data()), data.size()) {}
 
-  std::uint8_t u8() {
-    std::uint8_t v = 0;
-    raw(&v, sizeof v);
-    return v;
-  }
-  std::uint32_t u32() {
-    std::uint32_t v = 0;
-    raw(&v, sizeof v);
-    return v;
-  }
-  std::uint64_t u64() {
-    std::uint64_t v = 0;
-    raw(&v, sizeof v);
-    return v;
-  }
-  std::int64_t i64() {
-    std::int64_t v = 0;
-    raw(&v, sizeof v);
-    return v;
-  }
-  double f64() {
-    double v = 0;
-    raw(&v, sizeof v);
-    return v;
-  }
+  std::uint8_t u8() { return fixed<std::uint8_t>(); }
+  std::uint32_t u32() { return fixed<std::uint32_t>(); }
+  std::uint64_t u64() { return fixed<std::uint64_t>(); }
+  std::int64_t i64() { return fixed<std::int64_t>(); }
+  double f64() { return fixed<double>(); }
   // A view into the blob (valid while the blob lives); empty after a failure.
   std::string_view bytes() {
     const std::uint32_t n = u32();
@@ -114,6 +94,14 @@ class ByteReader {
   void fail() { ok_ = false; }
 
  private:
+  // A fixed-width value (0 after a failure).
+  template <class T>
+  T fixed() {
+    T v{};
+    raw(&v, sizeof v);
+    return v;
+  }
+
   std::string_view data_;
   std::size_t pos_ = 0;
   bool ok_ = true;
