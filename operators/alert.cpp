@@ -21,6 +21,7 @@
 #include "runtime/batch_builder.hpp"
 #include "runtime/field_ref.hpp"
 #include "runtime/state/operator_state.hpp"
+#include "runtime/state/state_errors.hpp"
 
 namespace rivulet::operators {
 
@@ -208,9 +209,7 @@ struct AlertConfig {
 constexpr const char* kBlob = "alert";
 constexpr const char* kRocksDbBlob = "alert.rocksdb";
 
-void check(const graphs::Status& status) {
-  if (!status) throw std::runtime_error("alert state: " + status.error().message);
-}
+void check(const graphs::Status& status) { runtime::state::throw_if_error(status, "alert state"); }
 
 class AlertOperator final : public runtime::Operator {
  public:
@@ -262,7 +261,7 @@ class AlertOperator final : public runtime::Operator {
 
   graphs::Status snapshot(std::uint64_t /*checkpoint_id*/, runtime::StateWriter& writer) override {
     keyed::ByteWriter w;
-    w.u32(kStateVersion);
+    runtime::state::write_version(w, kStateVersion);
     w.i64(watermark_);
     w.u64(next_seq_);
     w.u64(pending_.size());
@@ -306,7 +305,7 @@ class AlertOperator final : public runtime::Operator {
     auto blob = reader.read_blob(blob_name);
     if (!blob) return blob.error();
     keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-    if (in.u32() != kStateVersion) return graphs::Error{"alert: unknown state version"};
+    if (auto st = runtime::state::check_version(in, kStateVersion, "alert state"); !st) return st;
     pending_.clear();
     retained_.clear();
     retained_base_ = 0;
@@ -507,12 +506,9 @@ class AlertOperator final : public runtime::Operator {
 
   graphs::Status rocks_ready() {
     if (db_ != nullptr) return graphs::Ok{};
-    auto db = backend_.get(config_.task_name);
+    auto db = backend_.get(config_.task_name, {{"keys", &keys_state_}});
     if (!db) return db.error();
-    auto keys = (*db)->declare_state("keys");
-    if (!keys) return keys.error();
     db_ = *db;
-    keys_state_ = *keys;
     return graphs::Ok{};
   }
 
@@ -620,7 +616,8 @@ graphs::Result<std::vector<MessagePart>> parse_message(const ParameterReader& pa
   return parts;
 }
 
-graphs::Result<std::unique_ptr<runtime::Operator>> make_alert(const runtime::OperatorBuildContext& context) {
+graphs::Result<std::unique_ptr<runtime::Operator>> make_alert(
+    const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   if (context.input_schemas.size() != 1 || context.output_schemas.empty()) {
     return graphs::Error{"node '" + context.node.id + "': alert needs one input and its outputs"};
@@ -689,7 +686,8 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_alert(const runtime::Ope
 }  // namespace
 
 runtime::OperatorFactory alert_factory() {
-  return runtime::TransformFactory([](const runtime::OperatorBuildContext& context) { return make_alert(context); });
+  return runtime::TransformFactory(
+      [](const runtime::OperatorBuildContext& context) { return make_alert(context); });
 }
 
 }  // namespace rivulet::operators

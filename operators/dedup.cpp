@@ -17,6 +17,7 @@
 #include "runtime/batch_builder.hpp"
 #include "runtime/field_ref.hpp"
 #include "runtime/state/operator_state.hpp"
+#include "runtime/state/state_errors.hpp"
 #include "runtime/state/state_keys.hpp"
 
 namespace rivulet::operators {
@@ -77,9 +78,7 @@ constexpr const char* kBlob = "dedup";
 constexpr const char* kRocksDbBlob = "dedup.rocksdb";
 
 // Throws: the task turns it into a task failure with the message.
-void check(const graphs::Status& status) {
-  if (!status) throw std::runtime_error("dedup state: " + status.error().message);
-}
+void check(const graphs::Status& status) { runtime::state::throw_if_error(status, "dedup state"); }
 
 class DedupOperator final : public runtime::Operator {
  public:
@@ -148,14 +147,14 @@ class DedupOperator final : public runtime::Operator {
     if (backend_.uses_rocksdb()) {
       if (auto st = rocks_ready(); !st) return st;
       keyed::ByteWriter w;
-      w.u32(kStateVersion);
+      runtime::state::write_version(w, kStateVersion);
       w.i64(watermark_);
       w.i64(expiry_floor_);
       if (auto st = writer.write_blob(kRocksDbBlob, w.view()); !st) return st;
       return db_->snapshot(writer);
     }
     keyed::ByteWriter w;
-    w.u32(kStateVersion);
+    runtime::state::write_version(w, kStateVersion);
     w.i64(watermark_);
     w.u64(table_.size());
     for (std::uint32_t id = 0; id < table_.id_limit(); ++id) {
@@ -181,7 +180,7 @@ class DedupOperator final : public runtime::Operator {
       auto blob = reader.read_blob(kRocksDbBlob);
       if (!blob) return blob.error();
       keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-      if (in.u32() != kStateVersion) return graphs::Error{"dedup: unknown state version"};
+      if (auto st = runtime::state::check_version(in, kStateVersion, "dedup state"); !st) return st;
       watermark_ = in.i64();
       expiry_floor_ = in.i64();
       if (!in.ok() || !in.at_end()) return graphs::Error{"dedup: corrupt state blob"};
@@ -191,7 +190,7 @@ class DedupOperator final : public runtime::Operator {
     auto blob = reader.read_blob(kBlob);
     if (!blob) return blob.error();
     keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-    if (in.u32() != kStateVersion) return graphs::Error{"dedup: unknown state version"};
+    if (auto st = runtime::state::check_version(in, kStateVersion, "dedup state"); !st) return st;
     table_.clear();
     first_.clear();
     expiry_.clear();
@@ -212,15 +211,9 @@ class DedupOperator final : public runtime::Operator {
 
   graphs::Status rocks_ready() {
     if (db_) return graphs::Ok{};
-    auto db = backend_.get(task_name_);
+    auto db = backend_.get(task_name_, {{"keys", &keys_state_}, {"expiry", &expiry_state_}});
     if (!db) return db.error();
-    auto keys = (*db)->declare_state("keys");
-    if (!keys) return keys.error();
-    auto expiry = (*db)->declare_state("expiry");
-    if (!expiry) return expiry.error();
     db_ = *db;
-    keys_state_ = *keys;
-    expiry_state_ = *expiry;
     return graphs::Ok{};
   }
 
@@ -367,7 +360,9 @@ graphs::Result<std::uint64_t> dedup_keys_in_checkpoint(runtime::StateReader& rea
   auto blob = reader.read_blob(kBlob);
   if (!blob) return blob.error();
   keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-  if (in.u32() != kStateVersion) return graphs::Error{"dedup: unknown state version"};
+  if (auto st = runtime::state::check_version(in, kStateVersion, "dedup state"); !st) {
+    return st.error();
+  }
   in.i64();  // watermark
   const std::uint64_t keys = in.u64();
   if (!in.ok()) return graphs::Error{"dedup: corrupt state blob"};

@@ -20,6 +20,7 @@
 #include "runtime/batch_builder.hpp"
 #include "runtime/field_ref.hpp"
 #include "runtime/state/operator_state.hpp"
+#include "runtime/state/state_errors.hpp"
 #include "runtime/state/state_keys.hpp"
 
 namespace rivulet::operators {
@@ -64,8 +65,8 @@ graphs::OperatorSpec top_n_spec() {
 // window already fired go unchanged to 'late' (top_n has no allowed lateness). End of input:
 // the runtime advances the watermark to +inf, firing every window; on_end_of_input does too.
 //
-// State backends (runtime::OperatorBuildContext::state_backend): memory keeps the windows above (blob
-// "top_n"). RocksDB keeps each (window, key) heap in the instance's KeyedStateBackend, state
+// State backends (runtime::OperatorBuildContext::state_backend): memory keeps the windows above
+// (blob "top_n"). RocksDB keeps each (window, key) heap in the instance's KeyedStateBackend, state
 // "tops": <sortable window start><key bytes> -> u64 count, per candidate: sort key, seq, row.
 // A batch loads the heaps it touches into the same in-memory structure, offers its rows and
 // writes them back; firing scans the stored heaps in (start, key) order — the order the memory
@@ -96,9 +97,7 @@ using KeyTops =
 constexpr const char* kBlob = "top_n";
 constexpr const char* kRocksDbBlob = "top_n.rocksdb";
 
-void check(const graphs::Status& status) {
-  if (!status) throw std::runtime_error("top_n state: " + status.error().message);
-}
+void check(const graphs::Status& status) { runtime::state::throw_if_error(status, "top_n state"); }
 
 class TopNOperator final : public runtime::Operator {
  public:
@@ -170,7 +169,7 @@ class TopNOperator final : public runtime::Operator {
 
   graphs::Status snapshot(std::uint64_t /*checkpoint_id*/, runtime::StateWriter& writer) override {
     keyed::ByteWriter w;
-    w.u32(kStateVersion);
+    runtime::state::write_version(w, kStateVersion);
     w.i64(watermark_);
     w.u64(next_seq_);
     if (backend_.uses_rocksdb()) {
@@ -212,7 +211,7 @@ class TopNOperator final : public runtime::Operator {
       auto blob = reader.read_blob(kRocksDbBlob);
       if (!blob) return blob.error();
       keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-      if (in.u32() != kStateVersion) return graphs::Error{"top_n: unknown state version"};
+      if (auto st = runtime::state::check_version(in, kStateVersion, "top_n state"); !st) return st;
       watermark_ = in.i64();
       next_seq_ = in.u64();
       floor_ = in.i64();
@@ -223,7 +222,7 @@ class TopNOperator final : public runtime::Operator {
     auto blob = reader.read_blob(kBlob);
     if (!blob) return blob.error();
     keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-    if (in.u32() != kStateVersion) return graphs::Error{"top_n: unknown state version"};
+    if (auto st = runtime::state::check_version(in, kStateVersion, "top_n state"); !st) return st;
     windows_.clear();
     watermark_ = in.i64();
     next_seq_ = in.u64();
@@ -301,12 +300,9 @@ class TopNOperator final : public runtime::Operator {
 
   graphs::Status rocks_ready() {
     if (db_ != nullptr) return graphs::Ok{};
-    auto db = backend_.get(task_name_);
+    auto db = backend_.get(task_name_, {{"tops", &tops_state_}});
     if (!db) return db.error();
-    auto tops = (*db)->declare_state("tops");
-    if (!tops) return tops.error();
     db_ = *db;
-    tops_state_ = *tops;
     return graphs::Ok{};
   }
 
@@ -413,7 +409,8 @@ class TopNOperator final : public runtime::Operator {
   keyed::ByteWriter value_writer_;
 };
 
-graphs::Result<std::unique_ptr<runtime::Operator>> make_top_n(const runtime::OperatorBuildContext& context) {
+graphs::Result<std::unique_ptr<runtime::Operator>> make_top_n(
+    const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   const std::string& id = context.node.id;
   if (context.input_schemas.size() != 1 || context.output_schemas.empty()) {
@@ -449,15 +446,15 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_top_n(const runtime::Ope
   }
   return std::unique_ptr<runtime::Operator>(std::make_unique<TopNOperator>(
       std::move(*key_columns), std::move(order), static_cast<std::size_t>(*n), *size,
-      std::make_shared<const graphs::Schema>(input),
-      std::make_shared<const graphs::Schema>(output), id,
-      id + "#" + std::to_string(context.subtask_index), context.state_backend));
+      std::make_shared<const graphs::Schema>(input), std::make_shared<const graphs::Schema>(output),
+      id, id + "#" + std::to_string(context.subtask_index), context.state_backend));
 }
 
 }  // namespace
 
 runtime::OperatorFactory top_n_factory() {
-  return runtime::TransformFactory([](const runtime::OperatorBuildContext& context) { return make_top_n(context); });
+  return runtime::TransformFactory(
+      [](const runtime::OperatorBuildContext& context) { return make_top_n(context); });
 }
 
 }  // namespace rivulet::operators

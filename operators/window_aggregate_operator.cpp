@@ -7,6 +7,7 @@
 #include "operators/keyed/byte_io.hpp"
 #include "operators/windows/session_assigner.hpp"
 #include "runtime/field_ref.hpp"
+#include "runtime/state/state_errors.hpp"
 #include "runtime/state/state_keys.hpp"
 
 namespace rivulet::operators {
@@ -39,7 +40,7 @@ graphs::Schema expected_output(const graphs::Schema& input, const std::vector<st
 
 // Throws: the task turns it into a task failure with the message.
 void check(const graphs::Status& status, const std::string& task) {
-  if (!status) throw std::runtime_error(task + ": window state: " + status.error().message);
+  runtime::state::throw_if_error(status, task + ": window state");
 }
 
 }  // namespace
@@ -356,7 +357,7 @@ void WindowAggregateOperator::flush_output(runtime::Collector& out, bool force) 
 
 void WindowAggregateOperator::write_header(keyed::ByteWriter& w) const {
   const windows::WindowSpec& spec = options_.window;
-  w.u32(kStateVersion);
+  runtime::state::write_version(w, kStateVersion);
   w.u8(static_cast<std::uint8_t>(spec.kind));
   w.i64(spec.size);
   w.i64(spec.slide);
@@ -370,7 +371,9 @@ graphs::Status WindowAggregateOperator::check_header(keyed::ByteReader& r) const
   auto fail = [](const std::string& why) {
     return graphs::Error{"window_aggregate state cannot be restored: " + why};
   };
-  if (r.u32() != kStateVersion) return fail("unknown state version");
+  if (auto st = runtime::state::check_version(r, kStateVersion, "window_aggregate state"); !st) {
+    return st;
+  }
   const windows::WindowSpec& spec = options_.window;
   const auto kind = static_cast<WindowKind>(r.u8());
   const std::int64_t size = r.i64();
@@ -420,8 +423,8 @@ graphs::Result<std::uint64_t> WindowAggregateOperator::windows_in_checkpoint(
   if (!blob) return blob.error();
   // The header (write_header) up to the watermark; RocksDB then has the timer floor.
   keyed::ByteReader r{std::span<const std::byte>(*blob)};
-  if (r.u32() != kStateVersion) {
-    return graphs::Error{"window_aggregate state: unknown state version"};
+  if (auto st = runtime::state::check_version(r, kStateVersion, "window_aggregate state"); !st) {
+    return st.error();
   }
   r.u8();
   for (int i = 0; i < 4; ++i) r.i64();  // size, slide, gap, lateness
@@ -526,15 +529,10 @@ graphs::Status WindowAggregateOperator::restore_blob(std::span<const std::byte> 
 
 graphs::Status WindowAggregateOperator::rocks_ready() {
   if (db_ != nullptr) return graphs::Ok{};
-  auto db = backend_.get(options_.task_name);
+  auto db =
+      backend_.get(options_.task_name, {{"windows", &windows_state_}, {"timers", &timers_state_}});
   if (!db) return db.error();
-  auto windows_state = (*db)->declare_state("windows");
-  if (!windows_state) return windows_state.error();
-  auto timers_state = (*db)->declare_state("timers");
-  if (!timers_state) return timers_state.error();
   db_ = *db;
-  windows_state_ = *windows_state;
-  timers_state_ = *timers_state;
   return graphs::Ok{};
 }
 

@@ -18,6 +18,7 @@
 #include "runtime/field_ref.hpp"
 #include "runtime/partitioner.hpp"
 #include "runtime/state/operator_state.hpp"
+#include "runtime/state/state_errors.hpp"
 #include "runtime/state/state_keys.hpp"
 
 namespace rivulet::operators {
@@ -129,17 +130,7 @@ constexpr const char* kBlob = "window_join";
 constexpr const char* kRocksDbBlob = "window_join.rocksdb";
 
 void check(const graphs::Status& status) {
-  if (!status) throw std::runtime_error("window_join state: " + status.error().message);
-}
-
-void append_be64(std::string& out, std::uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
-}
-
-std::uint64_t read_be64(std::string_view in, std::size_t pos) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in[pos + i]);
-  return v;
+  runtime::state::throw_if_error(status, "window_join state");
 }
 
 class WindowJoinOperator final : public runtime::Operator {
@@ -226,7 +217,7 @@ class WindowJoinOperator final : public runtime::Operator {
 
   graphs::Status snapshot(std::uint64_t /*checkpoint_id*/, runtime::StateWriter& writer) override {
     keyed::ByteWriter w;
-    w.u32(kStateVersion);
+    runtime::state::write_version(w, kStateVersion);
     w.i64(watermark_);
     if (rocks()) {
       if (auto st = rocks_ready(); !st) return st;
@@ -271,7 +262,8 @@ class WindowJoinOperator final : public runtime::Operator {
       auto blob = reader.read_blob(kRocksDbBlob);
       if (!blob) return blob.error();
       keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-      if (in.u32() != kStateVersion) return graphs::Error{"window_join: unknown state version"};
+      if (auto st = runtime::state::check_version(in, kStateVersion, "window_join state"); !st)
+        return st;
       watermark_ = in.i64();
       next_seq_ = in.u64();
       const std::size_t count = in.count(9);
@@ -286,7 +278,8 @@ class WindowJoinOperator final : public runtime::Operator {
     auto blob = reader.read_blob(kBlob);
     if (!blob) return blob.error();
     keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-    if (in.u32() != kStateVersion) return graphs::Error{"window_join: unknown state version"};
+    if (auto st = runtime::state::check_version(in, kStateVersion, "window_join state"); !st)
+      return st;
     windows_.clear();
     watermark_ = in.i64();
     const std::size_t count = in.count(8 + 1 + 16);
@@ -415,12 +408,9 @@ class WindowJoinOperator final : public runtime::Operator {
 
   graphs::Status rocks_ready() {
     if (db_ != nullptr) return graphs::Ok{};
-    auto db = backend_.get(config_.task_name);
+    auto db = backend_.get(config_.task_name, {{"rows", &rows_state_}});
     if (!db) return db.error();
-    auto rows = (*db)->declare_state("rows");
-    if (!rows) return rows.error();
     db_ = *db;
-    rows_state_ = *rows;
     return graphs::Ok{};
   }
 
@@ -428,14 +418,14 @@ class WindowJoinOperator final : public runtime::Operator {
     key_buffer_.clear();
     runtime::state::append_sortable_i64(key_buffer_, start);
     key_buffer_.push_back(static_cast<char>(side));
-    append_be64(key_buffer_, hash);
+    runtime::state::append_big_endian_u64(key_buffer_, hash);
     return key_buffer_;
   }
 
   void rocks_put(std::int64_t start, std::size_t side, std::uint64_t hash,
                  const runtime::RecordBatch& batch, std::size_t row, bool null_key) {
     std::string& key = group_prefix(start, side, hash);
-    append_be64(key, next_seq_++);
+    runtime::state::append_big_endian_u64(key, next_seq_++);
     row_scratch_.clear();
     row_scratch_.push_back(null_key ? 1 : 0);
     keyed::encode_row(batch, row, row_scratch_);
@@ -457,9 +447,8 @@ class WindowJoinOperator final : public runtime::Operator {
     }
     runtime::BatchPtr batch = builder.finish(false);
     for (std::size_t i = 0; i < rows.size(); ++i) {
-      entries.push_back(Entry{read_be64(rows[i].first, 9), batch.get(),
-                              static_cast<std::uint32_t>(i),
-                              rows[i].second[0] != 0 ? 1u : 0u});
+      entries.push_back(Entry{runtime::state::read_big_endian_u64(rows[i].first, 9), batch.get(),
+                              static_cast<std::uint32_t>(i), rows[i].second[0] != 0 ? 1u : 0u});
     }
     keep.push_back(std::move(batch));
   }
@@ -553,7 +542,8 @@ class WindowJoinOperator final : public runtime::Operator {
     // Reading the right side while walking the left one only reads the backend.
     check(db_->scan_prefix(rows_state_, prefix, [&](std::string_view k, std::string_view v) {
       if (k.size() < 9 + 8) return true;
-      if (!left_rows.empty() && read_be64(left_rows.front().first, 9) != read_be64(k, 9)) {
+      if (!left_rows.empty() && runtime::state::read_big_endian_u64(left_rows.front().first, 9) !=
+                                    runtime::state::read_big_endian_u64(k, 9)) {
         emit_group();
       }
       left_rows.emplace_back(k, v);

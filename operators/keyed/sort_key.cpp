@@ -5,14 +5,15 @@
 #include <cstdint>
 #include <limits>
 
+#include "runtime/state/state_keys.hpp"
+
 namespace rivulet::operators::keyed {
 namespace {
 
 using graphs::FieldType;
 
 void put_be(std::string& out, std::uint64_t v, bool invert) {
-  if (invert) v = ~v;
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+  runtime::state::append_big_endian_u64(out, invert ? ~v : v);
 }
 
 std::uint64_t order_bits(double v) {

@@ -1,6 +1,8 @@
 #pragma once
-// Keyed state behind one interface, so an operator's state can live in memory or in RocksDB
-// (larger than memory) without the operator knowing which.
+// Keyed state as ordered bytes behind one interface, with a memory and a RocksDB (larger than
+// memory) implementation. Which one an operator instance gets, and how operators use it today,
+// is operator_state.hpp's story: the stateful operators still keep typed in-memory structures
+// with the memory kind and use this interface only with RocksDB, so they do know the kind.
 //
 // Keys and values are bytes (std::string_view holds any bytes). State is organised in named
 // states ("windows", "timers", ...) that an operator declares once; each gets a small id used
@@ -47,8 +49,7 @@ class KeyedStateBackend {
   virtual graphs::Status remove_prefix(StateId state, std::string_view prefix) = 0;
   // Visits the keys >= `from` in ascending bytewise order until `visit` returns false (a queue
   // ordered by key, e.g. timers keyed by big-endian time, is read from its known minimum).
-  virtual graphs::Status scan_from(StateId state, std::string_view from,
-                                   const Visitor& visit) = 0;
+  virtual graphs::Status scan_from(StateId state, std::string_view from, const Visitor& visit) = 0;
 
   // Groups the following put/remove/remove_prefix calls until commit_writes(), which applies
   // them at once (RocksDB: one WriteBatch, far cheaper than single writes). Until then reads

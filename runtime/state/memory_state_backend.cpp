@@ -6,12 +6,13 @@
 //
 // Snapshot blob "keyed-state" (little-endian): u32 version, u32 state count, then per state:
 // u32 name length, name, u64 entry count, per entry: u32 key length, key, u32 value length,
-// value. It is written synchronously; copy-on-write snapshots are future work.
+// value (state_blob.hpp). It is written synchronously; copy-on-write snapshots are future work.
 
 #include <map>
 #include <vector>
 
 #include "runtime/state/keyed_state_backend.hpp"
+#include "runtime/state/state_blob.hpp"
 
 namespace rivulet::runtime::state {
 
@@ -21,60 +22,6 @@ constexpr std::string_view kBlobName = "keyed-state";
 constexpr std::uint32_t kVersion = 1;
 
 using StateMap = std::map<std::string, std::string, std::less<>>;
-
-class Encoder {
- public:
-  void u32(std::uint32_t v) { fixed(v, 4); }
-  void u64(std::uint64_t v) { fixed(v, 8); }
-  void bytes(std::string_view s) {
-    u32(static_cast<std::uint32_t>(s.size()));
-    out_.append(s);
-  }
-  std::string_view view() const { return out_; }
-
- private:
-  void fixed(std::uint64_t v, int n) {
-    for (int i = 0; i < n; ++i) out_.push_back(static_cast<char>(v >> (8 * i)));
-  }
-  std::string out_;
-};
-
-// Bounds-checked: a short or malformed blob sets ok() false instead of reading past the end.
-class Decoder {
- public:
-  explicit Decoder(std::string_view in) : in_(in) {}
-  std::uint32_t u32() { return static_cast<std::uint32_t>(fixed(4)); }
-  std::uint64_t u64() { return fixed(8); }
-  std::string_view bytes() {
-    const std::uint32_t n = u32();
-    if (!ok_ || in_.size() - pos_ < n) {
-      ok_ = false;
-      return {};
-    }
-    const std::string_view out = in_.substr(pos_, n);
-    pos_ += n;
-    return out;
-  }
-  bool ok() const { return ok_; }
-  bool at_end() const { return pos_ == in_.size(); }
-
- private:
-  std::uint64_t fixed(int n) {
-    if (!ok_ || in_.size() - pos_ < static_cast<std::size_t>(n)) {
-      ok_ = false;
-      return 0;
-    }
-    std::uint64_t v = 0;
-    for (int i = 0; i < n; ++i) {
-      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in_[pos_ + i])) << (8 * i);
-    }
-    pos_ += static_cast<std::size_t>(n);
-    return v;
-  }
-  std::string_view in_;
-  std::size_t pos_ = 0;
-  bool ok_ = true;
-};
 
 class MemoryStateBackend final : public KeyedStateBackend {
  public:
@@ -143,8 +90,8 @@ class MemoryStateBackend final : public KeyedStateBackend {
   bool has_state(const StateReader& reader) const override { return reader.has_blob(kBlobName); }
 
   graphs::Status snapshot(StateWriter& writer) override {
-    Encoder e;
-    e.u32(kVersion);
+    ByteWriter e;
+    write_version(e, kVersion);
     e.u32(static_cast<std::uint32_t>(names_.size()));
     for (std::size_t i = 0; i < names_.size(); ++i) {
       e.bytes(names_[i]);
@@ -154,8 +101,7 @@ class MemoryStateBackend final : public KeyedStateBackend {
         e.bytes(v);
       }
     }
-    const std::string_view bytes = e.view();
-    return writer.write_blob(kBlobName, std::as_bytes(std::span(bytes.data(), bytes.size())));
+    return writer.write_blob(kBlobName, e.view());
   }
 
   graphs::Status restore(StateReader& reader) override {
@@ -164,11 +110,11 @@ class MemoryStateBackend final : public KeyedStateBackend {
     auto blob = reader.read_blob(kBlobName);
     if (!blob) return blob.error();
     // Decode into fresh maps first: on error the old ids stay valid and every state is empty.
-    Decoder d{std::string_view(reinterpret_cast<const char*>(blob->data()), blob->size())};
+    ByteReader d{std::span<const std::byte>(*blob)};
     auto fail = [](const char* why) {
       return graphs::Error{std::string("keyed state cannot be restored: ") + why};
     };
-    if (d.u32() != kVersion) return fail("unknown state format version");
+    if (auto st = check_version(d, kVersion, "keyed state"); !st) return st;
     const std::uint32_t states = d.u32();
     std::vector<std::pair<std::string, StateMap>> restored;
     for (std::uint32_t s = 0; s < states && d.ok(); ++s) {

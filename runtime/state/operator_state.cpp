@@ -62,6 +62,18 @@ graphs::Result<KeyedStateBackend*> OperatorStateBackend::get(std::string_view ta
   return backend_.get();
 }
 
+graphs::Result<KeyedStateBackend*> OperatorStateBackend::get(
+    std::string_view task_name, std::initializer_list<StateDeclaration> states) {
+  auto backend = get(task_name);
+  if (!backend) return backend.error();
+  for (const auto& [name, id] : states) {
+    auto declared = (*backend)->declare_state(name);
+    if (!declared) return declared.error();
+    *id = *declared;
+  }
+  return backend;
+}
+
 void OperatorStateBackend::close() {
   backend_.reset();  // closes the database and releases its lock first
   if (!instance_directory_.empty()) {

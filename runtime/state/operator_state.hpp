@@ -10,12 +10,17 @@
 // Operators keep their hot path typed: with the memory kind they keep their state in their own
 // typed in-memory structures (hash maps and flat arrays of typed values, snapshotted as blobs
 // through StateWriter); with RocksDB they keep it in the KeyedStateBackend (serialised values,
-// RocksDB's checkpoint as snapshot) and only a per-batch working set in memory.
+// RocksDB's checkpoint as snapshot) and only a per-batch working set in memory. So today each
+// stateful operator has two code paths and asks kind() which to take; the shared pieces of the
+// RocksDB path live here and next door (get() with the operator's named states,
+// state_errors.hpp, state_keys.hpp, check_backend_of_state).
 
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "graphs/graph.hpp"
@@ -57,6 +62,11 @@ class OperatorStateBackend {
 
   // The backend (created on the first call; `task_name` names its directory and messages).
   graphs::Result<KeyedStateBackend*> get(std::string_view task_name);
+  // The same with the operator's named states declared, each id written where its pointer
+  // says (declaring is idempotent: every call yields the same ids).
+  using StateDeclaration = std::pair<std::string_view, StateId*>;
+  graphs::Result<KeyedStateBackend*> get(std::string_view task_name,
+                                         std::initializer_list<StateDeclaration> states);
   KeyedStateBackend* created() const { return backend_.get(); }
   // Destroys the backend and removes its directory; get() creates a fresh one afterwards.
   void close();

@@ -9,6 +9,7 @@
 //
 // This is the only file that includes RocksDB headers (they are heavy).
 
+#include <fcntl.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -17,8 +18,6 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 #include <rocksdb/write_buffer_manager.h>
-
-#include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -263,9 +262,11 @@ class RocksDbStateBackend final : public KeyedStateBackend {
       index += relative;
       index += '\n';
     }
-    if (status && ec) status = graphs::Error{"cannot list " + scratch.string() + ": " + ec.message()};
+    if (status && ec)
+      status = graphs::Error{"cannot list " + scratch.string() + ": " + ec.message()};
     if (status) {
-      status = writer.write_blob(kPackedIndex, std::as_bytes(std::span(index.data(), index.size())));
+      status =
+          writer.write_blob(kPackedIndex, std::as_bytes(std::span(index.data(), index.size())));
     }
     cleanup();
     return status;
@@ -338,8 +339,8 @@ class RocksDbStateBackend final : public KeyedStateBackend {
     if (!ec) fs::copy(*source, db_path_, fs::copy_options::recursive, ec);
     if (ec) {
       (void)open_fresh();
-      return graphs::Error{"cannot copy " + source->string() + " to " + db_path_.string() +
-                           ": " + ec.message()};
+      return graphs::Error{"cannot copy " + source->string() + " to " + db_path_.string() + ": " +
+                           ec.message()};
     }
     if (auto st = open(); !st) {
       (void)open_fresh();  // empty, never half restored
@@ -433,14 +434,14 @@ class RocksDbStateBackend final : public KeyedStateBackend {
   rocksdb::DB* db_ = nullptr;
   rocksdb::ColumnFamilyHandle* default_family_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> owned_;
-  std::vector<std::string> names_;                  // StateId -> name
+  std::vector<std::string> names_;                     // StateId -> name
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // StateId -> family
 };
 
 }  // namespace
 
-graphs::Result<std::unique_ptr<KeyedStateBackend>> make_rocksdb_state_backend(fs::path directory,
-                                                                              RocksDbBudget budget) {
+graphs::Result<std::unique_ptr<KeyedStateBackend>> make_rocksdb_state_backend(
+    fs::path directory, RocksDbBudget budget) {
   auto backend = std::make_unique<RocksDbStateBackend>(std::move(directory), budget);
   if (auto st = backend->lock_directory(); !st) return st.error();
   if (auto st = backend->open_fresh(); !st) return st.error();

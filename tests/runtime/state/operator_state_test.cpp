@@ -13,6 +13,7 @@
 #include <string>
 
 #include "runtime/in_memory_checkpoint_store.hpp"
+#include "runtime/state/state_blob.hpp"
 #include "runtime/state/state_keys.hpp"
 
 namespace rivulet::runtime::state {
@@ -88,7 +89,55 @@ TEST(OperatorStateTest, MemoryKindNeedsNoDirectory) {
   EXPECT_NE(*backend, nullptr);
 }
 
+TEST(OperatorStateTest, GetDeclaresTheOperatorsStatesWithStableIds) {
+  for (auto kind : {graphs::StateBackend::Memory, graphs::StateBackend::RocksDb}) {
+    StateBackendOptions options;
+    options.kind = kind;
+    OperatorStateBackend owner(options);
+    StateId windows = 99;
+    StateId timers = 99;
+    auto backend = owner.get("w#0", {{"windows", &windows}, {"timers", &timers}});
+    ASSERT_TRUE(backend) << backend.error().message;
+    EXPECT_NE(windows, timers);
+    ASSERT_TRUE((*backend)->put(timers, "t", "1"));
+    StateId again = 99;
+    auto same = owner.get("w#0", {{"timers", &again}});
+    ASSERT_TRUE(same);
+    EXPECT_EQ(*same, *backend);
+    EXPECT_EQ(again, timers);
+    std::string value;
+    auto found = (*same)->get(again, "t", value);
+    ASSERT_TRUE(found && *found);
+    EXPECT_EQ(value, "1");
+    owner.close();
+  }
+}
+
+TEST(OperatorStateTest, StateBlobsStartWithAVersionThatRestoreChecks) {
+  ByteWriter w;
+  write_version(w, 3);
+  w.u64(7);
+  ByteReader same{w.view()};
+  EXPECT_TRUE(check_version(same, 3, "dedup state"));
+  EXPECT_EQ(same.u64(), 7u);
+  ByteReader newer{w.view()};
+  auto refused = check_version(newer, 2, "dedup state");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message,
+            "dedup state cannot be restored: it has format version 3, this build reads version 2");
+  ByteReader empty{std::string_view{}};
+  auto truncated = check_version(empty, 2, "top_n state");
+  ASSERT_FALSE(truncated);
+  EXPECT_EQ(truncated.error().message,
+            "top_n state cannot be restored: the blob is too short to hold its version");
+}
+
 TEST(OperatorStateTest, SortableKeysOrderLikeTheirValues) {
+  std::string big;
+  append_big_endian_u64(big, 0x0102030405060708ull);
+  EXPECT_EQ(big, std::string("\x01\x02\x03\x04\x05\x06\x07\x08"));
+  EXPECT_EQ(read_big_endian_u64(big), 0x0102030405060708ull);
+
   std::vector<std::int64_t> values = {-5'000'000'000, -1, 0, 1, 42, 7'000'000'000};
   std::string previous;
   for (std::int64_t v : values) {
