@@ -279,6 +279,24 @@ Result<T> finish(Status status, std::optional<T>& value) {
   return std::move(*value);
 }
 
+// Sends the request `prepare(node)` builds and wraps the handle it answers with.
+template <class Prepare>
+Result<std::unique_ptr<StreamHandle>> open_stream(const std::shared_ptr<NodeClient::Loop>& loop,
+                                                  Prepare&& prepare,
+                                                  std::chrono::milliseconds timeout) {
+  std::optional<std::unique_ptr<StreamHandle>> out;
+  auto status = loop->call(
+      [&](wire::RuntimeNode::Client& node, std::string& error) {
+        return prepare(node).send().then([&](auto response) {
+          take(out, error, response, [&](auto& r) -> std::unique_ptr<StreamHandle> {
+            return std::make_unique<RemoteHandle>(loop, r.getHandle());
+          });
+        });
+      },
+      timeout);
+  return finish(status, out);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<NodeClient>> NodeClient::connect(ClientConfig config) {
@@ -463,62 +481,47 @@ Result<std::vector<control::JobEvent>> NodeClient::events(const control::JobId& 
 Result<std::unique_ptr<StreamHandle>> NodeClient::subscribe(
     const control::JobId& job, std::uint32_t interval_ms,
     std::function<void(control::JobMetrics, std::uint32_t)> on_sample, OnEnded on_ended) {
-  std::optional<std::unique_ptr<StreamHandle>> out;
-  auto status = loop_->call(
-      [&](wire::RuntimeNode::Client& node, std::string& error) {
+  return open_stream(
+      loop_,
+      [&](wire::RuntimeNode::Client& node) {
         auto call = node.subscribeRequest();
         call.setJob(text(job));
         call.setIntervalMs(interval_ms);
         call.setListener(kj::heap<MetricsListener>(std::move(on_sample), std::move(on_ended)));
-        return call.send().then([&](auto response) {
-          take(out, error, response, [&](auto& r) -> std::unique_ptr<StreamHandle> {
-            return std::make_unique<RemoteHandle>(loop_, r.getHandle());
-          });
-        });
+        return call;
       },
       loop_->config.timeout);
-  return finish(status, out);
 }
 
 Result<std::unique_ptr<StreamHandle>> NodeClient::preview(
     const control::JobId& job, const control::EdgeRef& edge, std::uint32_t max_records_per_second,
     std::function<void(control::PreviewRecords)> on_records, OnEnded on_ended) {
-  std::optional<std::unique_ptr<StreamHandle>> out;
-  auto status = loop_->call(
-      [&](wire::RuntimeNode::Client& node, std::string& error) {
+  return open_stream(
+      loop_,
+      [&](wire::RuntimeNode::Client& node) {
         auto call = node.previewRequest();
         call.setJob(text(job));
         control::to_wire(edge, call.initEdge());
         call.setMaxRecordsPerSecond(max_records_per_second);
         call.setListener(kj::heap<PreviewListener>(std::move(on_records), std::move(on_ended)));
-        return call.send().then([&](auto response) {
-          take(out, error, response, [&](auto& r) -> std::unique_ptr<StreamHandle> {
-            return std::make_unique<RemoteHandle>(loop_, r.getHandle());
-          });
-        });
+        return call;
       },
       loop_->config.operation_timeout);
-  return finish(status, out);
 }
 
 Result<std::unique_ptr<StreamHandle>> NodeClient::watch_events(
     const control::JobId& job, std::uint64_t after,
     std::function<void(std::vector<control::JobEvent>)> on_events, OnEnded on_ended) {
-  std::optional<std::unique_ptr<StreamHandle>> out;
-  auto status = loop_->call(
-      [&](wire::RuntimeNode::Client& node, std::string& error) {
+  return open_stream(
+      loop_,
+      [&](wire::RuntimeNode::Client& node) {
         auto call = node.watchEventsRequest();
         call.setJob(text(job));
         call.setAfter(after);
         call.setListener(kj::heap<EventListener>(std::move(on_events), std::move(on_ended)));
-        return call.send().then([&](auto response) {
-          take(out, error, response, [&](auto& r) -> std::unique_ptr<StreamHandle> {
-            return std::make_unique<RemoteHandle>(loop_, r.getHandle());
-          });
-        });
+        return call;
       },
       loop_->config.timeout);
-  return finish(status, out);
 }
 
 }  // namespace rivulet::client

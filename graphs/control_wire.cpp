@@ -9,6 +9,8 @@
 namespace rivulet::graphs::control {
 namespace {
 
+using wire_convert::get_strings;
+using wire_convert::set_strings;
 using wire_convert::str;
 using wire_convert::text;
 using wire_convert::WireError;
@@ -21,17 +23,6 @@ constexpr wire_io::DocumentKind kGraphKind{"graph", "Rivulet graph", kCurrentFor
 [[noreturn]] void unknown(const char* what, unsigned raw) {
   throw WireError(std::string("unknown ") + what + " " + std::to_string(raw) +
                   " (sent by a newer Rivulet, or corrupted)");
-}
-
-void set_strings(const std::vector<std::string>& items, capnp::List<capnp::Text>::Builder out) {
-  for (unsigned i = 0; i < items.size(); ++i) out.set(i, text(items[i]));
-}
-
-std::vector<std::string> get_strings(capnp::List<capnp::Text>::Reader in) {
-  std::vector<std::string> items;
-  items.reserve(in.size());
-  for (auto t : in) items.push_back(str(t));
-  return items;
 }
 
 // Enums are declared in the same order on both sides; the range check catches a newer peer.

@@ -6,6 +6,18 @@
 #include <type_traits>
 
 namespace rivulet::graphs::wire_convert {
+
+void set_strings(const std::vector<std::string>& items, capnp::List<capnp::Text>::Builder out) {
+  for (unsigned i = 0; i < items.size(); ++i) out.set(i, text(items[i]));
+}
+
+std::vector<std::string> get_strings(capnp::List<capnp::Text>::Reader in) {
+  std::vector<std::string> items;
+  items.reserve(in.size());
+  for (auto t : in) items.push_back(str(t));
+  return items;
+}
+
 namespace {
 
 // The public overloads, so the file-local ones below do not hide them.
@@ -22,17 +34,6 @@ bool is_zero_bits(double d) {
   std::uint64_t bits;
   std::memcpy(&bits, &d, sizeof bits);
   return bits == 0;
-}
-
-void set_strings(const std::vector<std::string>& items, capnp::List<capnp::Text>::Builder out) {
-  for (unsigned i = 0; i < items.size(); ++i) out.set(i, text(items[i]));
-}
-
-std::vector<std::string> get_strings(capnp::List<capnp::Text>::Reader in) {
-  std::vector<std::string> items;
-  items.reserve(in.size());
-  for (auto t : in) items.push_back(str(t));
-  return items;
 }
 
 wire::FieldType to_wire(FieldType type) {

@@ -10,6 +10,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "graphs/graph.capnp.h"
 #include "graphs/graph.hpp"
@@ -28,6 +29,9 @@ inline constexpr std::size_t kMaxJsonNesting = 32;
 
 inline capnp::Text::Reader text(const std::string& s) { return {s.c_str(), s.size()}; }
 inline std::string str(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
+
+void set_strings(const std::vector<std::string>& items, capnp::List<capnp::Text>::Builder out);
+std::vector<std::string> get_strings(capnp::List<capnp::Text>::Reader in);
 
 // All NaNs become the one quiet NaN: JSON cannot carry a payload or sign, and the binary must not
 // depend on which format a graph came through.
