@@ -75,7 +75,7 @@ class DiscardingCollector final : public rt::Collector {
   std::size_t rows = 0;
 };
 
-std::unique_ptr<rt::Operator> build(const ops::OperatorFactory& factory,
+std::unique_ptr<rt::Operator> build(const rt::OperatorFactory& factory,
                                     const rivulet::graphs::OperatorSpec& spec,
                                     const std::string& parameter, rivulet::graphs::Value value,
                                     benchmark::State& state) {
@@ -83,8 +83,8 @@ std::unique_ptr<rt::Operator> build(const ops::OperatorFactory& factory,
   node.id = "bench";
   node.kind = spec.kind;
   node.parameters.push_back({parameter, std::move(value)});
-  ops::OperatorBuildContext context{node, spec, {schema()}, {}, {{}}, 0, 1, ""};
-  auto built = std::get<ops::TransformFactory>(factory)(context);
+  rt::OperatorBuildContext context{node, spec, {schema()}, {}, {{}}, 0, 1, ""};
+  auto built = std::get<rt::TransformFactory>(factory)(context);
   if (!built) {
     state.SkipWithError(built.error().message.c_str());
     return nullptr;

@@ -344,7 +344,7 @@ TEST(BuiltinCatalog, ReferenceDocumentsEveryOperatorAndParameter) {
   }
 }
 
-TEST(runtime::OperatorRegistry, RefusesEmptyAndDuplicateKinds) {
+TEST(OperatorRegistry, RefusesEmptyAndDuplicateKinds) {
   runtime::OperatorRegistry registry;
   OperatorSpec a;
   a.kind = "a";
@@ -356,7 +356,7 @@ TEST(runtime::OperatorRegistry, RefusesEmptyAndDuplicateKinds) {
   EXPECT_EQ(registry.size(), 1u);
 }
 
-TEST(runtime::OperatorRegistry, FindsByKindAndKeepsRegistrationOrder) {
+TEST(OperatorRegistry, FindsByKindAndKeepsRegistrationOrder) {
   runtime::OperatorRegistry registry;
   for (const char* kind : {"zeta", "alpha", "mid"}) {
     OperatorSpec spec;
@@ -372,7 +372,7 @@ TEST(runtime::OperatorRegistry, FindsByKindAndKeepsRegistrationOrder) {
   EXPECT_EQ(c.operators[2].kind, "mid");
 }
 
-TEST(runtime::OperatorRegistry, BuiltinRegistryMatchesBuiltinCatalog) {
+TEST(OperatorRegistry, BuiltinRegistryMatchesBuiltinCatalog) {
   EXPECT_EQ(builtin_registry().catalog(), catalog());
   ASSERT_NE(builtin_registry().find("window_aggregate"), nullptr);
   EXPECT_EQ(builtin_registry().find("window_aggregate")->kind, "window_aggregate");
