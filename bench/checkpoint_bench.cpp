@@ -15,7 +15,7 @@
 //      checkpoints are read from CheckpointMetrics (last_duration_us = begin to complete,
 //      last_size_bytes = what all tasks wrote), for the directory store (files fsynced, manifest)
 //      and for the in-memory store (serialisation only). The number of keys in the last
-//      checkpoint is read back from the operator's state blob (memory backend). Then the
+//      checkpoint is read back through the operator's own reader of its state. Then the
 //      restore: a new Job on that store, Job::start → first record into the stateful operator,
 //      against the same with an empty store.
 //   r  recovery: the broker in its own process (`rivulet broker`), the job as a `rivulet run`
@@ -23,7 +23,7 @@
 //      dedup (one entry per record id: the state grows by one key per record) → kafka_sink
 //      (at least once) to topic `out`. Once a checkpoint holding >= --state-keys keys is
 //      complete (its MANIFEST exists; keys = datagen's checkpointed position, checked against
-//      the dedup blob's count with the memory backend), the child gets
+//      dedup's own count with the memory backend), the child gets
 //      SIGKILL and is started again with the same arguments; timed from the kill until the
 //      first new record appears on `out` (a consumer positioned at the end offsets after the
 //      kill, fetch.wait.max.ms 10). Baseline in the same run: the cold start of the same
@@ -64,11 +64,14 @@
 #include "caf/actor_system_config.hpp"
 #include "graphs/graph_io.hpp"
 #include "operators/builtin_catalog.hpp"
-#include "runtime/operator_registry.hpp"
+#include "operators/dedup.hpp"
 #include "operators/spec_builder.hpp"
+#include "operators/window_aggregate_operator.hpp"
+#include "runtime/checkpoint/checkpoint_reader.hpp"
 #include "runtime/checkpoint/directory_checkpoint_store.hpp"
 #include "runtime/in_memory_checkpoint_store.hpp"
 #include "runtime/job.hpp"
+#include "runtime/operator_registry.hpp"
 #include "runtime/planner.hpp"
 
 namespace rivulet::bench {
@@ -83,11 +86,12 @@ using namespace std::chrono_literals;
 
 // ---- the state-backend slot ----------------------------------------------------------------
 // --state-backend memory|rocksdb sets every bench graph's runtime.stateBackend, which the job
-// hands to the operator factories (runtime::OperatorBuildContext::state_backend; window_aggregate and
-// dedup choose their state store from it). Memory: operators keep typed in-memory structures
+// hands to the operator factories (runtime::OperatorBuildContext::state_backend; window_aggregate
+// and dedup choose their state store from it). Memory: operators keep typed in-memory structures
 // and snapshot them as blobs. RocksDB: a database per instance, RocksDB's checkpoint as the
-// snapshot. The key counts read back from state blobs exist for the memory backend only; the
-// recovery part counts keys from datagen's checkpointed position, which works for both.
+// snapshot. Key counts come from the operators' own readers of their checkpointed state
+// (window_aggregate: both backends; dedup: memory only); the recovery part counts keys from
+// datagen's checkpointed position, which works for both.
 
 struct Options {
   std::string parts = "tsr";
@@ -296,13 +300,13 @@ const runtime::OperatorRegistry& bench_registry() {
   static const runtime::OperatorRegistry registry = [] {
     runtime::OperatorRegistry r = operators::builtin_registry();
     using namespace operators::spec;  // NOLINT(google-build-using-namespace): a declaration
-    auto added = r.add(
-        operators::spec::Operator("discard", "sink", "Drops every record (benchmarks).")
-            .inputs({input("in", "Records.")}),
-        runtime::TransformFactory([](const runtime::OperatorBuildContext&)
-                                        -> graphs::Result<std::unique_ptr<runtime::Operator>> {
-          return std::unique_ptr<runtime::Operator>(std::make_unique<Discard>());
-        }));
+    auto added =
+        r.add(operators::spec::Operator("discard", "sink", "Drops every record (benchmarks).")
+                  .inputs({input("in", "Records.")}),
+              runtime::TransformFactory([](const runtime::OperatorBuildContext&)
+                                            -> graphs::Result<std::unique_ptr<runtime::Operator>> {
+                return std::unique_ptr<runtime::Operator>(std::make_unique<Discard>());
+              }));
     if (!added) throw std::logic_error(added.error().message);
     return r;
   }();
@@ -456,36 +460,14 @@ void part_throughput(const Options& options, const fs::path& root) {
 
 // ---- part s: checkpoint duration and size with 1 M keys ------------------------------------
 
-// Keys in a state blob of window_aggregate (live windows) or dedup (entries), read from its
-// header (formats: operators/window_aggregate_operator.cpp, operators/dedup.cpp).
-std::uint64_t keys_in_blob(StateOperator op, const std::vector<std::byte>& blob) {
-  std::size_t at = 0;
-  auto take = [&](std::size_t n) {
-    if (at + n > blob.size()) throw std::runtime_error("state blob too short");
-    const std::byte* p = blob.data() + at;
-    at += n;
-    return p;
-  };
-  auto u32 = [&] {
-    std::uint32_t v;
-    std::memcpy(&v, take(4), 4);
-    return v;
-  };
-  auto u64 = [&] {
-    std::uint64_t v;
-    std::memcpy(&v, take(8), 8);
-    return v;
-  };
-  u32();  // version
-  if (op == StateOperator::Dedup) {
-    u64();  // watermark
-    return u64();
-  }
-  take(1 + 4 * 8);  // kind, size, slide, gap, lateness
-  const std::uint64_t aggregates = u64();
-  for (std::uint64_t i = 0; i < aggregates; ++i) take(u32());
-  u64();  // watermark
-  return u64();
+// Keys in a checkpointed task state of window_aggregate (live windows, one per key here) or
+// dedup (entries), through the operators' own readers of their state.
+std::uint64_t keys_in_state(StateOperator op, runtime::StateReader& reader) {
+  auto keys = op == StateOperator::Window
+                  ? operators::WindowAggregateOperator::windows_in_checkpoint(reader)
+                  : operators::dedup_keys_in_checkpoint(reader);
+  if (!keys) throw std::runtime_error(keys.error().message);
+  return *keys;
 }
 
 struct StateRun {
@@ -585,11 +567,9 @@ StateRun run_state(const Options& options, StateOperator op, bool on_disk, const
   if ((*latest)->id() < last_measured) throw std::runtime_error("latest checkpoint is older");
   auto reader = (*latest)->reader("per_key#0");
   if (!reader) throw std::runtime_error(reader.error().message);
-  const std::string blob_name = op == StateOperator::Window ? "window_aggregate" : "dedup";
-  if (options.backend == graphs::StateBackend::Memory) {  // RocksDB state is not a blob
-    auto blob = (*reader)->read_blob(blob_name);
-    if (!blob) throw std::runtime_error(blob.error().message);
-    run.keys = keys_in_blob(op, *blob);
+  // RocksDB dedup state records no count; window_aggregate's does on either backend.
+  if (options.backend == graphs::StateBackend::Memory || op == StateOperator::Window) {
+    run.keys = keys_in_state(op, **reader);
   }
   reader->reset();
   latest->reset();
@@ -768,12 +748,9 @@ std::optional<CompleteOnDisk> newest_complete(const fs::path& dir, std::uint64_t
     std::uint64_t keys = 0;
     if (!position.read(reinterpret_cast<char*>(&keys), sizeof keys)) continue;  // retention raced
     std::optional<std::uint64_t> blob_keys;
-    std::ifstream blob(entry.path() / "dedup%230" / "dedup", std::ios::binary);
-    unsigned char header[20];
-    if (blob.read(reinterpret_cast<char*>(header), sizeof header)) {
-      std::uint64_t count;
-      std::memcpy(&count, header + 12, 8);
-      blob_keys = count;
+    if (auto checkpoint = runtime::checkpoint::CheckpointReader::open(entry.path())) {
+      auto keys_there = operators::dedup_keys_in_checkpoint((*checkpoint)->task("dedup#0"));
+      if (keys_there) blob_keys = *keys_there;  // an error: RocksDB state, or retention raced
     }
     std::uint64_t bytes = 0;
     for (const auto& file : fs::recursive_directory_iterator(entry.path(), ec)) {

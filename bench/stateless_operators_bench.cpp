@@ -75,7 +75,7 @@ class DiscardingCollector final : public rt::Collector {
   std::size_t rows = 0;
 };
 
-std::unique_ptr<rt::Operator> build(const rt::OperatorFactory& factory,
+std::unique_ptr<rt::Operator> build(const rivulet::runtime::OperatorFactory& factory,
                                     const rivulet::graphs::OperatorSpec& spec,
                                     const std::string& parameter, rivulet::graphs::Value value,
                                     benchmark::State& state) {
@@ -83,8 +83,8 @@ std::unique_ptr<rt::Operator> build(const rt::OperatorFactory& factory,
   node.id = "bench";
   node.kind = spec.kind;
   node.parameters.push_back({parameter, std::move(value)});
-  rt::OperatorBuildContext context{node, spec, {schema()}, {}, {{}}, 0, 1, ""};
-  auto built = std::get<rt::TransformFactory>(factory)(context);
+  rivulet::runtime::OperatorBuildContext context{node, spec, {schema()}, {}, {{}}, 0, 1, ""};
+  auto built = std::get<rivulet::runtime::TransformFactory>(factory)(context);
   if (!built) {
     state.SkipWithError(built.error().message.c_str());
     return nullptr;

@@ -12,8 +12,10 @@ struct Error {
   std::string message;
 };
 
+// [[nodiscard]]: an error returned at a boundary must be looked at, never dropped by accident
+// (cast to void where ignoring it is the intent, and say why).
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Error error) : state_(std::move(error)) {}    // NOLINT(google-explicit-constructor)

@@ -55,11 +55,11 @@ graphs::OperatorSpec dedup_spec() {
 // pointer, otherwise the passing rows are gathered column by column. End of input: nothing is
 // pending, so nothing to flush.
 //
-// State backends (runtime::OperatorBuildContext::state_backend): with memory, the above lives in typed
-// structures (KeyTable ids, a vector of first times, a heap) and snapshots as the blob "dedup".
-// With RocksDB it lives in the instance's KeyedStateBackend: state "keys" maps the canonical key
-// bytes to the first time (8 bytes), state "expiry" holds <sortable at><key bytes> entries,
-// read from their known minimum as the watermark advances; a snapshot is the blob
+// State backends (runtime::OperatorBuildContext::state_backend): with memory, the above lives in
+// typed structures (KeyTable ids, a vector of first times, a heap) and snapshots as the blob
+// "dedup". With RocksDB it lives in the instance's KeyedStateBackend: state "keys" maps the
+// canonical key bytes to the first time (8 bytes), state "expiry" holds <sortable at><key bytes>
+// entries, read from their known minimum as the watermark advances; a snapshot is the blob
 // "dedup.rocksdb" (version, watermark) plus RocksDB's checkpoint. Same decisions either way.
 namespace {
 
@@ -334,11 +334,11 @@ class DedupOperator final : public runtime::Operator {
   std::string value_;
   std::string timer_;
   std::vector<std::string> due_;
-  std::unordered_map<std::string, std::int64_t, keyed::KeyBytesHash, std::equal_to<>>
-      batch_firsts_;
+  std::unordered_map<std::string, std::int64_t, keyed::KeyBytesHash, std::equal_to<>> batch_firsts_;
 };
 
-graphs::Result<std::unique_ptr<runtime::Operator>> make_dedup(const runtime::OperatorBuildContext& context) {
+graphs::Result<std::unique_ptr<runtime::Operator>> make_dedup(
+    const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   if (context.input_schemas.size() != 1) {
     return graphs::Error{"node '" + context.node.id + "': dedup needs one input"};
@@ -359,8 +359,24 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_dedup(const runtime::Ope
 
 }  // namespace
 
+graphs::Result<std::uint64_t> dedup_keys_in_checkpoint(runtime::StateReader& reader) {
+  if (reader.has_blob(kRocksDbBlob)) {
+    return graphs::Error{"dedup state from the RocksDB backend records no key count"};
+  }
+  if (!reader.has_blob(kBlob)) return std::uint64_t{0};
+  auto blob = reader.read_blob(kBlob);
+  if (!blob) return blob.error();
+  keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
+  if (in.u32() != kStateVersion) return graphs::Error{"dedup: unknown state version"};
+  in.i64();  // watermark
+  const std::uint64_t keys = in.u64();
+  if (!in.ok()) return graphs::Error{"dedup: corrupt state blob"};
+  return keys;
+}
+
 runtime::OperatorFactory dedup_factory() {
-  return runtime::TransformFactory([](const runtime::OperatorBuildContext& context) { return make_dedup(context); });
+  return runtime::TransformFactory(
+      [](const runtime::OperatorBuildContext& context) { return make_dedup(context); });
 }
 
 }  // namespace rivulet::operators

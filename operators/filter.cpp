@@ -67,9 +67,13 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_filter(
   if (!checked) return checked.error();
   const graphs::expr::Type& type = checked->type;
   if (type.type != graphs::FieldType::Bool && !type.is_null_literal) {
-    return params.error("predicate", "column 1: the predicate has type " +
-                                         std::string(graphs::expr::type_name(type.type)) +
-                                         ", but bool is required");
+    // The column of the expression's top node (an operator's own column, a call's name), as
+    // the checker reports its errors.
+    const graphs::expr::CheckError wrong_type{checked->tree->column,
+                                              "the predicate has type " +
+                                                  std::string(graphs::expr::type_name(type.type)) +
+                                                  ", but bool is required"};
+    return params.error("predicate", wrong_type.to_string());
   }
   auto evaluator = expression::Evaluator::compile(checked->tree);
   if (!evaluator) return params.error("predicate", evaluator.error().message);

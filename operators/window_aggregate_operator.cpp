@@ -412,6 +412,28 @@ graphs::Status WindowAggregateOperator::snapshot(std::uint64_t /*checkpoint_id*/
   return writer.write_blob(kStateBlob, w.view());
 }
 
+graphs::Result<std::uint64_t> WindowAggregateOperator::windows_in_checkpoint(
+    runtime::StateReader& reader) {
+  const bool rocksdb = reader.has_blob(kRocksDbStateBlob);
+  if (!rocksdb && !reader.has_blob(kStateBlob)) return std::uint64_t{0};
+  auto blob = reader.read_blob(rocksdb ? kRocksDbStateBlob : kStateBlob);
+  if (!blob) return blob.error();
+  // The header (write_header) up to the watermark; RocksDB then has the timer floor.
+  keyed::ByteReader r{std::span<const std::byte>(*blob)};
+  if (r.u32() != kStateVersion) {
+    return graphs::Error{"window_aggregate state: unknown state version"};
+  }
+  r.u8();
+  for (int i = 0; i < 4; ++i) r.i64();  // size, slide, gap, lateness
+  const std::size_t aggregates = r.count(4);
+  for (std::size_t i = 0; i < aggregates; ++i) r.bytes();
+  r.i64();               // watermark
+  if (rocksdb) r.i64();  // timer floor
+  const std::uint64_t windows = r.u64();
+  if (!r.ok()) return graphs::Error{"window_aggregate state: the state blob is truncated"};
+  return windows;
+}
+
 void WindowAggregateOperator::reset_state() {
   keys_.clear();  // keeps the key binding made in open()
   store_ = WindowStore{};
@@ -421,9 +443,8 @@ void WindowAggregateOperator::reset_state() {
 }
 
 graphs::Status WindowAggregateOperator::restore(runtime::StateReader& reader) {
-  if (auto st = runtime::state::check_backend_of_state(reader, options_.node_id,
-                                                       options_.state_backend.kind, kStateBlob,
-                                                       kRocksDbStateBlob);
+  if (auto st = runtime::state::check_backend_of_state(
+          reader, options_.node_id, options_.state_backend.kind, kStateBlob, kRocksDbStateBlob);
       !st) {
     return st;
   }
@@ -443,8 +464,9 @@ graphs::Status WindowAggregateOperator::restore(runtime::StateReader& reader) {
     stored_windows_ = r.u64();
     if (!r.ok() || !r.at_end()) {
       watermark_ = windows::kMinTime;
-      return graphs::Error{"window_aggregate state cannot be restored: the state blob is "
-                           "truncated or corrupt"};
+      return graphs::Error{
+          "window_aggregate state cannot be restored: the state blob is "
+          "truncated or corrupt"};
     }
     return graphs::Ok{};
   }
@@ -686,8 +708,8 @@ void WindowAggregateOperator::rocks_on_watermark(runtime::Collector& out) {
       check(db_->remove(timers_state_, timer), options_.task_name);
       std::size_t pos = 8;
       std::string_view key_bytes;
-      if (!runtime::state::read_length_prefixed(timer, pos, key_bytes) ||
-          timer.size() - pos != 8 || !keys_.well_formed(key_bytes)) {
+      if (!runtime::state::read_length_prefixed(timer, pos, key_bytes) || timer.size() - pos != 8 ||
+          !keys_.well_formed(key_bytes)) {
         check(graphs::Error{"a stored timer is corrupt"}, options_.task_name);
       }
       const std::int64_t start = runtime::state::read_sortable_i64(timer, pos);

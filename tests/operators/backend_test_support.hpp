@@ -51,17 +51,19 @@ struct InterruptedRun {
 // [0, cut), checkpointed as task `task`, fed one more step (lost with the crash) and closed; a
 // new instance (`make(false)`) restores from the checkpoint, is opened by `open`, is fed
 // [cut, steps) and, with `end_of_input`, ends its input. Each port's rows: what the first
-// instance emitted before the checkpoint, then what the restored one emitted.
+// instance emitted before the checkpoint, then what the restored one emitted. The checkpoint
+// goes into `into` (null: a fresh in-memory store).
 template <class Make, class Feed, class Open>
 InterruptedRun run_interrupted(Make make, Feed feed, Open open, std::size_t cut, std::size_t steps,
-                               std::size_t ports, const std::string& task,
-                               bool end_of_input = true) {
+                               std::size_t ports, const std::string& task, bool end_of_input = true,
+                               runtime::CheckpointStore* into = nullptr) {
   InterruptedRun run;
   run.ports.resize(ports);
   auto first = make(true);
   CollectingCollector before;
   feed(*first, 0, cut, before);
-  runtime::InMemoryCheckpointStore store;
+  runtime::InMemoryCheckpointStore in_memory;
+  runtime::CheckpointStore& store = into ? *into : in_memory;
   run.error = checkpoint_into(store, *first, task);
   if (!run.error.empty()) return run;
   for (std::size_t port = 0; port < ports; ++port) run.ports[port] = before.rows(port);

@@ -127,10 +127,16 @@ TEST(Filter, FactoryErrorsNameNodeParameterAndColumn) {
   auto syntax = filter("amount > ");
   EXPECT_NE(syntax.error.find("node 'f1', parameter 'predicate': column "), std::string::npos)
       << syntax.error;
+  // The column of the offending expression's top node, not always 1.
   auto not_bool = filter("amount + 1");
   EXPECT_EQ(not_bool.error,
-            "node 'f1', parameter 'predicate': column 1: the predicate has type float64, but bool "
+            "node 'f1', parameter 'predicate': column 8: the predicate has type float64, but bool "
             "is required");
+  auto not_bool_call = filter("  lower(country)");
+  EXPECT_NE(not_bool_call.error.find("parameter 'predicate': column 3: the predicate has type "
+                                     "string, but bool is required"),
+            std::string::npos)
+      << not_bool_call.error;
   graphs::Node missing;
   missing.id = "f2";
   missing.kind = "filter";
