@@ -72,6 +72,7 @@ struct PortSpec {
   required @2 :Bool = true;        # inputs only: must be connected
   description @3 :Text;
   schema @4 :SchemaRule;           # outputs only
+  droppedWhenUnconnected @5 :Text; # outputs only: what is counted and dropped if unconnected
 }
 
 struct ParameterSpec {
@@ -99,4 +100,5 @@ struct OperatorSpec {
   parameters @5 :List(ParameterSpec);
   stateful @6 :Bool;
   maxParallelism @7 :UInt32;       # 0: unbounded
+  partitionState @8 :Bool;         # state per input partition: restorable at any parallelism
 }

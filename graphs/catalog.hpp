@@ -48,6 +48,9 @@ struct PortSpec {
   bool required = true;
   std::string description;
   SchemaRule schema;
+  // Outputs only. Non-empty: what the operator counts and drops when this output is not
+  // connected (e.g. "records that do not decode"); the validator warns about it.
+  std::string dropped_when_unconnected = {};  // (initialized: ports are aggregate-built)
   bool operator==(const PortSpec&) const = default;
 };
 
@@ -74,6 +77,10 @@ struct OperatorSpec {
   std::vector<ParameterSpec> parameters;
   bool stateful = false;
   std::uint32_t max_parallelism = 0;
+  // The state is per input partition (a Kafka source's offsets): every instance restores the
+  // state of every saved instance and keeps what it is assigned, so a savepoint restores at
+  // any parallelism.
+  bool partition_state = false;
 
   const PortSpec* input(const std::string& name) const;
   const PortSpec* output(const std::string& name) const;

@@ -142,6 +142,9 @@ void to_wire(const PortSpec& port, wire::PortSpec::Builder out) {
   out.setRequired(port.required);
   if (!port.description.empty()) out.setDescription(text(port.description));
   if (port.schema.kind != SchemaRuleKind::None) to_wire(port.schema, out.initSchema());
+  if (!port.dropped_when_unconnected.empty()) {
+    out.setDroppedWhenUnconnected(text(port.dropped_when_unconnected));
+  }
 }
 
 PortSpec from_wire(wire::PortSpec::Reader in) {
@@ -161,6 +164,7 @@ PortSpec from_wire(wire::PortSpec::Reader in) {
     port.required = in.getRequired();
     port.description = str(in.getDescription());
     port.schema = from_wire(in.getSchema());
+    port.dropped_when_unconnected = str(in.getDroppedWhenUnconnected());
   } catch (const WireError& e) {
     throw WireError("port '" + port.name + "': " + e.what());
   }
@@ -244,6 +248,7 @@ void to_wire(const OperatorSpec& op, wire::OperatorSpec::Builder out) {
   }
   out.setStateful(op.stateful);
   out.setMaxParallelism(op.max_parallelism);
+  out.setPartitionState(op.partition_state);
 }
 
 OperatorSpec from_wire(wire::OperatorSpec::Reader in) {
@@ -257,6 +262,7 @@ OperatorSpec from_wire(wire::OperatorSpec::Reader in) {
     for (auto p : in.getParameters()) op.parameters.push_back(from_wire(p));
     op.stateful = in.getStateful();
     op.max_parallelism = in.getMaxParallelism();
+    op.partition_state = in.getPartitionState();
   } catch (const WireError& e) {
     throw WireError("operator '" + op.kind + "': " + e.what());
   }

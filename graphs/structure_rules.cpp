@@ -195,7 +195,21 @@ void check_connections(Context& context) {
     if (spec->outputs.empty()) continue;
     bool any_output = std::any_of(context.graph.edges.begin(), context.graph.edges.end(),
                                   [&](const Edge& e) { return e.from.node == node.id; });
-    if (any_output) continue;
+    if (any_output) {
+      // Side outputs the catalog says carry drops: nothing disappears without a word.
+      for (const auto& port : spec->outputs) {
+        if (port.dropped_when_unconnected.empty()) continue;
+        const bool connected = std::any_of(
+            context.graph.edges.begin(), context.graph.edges.end(),
+            [&](const Edge& e) { return e.from.node == node.id && e.from.port == port.name; });
+        if (connected) continue;
+        context.node_problem(node, "outputs." + port.name,
+                             "output '" + port.name + "' is not connected: " +
+                                 port.dropped_when_unconnected + " will be counted and dropped",
+                             Severity::Warning);
+      }
+      continue;
+    }
     if (spec->outputs.size() == 1) {
       const std::string& port = spec->outputs.front().name;
       context.node_problem(node, "outputs." + port,

@@ -73,11 +73,12 @@ inline spec::Param allowed_lateness() {
 }
 
 inline graphs::PortSpec late_output(const std::string& name, const std::string& port) {
-  return spec::output(name, spec::same_as_input(port),
-                      "Records from '" + port +
-                          "' that arrived too late to be used (behind the watermark, past any "
-                          "allowed lateness), unchanged. Late records are never dropped "
-                          "silently: connect this to a sink to keep them.");
+  return spec::dropping_output(name, spec::same_as_input(port),
+                               "Records from '" + port +
+                                   "' that arrived too late to be used (behind the watermark, "
+                                   "past any allowed lateness), unchanged. Late records are "
+                                   "never dropped silently: connect this to a sink to keep them.",
+                               "late records from '" + port + "' (behind the watermark)");
 }
 
 // ---- connectors (kafka_source, kafka_sink) ------------------------------------------------

@@ -25,11 +25,13 @@ graphs::OperatorSpec file_source_spec() {
       .max_parallelism(1)
       .outputs({
           output("out", from_parameter("schema"), "The decoded records, with the 'schema' fields."),
-          output("dead_letters",
-                 fixed({field("reason", FieldType::String), field("raw", FieldType::String),
-                        field("path", FieldType::String), field("line", FieldType::Int64)}),
-                 "Lines that could not be decoded (with on_parse_error = dead_letter): why "
-                 "(reason), the line itself (raw), the file and the 1-based line number."),
+          dropping_output(
+              "dead_letters",
+              fixed({field("reason", FieldType::String), field("raw", FieldType::String),
+                     field("path", FieldType::String), field("line", FieldType::Int64)}),
+              "Lines that could not be decoded (with on_parse_error = dead_letter): why "
+              "(reason), the line itself (raw), the file and the 1-based line number.",
+              "lines that do not decode (on_parse_error = dead_letter)"),
       })
       .parameters({
           required_text("path",
@@ -264,7 +266,7 @@ graphs::Result<std::unique_ptr<FileSourceOperator>> make_file_source(
 
 runtime::OperatorFactory file_source_factory() {
   return runtime::SourceFactory([](const runtime::OperatorBuildContext& context)
-                           -> graphs::Result<std::unique_ptr<runtime::SourceOperator>> {
+                                    -> graphs::Result<std::unique_ptr<runtime::SourceOperator>> {
     auto source = make_file_source(context, std::make_shared<generators::SystemClock>());
     if (!source) return source.error();
     return std::unique_ptr<runtime::SourceOperator>(std::move(*source));

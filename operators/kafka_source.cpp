@@ -5,6 +5,7 @@
 #include "operators/common_parameters.hpp"
 #include "operators/kafka/client_config.hpp"
 #include "operators/kafka/kafka_source_operator.hpp"
+#include "operators/kafka/partition_assignment.hpp"
 #include "operators/parameter_reader.hpp"
 #include "operators/spec_builder.hpp"
 
@@ -13,36 +14,55 @@ namespace rivulet::operators {
 graphs::OperatorSpec kafka_source_spec() {
   using namespace spec;  // NOLINT(google-build-using-namespace): a spec file is a declaration
   return Operator("kafka_source", "source",
-                  "Consumes Kafka topics and decodes their records with the declared schema. It "
-                  "reads as a consumer group. Partitions are divided among the parallel instances; "
-                  "watermarks are generated per partition and merged. The consumed offsets are "
-                  "checkpointed, so a restore rewinds the partitions and state stays exactly once; "
-                  "offsets are also committed to the group when a checkpoint completes, for "
-                  "monitoring and as the start position of a fresh job.")
-      .stateful()
+                  "Consumes Kafka topics and decodes their records with the declared schema. "
+                  "The runtime assigns the partitions (a metadata lookup, a fixed spread over the "
+                  "parallel instances, new partitions discovered at an interval), so a restart "
+                  "never waits for a consumer-group rebalance; assignment = group uses Kafka's "
+                  "group management instead. Watermarks are generated per partition and merged. "
+                  "The consumed offsets are checkpointed per partition, so a restore rewinds the "
+                  "partitions and state stays exactly once, also when the source's parallelism "
+                  "changed; offsets are also committed to the group when a checkpoint completes, "
+                  "for monitoring and as the start position of a fresh job.")
+      .partition_state()  // offsets per partition: restorable at any parallelism
       .outputs({
           output("out", from_parameter("schema"), "The decoded records, with the 'schema' fields."),
-          output(
+          dropping_output(
               "dead_letters",
               fixed({field("reason", FieldType::String), field("raw", FieldType::String),
                      field("topic", FieldType::String), field("partition", FieldType::Int64),
                      field("offset", FieldType::Int64), field("timestamp", FieldType::Timestamp)}),
               "Messages that could not be decoded (with on_parse_error = dead_letter): why "
               "(reason), the message value as text (raw), and where it came from (topic, "
-              "partition, offset, Kafka timestamp)."),
+              "partition, offset, Kafka timestamp).",
+              "records that do not decode (on_parse_error = dead_letter)"),
       })
       .parameters({
-          required_list("topics", ParameterType::StringList,
-                        "Topics to consume. All their partitions are read unless 'partitions' "
-                        "assigns some explicitly."),
+          list("topics", ParameterType::StringList,
+               "Topics to consume (this or topic_pattern). All their partitions are read unless "
+               "'partitions' assigns some explicitly."),
+          text("topic_pattern", "",
+               "Instead of 'topics': every topic whose whole name matches this regular "
+               "expression (ECMAScript syntax), e.g. \"orders-.*\"; topics created later are "
+               "picked up at the next partition discovery."),
+          enumeration("assignment", {"runtime", "group"}, "runtime",
+                      "Who divides the partitions among the instances. runtime: each instance "
+                      "looks the topics up and takes a fixed share (no group join, so a restart "
+                      "reads at once; Flink's split enumerator). group: Kafka's consumer-group "
+                      "management with static membership (group.instance.id = "
+                      "\"{group_id}.{node id}.{instance}\"); a restart after a crash may wait for "
+                      "the group (see docs/operators.md). Ignored with 'partitions'."),
+          duration("partition_discovery_interval", seconds(30),
+                   "With assignment = runtime: how often the instances look for new partitions "
+                   "and new matching topics; what they find is read from its start. 0: only at "
+                   "start.")
+              .min(0),
           common::bootstrap_servers(),
           text("group_id", "",
                "Kafka consumer group; offsets are committed to it on checkpoint completion "
                "(Rivulet never uses auto-commit). Empty: \"rivulet.{graph name}.{node id}\"."),
           list("partitions", ParameterType::StringList,
-               "Explicit \"topic:partition\" assignment, e.g. \"transactions:0\". Empty: every "
-               "partition of 'topics', divided among the instances (partitions added later are "
-               "picked up)."),
+               "Explicit \"topic:partition\" assignment, e.g. \"transactions:0\", dealt round "
+               "robin to the instances. Empty: every partition of 'topics' (see assignment)."),
           enumeration("start_from", {"committed", "earliest", "latest", "timestamp"}, "committed",
                       "Where a job without a checkpoint or savepoint starts reading (a restore "
                       "always resumes from the checkpointed offsets). committed: the group's "
@@ -50,6 +70,12 @@ graphs::OperatorSpec kafka_source_spec() {
                       "(Flink's committedOffsets(EARLIEST)). earliest / latest: the start / end "
                       "of each partition. timestamp: the first offset whose Kafka timestamp is "
                       "at or after start_timestamp."),
+          enumeration("on_offset_out_of_range", {"fail", "earliest", "latest"}, "fail",
+                      "When a checkpointed or committed offset is no longer (or not yet) on the "
+                      "broker — it lost or deleted data, or the state is from another cluster. "
+                      "fail: the job fails, naming topic, partition and offsets. earliest / "
+                      "latest: continue at the partition's first / next offset (records are "
+                      "skipped or read again)."),
           integer("start_timestamp", 0,
                   "For start_from = timestamp: milliseconds since the Unix epoch.")
               .min(0),
@@ -64,9 +90,10 @@ graphs::OperatorSpec kafka_source_spec() {
           common::event_time_field("the Kafka message timestamp (CreateTime or LogAppendTime)."),
           common::max_out_of_orderness(seconds(5)),
           common::idle_timeout(),
-          common::kafka_properties("consumer",
-                                   "bootstrap.servers, group.id, enable.auto.commit, "
-                                   "isolation.level and auto.offset.reset"),
+          common::kafka_properties(
+              "consumer",
+              "bootstrap.servers, group.id, group.instance.id, enable.auto.commit, "
+              "isolation.level and auto.offset.reset"),
           boolean("stop_at_end", false,
                   "Bounded reading for tests, benchmarks and backfills: the source ends once "
                   "every assigned partition reached the end offset it had when it was assigned "
@@ -114,6 +141,15 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
   auto idle = params.duration_ms("idle_timeout");
   auto properties = params.string_list("properties");
   auto stop_at_end = params.boolean("stop_at_end");
+  auto pattern = params.string("topic_pattern");
+  auto assignment = params.string("assignment");
+  auto discovery = params.duration_ms("partition_discovery_interval");
+  auto out_of_range = params.string("on_offset_out_of_range");
+  for (const graphs::Error* error :
+       {pattern ? nullptr : &pattern.error(), assignment ? nullptr : &assignment.error(),
+        discovery ? nullptr : &discovery.error(), out_of_range ? nullptr : &out_of_range.error()}) {
+    if (error != nullptr) return *error;
+  }
   for (const graphs::Error* error :
        {topics ? nullptr : &topics.error(), bootstrap ? nullptr : &bootstrap.error(),
         group ? nullptr : &group.error(), partitions ? nullptr : &partitions.error(),
@@ -128,7 +164,29 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
     if (error != nullptr) return *error;
   }
   options.topics = *topics;
-  if (options.topics.empty()) return params.error("topics", "names no topic");
+  options.topic_pattern = *pattern;
+  if (options.topics.empty() && options.topic_pattern.empty()) {
+    return params.error("topics", "names no topic (set 'topics' or 'topic_pattern')");
+  }
+  if (!options.topics.empty() && !options.topic_pattern.empty()) {
+    return params.error("topic_pattern", "set together with 'topics': choose one");
+  }
+  if (!options.topic_pattern.empty()) {
+    if (auto compiled = kafka::TopicSelection::pattern(options.topic_pattern); !compiled) {
+      return params.error("topic_pattern", compiled.error().message);
+    }
+    if (!partitions->empty()) {
+      return params.error("partitions", "needs 'topics' (explicit partitions name their topics)");
+    }
+  }
+  options.subtask_index = context.subtask_index;
+  options.parallelism = context.parallelism;
+  options.discovery_interval_ms = *discovery;
+  if (*out_of_range == "earliest") {
+    options.on_offset_out_of_range = kafka::OnOffsetOutOfRange::Earliest;
+  } else if (*out_of_range == "latest") {
+    options.on_offset_out_of_range = kafka::OnOffsetOutOfRange::Latest;
+  }
   options.bootstrap_servers = bootstrap->empty() ? context.bootstrap_servers : *bootstrap;
   if (options.bootstrap_servers.empty()) {
     return params.error("bootstrap_servers", "empty, and the job has no default Kafka cluster");
@@ -141,14 +199,22 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
     if (!parsed) return parsed.error();
     if (std::find(options.topics.begin(), options.topics.end(), parsed->first) ==
         options.topics.end()) {
-      return params.error("partitions", "'" + (*partitions)[i] + "' names topic '" +
-                                            parsed->first + "', which is not in 'topics'");
+      return params.error("partitions", "'" + (*partitions)[i] + "' names topic '" + parsed->first +
+                                            "', which is not in 'topics'");
     }
     if (i % context.parallelism == context.subtask_index) options.partitions.push_back(*parsed);
   }
-  // With more instances than listed partitions, some instances get an empty assignment (they
-  // read nothing and report themselves idle) rather than joining the group.
-  options.explicit_assignment = !partitions->empty();
+  // With more instances than partitions, some instances get an empty assignment (they read
+  // nothing and report themselves idle).
+  if (!partitions->empty()) {
+    options.assignment = kafka::Assignment::Explicit;
+  } else if (*assignment == "group") {
+    options.assignment = kafka::Assignment::Group;
+    // Static membership: the same member id across restarts, so a restarted instance takes its
+    // partitions back without a rebalance (KIP-345). The group id names the job.
+    options.group_instance_id =
+        options.group_id + "." + context.node.id + "." + std::to_string(context.subtask_index);
+  }
   if (*start_from == "earliest") {
     options.start_from = kafka::StartFrom::Earliest;
   } else if (*start_from == "latest") {
@@ -177,7 +243,7 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
     const std::string& message = decoder.error().message;
     const char* parameter = message.rfind("event_time_field", 0) == 0 ? "event_time_field"
                             : message.rfind("csv_delimiter", 0) == 0  ? "csv_delimiter"
-                                                                       : "format";
+                                                                      : "format";
     return params.error(parameter, message.substr(message.find(' ') + 1));
   }
   kafka::ClientSettings settings;
@@ -185,7 +251,8 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
                       {"group.id", options.group_id},
                       {"enable.auto.commit", "false"},
                       {"isolation.level", options.isolation_level},
-                      {"auto.offset.reset", "earliest"}};
+                      {"auto.offset.reset", "earliest"},
+                      {"group.instance.id", "x"}};
   settings.properties = options.properties;
   if (auto checked = kafka::check_client_config(settings, params); !checked) return checked.error();
   return std::unique_ptr<runtime::SourceOperator>(
@@ -194,6 +261,8 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
 
 }  // namespace
 
-runtime::OperatorFactory kafka_source_factory() { return runtime::SourceFactory(&build_kafka_source); }
+runtime::OperatorFactory kafka_source_factory() {
+  return runtime::SourceFactory(&build_kafka_source);
+}
 
 }  // namespace rivulet::operators

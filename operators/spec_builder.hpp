@@ -228,6 +228,15 @@ inline graphs::PortSpec keyed_output(std::string name, graphs::SchemaRule rule, 
                           std::move(rule)};
 }
 
+// An output whose records the operator counts and drops when nothing is connected to it (dead
+// letters, late records): `what` names them for the validator's warning.
+inline graphs::PortSpec dropping_output(std::string name, graphs::SchemaRule rule, std::string doc,
+                                        std::string what) {
+  graphs::PortSpec port = output(std::move(name), std::move(rule), std::move(doc));
+  port.dropped_when_unconnected = std::move(what);
+  return port;
+}
+
 // ---- operators ----------------------------------------------------------------------------
 
 // Fluent builder for the operator itself; ports and parameters keep their declaration order,
@@ -242,6 +251,11 @@ class Operator {
 
   Operator& stateful() {
     spec_.stateful = true;
+    return *this;
+  }
+  Operator& partition_state() {
+    spec_.stateful = true;
+    spec_.partition_state = true;
     return *this;
   }
   Operator& max_parallelism(std::uint32_t n) {

@@ -8,6 +8,7 @@
 #include "caf/event_based_actor.hpp"
 #include "caf/exit_reason.hpp"
 #include "caf/sec.hpp"
+#include "runtime/savepoint_restore.hpp"
 #include "runtime/task_actor.hpp"
 
 namespace rivulet::runtime {
@@ -136,18 +137,28 @@ class JobSupervisor final : public caf::event_based_actor {
                              std::to_string(checkpoint.id());
     for (const PlannedTask& task : plan().tasks) {
       const std::string& name = task.spec.name;
-      auto reader = checkpoint.reader(name);
-      if (!reader) return graphs::Error{name + ": restore" + from + ": " + reader.error().message};
-      graphs::Status restored = graphs::Ok{};
-      try {
-        restored = instances.sources[task.spec.id]
-                       ? instances.sources[task.spec.id]->restore(**reader)
-                       : instances.operators[task.spec.id]->restore(**reader);
-      } catch (const std::exception& e) {
-        restored = graphs::Error{e.what()};
+      // Partition state (savepoint_restore.hpp): every saved task's state, whatever the
+      // parallelism was; otherwise the task's own.
+      const PlannedNode& node = plan().node_of_task(task.spec.id);
+      const std::vector<std::string> saved = node.spec.partition_state
+                                                 ? saved_tasks_of(checkpoint, node.name)
+                                                 : std::vector<std::string>{name};
+      for (const std::string& from_task : saved) {
+        auto reader = checkpoint.reader(from_task);
+        if (!reader) {
+          return graphs::Error{name + ": restore" + from + ": " + reader.error().message};
+        }
+        graphs::Status restored = graphs::Ok{};
+        try {
+          restored = instances.sources[task.spec.id]
+                         ? instances.sources[task.spec.id]->restore(**reader)
+                         : instances.operators[task.spec.id]->restore(**reader);
+        } catch (const std::exception& e) {
+          restored = graphs::Error{e.what()};
+        }
+        if (!restored)
+          return graphs::Error{name + ": restore" + from + ": " + restored.error().message};
       }
-      if (!restored)
-        return graphs::Error{name + ": restore" + from + ": " + restored.error().message};
     }
     return graphs::Ok{};
   }
@@ -285,9 +296,9 @@ class JobSupervisor final : public caf::event_based_actor {
   TaskInstances first_;
   std::vector<caf::actor> tasks_;  // index = TaskId; invalid once the task is gone
   std::map<caf::actor_addr, TaskId> by_address_;
-  std::size_t live_ = 0;    // tasks of the current attempt still running
+  std::size_t live_ = 0;                      // tasks of the current attempt still running
   std::shared_ptr<CheckpointRouter> router_;  // what tasks and coordinators write through
-  caf::actor coordinator_;  // of the current attempt; invalid once gone
+  caf::actor coordinator_;                    // of the current attempt; invalid once gone
   caf::actor_addr coordinator_address_;
   bool stopping_coordinator_ = false;
   std::optional<TaskFailure> failure_;  // the first failure of the current attempt

@@ -77,7 +77,11 @@ graphs::Result<std::vector<std::string>> check_restore_compatibility(
     const std::string& origin) {
   std::map<std::string, std::size_t> planned;  // node name -> parallelism
   std::set<std::string> planned_tasks;
-  for (const PlannedNode& node : plan.nodes) planned[node.name] = node.tasks.size();
+  std::set<std::string> rescalable;  // spec.partition_state: see restore_union_of
+  for (const PlannedNode& node : plan.nodes) {
+    planned[node.name] = node.tasks.size();
+    if (node.spec.partition_state) rescalable.insert(node.name);
+  }
   for (const PlannedTask& task : plan.tasks) planned_tasks.insert(task.spec.name);
 
   // The savepoint's parallelism of a node: every task that took part counts, with or without
@@ -105,7 +109,7 @@ graphs::Result<std::vector<std::string>> check_restore_compatibility(
       continue;
     }
     const std::size_t was = saved[node];
-    if (was != 0 && was != it->second) {
+    if (was != 0 && was != it->second && !rescalable.contains(node)) {
       return graphs::Error{origin + ": node '" + node + "' has state for parallelism " +
                            std::to_string(was) + " in the savepoint but parallelism " +
                            std::to_string(it->second) +
@@ -114,6 +118,7 @@ graphs::Result<std::vector<std::string>> check_restore_compatibility(
                            std::to_string(was) + ", or give it a new id to start it empty)"};
     }
     if (was == 0 && stateful_tasks_missing.contains(node)) missing.push_back(node);
+    // A rescaled partition-state node: every new task restores every saved task's state.
   }
   if (!missing.empty() && !allow_non_restored_state) {
     if (missing.size() == 1) {
@@ -126,6 +131,15 @@ graphs::Result<std::vector<std::string>> check_restore_compatibility(
                          "--allow-non-restored-state to drop their state)"};
   }
   return missing;
+}
+
+std::vector<std::string> saved_tasks_of(const CompletedCheckpoint& checkpoint,
+                                        const std::string& node) {
+  std::vector<std::string> tasks;
+  for (const std::string& task : checkpoint.tasks()) {
+    if (split_task_name(task).first == node) tasks.push_back(task);
+  }
+  return tasks;
 }
 
 graphs::Result<PreparedRestore> prepare_restore(CheckpointStore& source, const PhysicalPlan& plan,

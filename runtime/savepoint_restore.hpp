@@ -8,7 +8,10 @@
 // - a node with state that is not in the graph is an error naming it, unless the caller allows
 //   dropping state (`--allow-non-restored-state`); its state is then left out and reported;
 // - a node with state whose parallelism changed is an error naming both parallelisms: keyed
-//   state would belong to other subtasks, and rescaling is not supported yet.
+//   state would belong to other subtasks, and rescaling is not supported yet; except for nodes
+//   whose spec declares partition_state (a Kafka source's per-partition offsets): each of their
+//   tasks restores the state of every saved task of the node (saved_tasks_of) and keeps what
+//   it is assigned.
 // Nodes new in the graph, and nodes without state in the savepoint, start empty.
 
 #include <memory>
@@ -26,6 +29,10 @@ namespace rivulet::runtime {
 graphs::Result<std::vector<std::string>> check_restore_compatibility(
     const CompletedCheckpoint& checkpoint, const PhysicalPlan& plan, bool allow_non_restored_state,
     const std::string& origin);
+
+// The tasks of `node` ("<node>#<subtask>") in `checkpoint`, with or without state.
+std::vector<std::string> saved_tasks_of(const CompletedCheckpoint& checkpoint,
+                                        const std::string& node);
 
 struct PreparedRestore {
   // Read-only; latest() is always the checkpoint that was checked (opened and verified once,

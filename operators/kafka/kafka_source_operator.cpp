@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "operators/kafka/client_config.hpp"
+#include "operators/kafka/partition_assignment.hpp"
 #include "operators/kafka/rdkafka_handles.hpp"
 
 namespace rivulet::operators::kafka {
@@ -13,6 +14,21 @@ namespace {
 
 constexpr int kMetadataTimeoutMs = 10000;
 constexpr int kFirstPollTimeoutMs = 50;
+// A periodic discovery blocks the source's thread at most this long; a failed one is retried at
+// the next interval (a partition found late is read from its start, so nothing is lost).
+constexpr int kDiscoveryTimeoutMs = 2000;
+
+const char* reset_policy(OnOffsetOutOfRange policy) {
+  switch (policy) {
+    case OnOffsetOutOfRange::Earliest:
+      return "earliest";
+    case OnOffsetOutOfRange::Latest:
+      return "latest";
+    case OnOffsetOutOfRange::Fail:
+      break;
+  }
+  return "error";  // an RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET message instead of a silent reset
+}
 
 std::int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -23,6 +39,18 @@ std::int64_t wall_clock_ms() {
 bool cooperative(rd_kafka_t* rk) {
   const char* protocol = rd_kafka_rebalance_protocol(rk);
   return protocol != nullptr && std::strcmp(protocol, "COOPERATIVE") == 0;
+}
+
+// "topic 't' partition 3: offset 900 is out of range (the broker holds offsets 0 to 120): ...".
+std::string out_of_range(const std::string& topic, std::int32_t partition, std::int64_t wanted,
+                         std::int64_t low, std::int64_t high) {
+  const std::string range = low >= 0 ? " (the broker holds offsets " + std::to_string(low) +
+                                           " to " + std::to_string(high) + ")"
+                                     : "";
+  return "topic '" + topic + "' partition " + std::to_string(partition) + ": offset " +
+         std::to_string(wanted) + " is out of range" + range +
+         ": the broker lost data, or the checkpointed or committed offset is from elsewhere; "
+         "set on_offset_out_of_range = earliest or latest to continue from there instead";
 }
 
 }  // namespace
@@ -69,9 +97,13 @@ graphs::Status KafkaSource::open(const runtime::OperatorContext& context) {
       {"group.id", options_.group_id},
       {"enable.auto.commit", "false"},
       {"isolation.level", options_.isolation_level},
-      // Only used where no explicit start offset is set: STORED without a committed offset.
-      {"auto.offset.reset", options_.start_from == StartFrom::Latest ? "latest" : "earliest"},
+      // Start offsets are always explicit numbers or BEGINNING / END (resolve_start_offsets),
+      // so this only applies when a start offset is out of range.
+      {"auto.offset.reset", reset_policy(options_.on_offset_out_of_range)},
   };
+  if (options_.assignment == Assignment::Group && !options_.group_instance_id.empty()) {
+    settings.managed.emplace_back("group.instance.id", options_.group_instance_id);
+  }
   settings.defaults = {
       {"enable.auto.offset.store", "false"},
       {"enable.partition.eof", options_.stop_at_end ? "true" : "false"},
@@ -82,7 +114,9 @@ graphs::Status KafkaSource::open(const runtime::OperatorContext& context) {
   auto conf = build_client_config(settings);
   if (!conf) return graphs::Error{options_.name + ": " + conf.error().message};
   install(conf->get());
-  if (!options_.explicit_assignment) rd_kafka_conf_set_rebalance_cb(conf->get(), &on_rebalance);
+  if (options_.assignment == Assignment::Group) {
+    rd_kafka_conf_set_rebalance_cb(conf->get(), &on_rebalance);
+  }
 
   char errstr[512];
   consumer_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof errstr);
@@ -91,42 +125,85 @@ graphs::Status KafkaSource::open(const runtime::OperatorContext& context) {
   rd_kafka_poll_set_consumer(consumer_);
   queue_ = rd_kafka_queue_get_consumer(consumer_);
 
-  if (options_.explicit_assignment) {
-    PartitionListPtr list(rd_kafka_topic_partition_list_new(
-        static_cast<int>(options_.partitions.size())));
-    for (const auto& [topic, partition] : options_.partitions) {
-      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition);
+  switch (options_.assignment) {
+    case Assignment::Explicit: {
+      PartitionListPtr list(
+          rd_kafka_topic_partition_list_new(static_cast<int>(options_.partitions.size())));
+      for (const auto& [topic, partition] : options_.partitions) {
+        rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition);
+      }
+      prepare_assignment(list.get());
+      if (failed()) return graphs::Error{options_.name + ": " + message()};
+      if (rd_kafka_resp_err_t err = rd_kafka_assign(consumer_, list.get())) {
+        return graphs::Error{options_.name + ": assign: " + rd_kafka_err2str(err)};
+      }
+      assigned_once_ = true;
+      break;
     }
-    prepare_assignment(list.get());
-    if (failed()) return graphs::Error{options_.name + ": " + message()};
-    if (rd_kafka_resp_err_t err = rd_kafka_assign(consumer_, list.get())) {
-      return graphs::Error{options_.name + ": assign: " + rd_kafka_err2str(err)};
-    }
-    assigned_once_ = true;
-  } else {
-    PartitionListPtr topics(
-        rd_kafka_topic_partition_list_new(static_cast<int>(options_.topics.size())));
-    for (const std::string& topic : options_.topics) {
-      rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
-    }
-    if (rd_kafka_resp_err_t err = rd_kafka_subscribe(consumer_, topics.get())) {
-      return graphs::Error{options_.name + ": subscribe: " + rd_kafka_err2str(err)};
+    case Assignment::Runtime:
+      if (auto found = discover_partitions(kMetadataTimeoutMs, false); !found) return found;
+      assigned_once_ = true;
+      break;
+    case Assignment::Group: {
+      // librdkafka subscribes to every matching topic when a name starts with '^'.
+      std::vector<std::string> names = options_.topics;
+      if (!options_.topic_pattern.empty()) names = {"^" + options_.topic_pattern};
+      PartitionListPtr topics(rd_kafka_topic_partition_list_new(static_cast<int>(names.size())));
+      for (const std::string& topic : names) {
+        rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+      }
+      if (rd_kafka_resp_err_t err = rd_kafka_subscribe(consumer_, topics.get())) {
+        return graphs::Error{options_.name + ": subscribe: " + rd_kafka_err2str(err)};
+      }
+      break;
     }
   }
   return graphs::Ok{};
 }
 
-void KafkaSource::prepare_assignment(rd_kafka_topic_partition_list_t* list) {
+graphs::Status KafkaSource::discover_partitions(int timeout_ms, bool discovered) {
+  last_discovery_ms_ = now_ms();
+  auto selection = options_.topic_pattern.empty()
+                       ? graphs::Result<TopicSelection>(TopicSelection::names(options_.topics))
+                       : TopicSelection::pattern(options_.topic_pattern);
+  if (!selection)
+    return graphs::Error{options_.name + ": topic_pattern: " + selection.error().message};
+  auto owned = owned_partitions(consumer_, *selection, options_.subtask_index, options_.parallelism,
+                                timeout_ms);
+  if (!owned) return graphs::Error{options_.name + ": " + owned.error().message};
+  PartitionListPtr added(rd_kafka_topic_partition_list_new(static_cast<int>(owned->size())));
+  for (const auto& [topic, partition] : *owned) {
+    if (partitions_.contains(Key{topic, partition})) continue;
+    rd_kafka_topic_partition_list_add(added.get(), topic.c_str(), partition);
+  }
+  if (added->cnt == 0) return graphs::Ok{};
+  prepare_assignment(added.get(), discovered);
+  if (failed()) return graphs::Error{options_.name + ": " + message()};
+  // Incremental: the partitions already read keep their position and prefetched messages.
+  if (rd_kafka_error_t* error = rd_kafka_incremental_assign(consumer_, added.get())) {
+    std::string text = rd_kafka_error_string(error);
+    rd_kafka_error_destroy(error);
+    return graphs::Error{options_.name + ": assign: " + text};
+  }
+  if (paused_) rd_kafka_pause_partitions(consumer_, added.get());
+  return graphs::Ok{};
+}
+
+void KafkaSource::prepare_assignment(rd_kafka_topic_partition_list_t* list, bool discovered) {
   const std::int64_t now = now_ms();
   PartitionListPtr by_time(rd_kafka_topic_partition_list_new(list->cnt));
   for (int i = 0; i < list->cnt; ++i) {
     rd_kafka_topic_partition_t& entry = list->elems[i];
     Key key{entry.topic, entry.partition};
     Partition& state = partitions_[key];
-    if (auto restored = restored_.find(key); restored != restored_.end()) {
-      entry.offset = restored->second;
-    } else if (state.next_offset >= 0) {
+    if (state.next_offset >= 0) {
       entry.offset = state.next_offset;  // re-assigned after a rebalance: continue
+    } else if (auto restored = restored_.find(key); restored != restored_.end()) {
+      entry.offset = restored->second;
+    } else if (discovered || (restoring_ && options_.assignment != Assignment::Group)) {
+      // Created while the job ran (now, or after the restored checkpoint): all of it is new.
+      // (A group member restoring may be handed partitions another member's state covers.)
+      entry.offset = RD_KAFKA_OFFSET_BEGINNING;
     } else {
       switch (options_.start_from) {
         case StartFrom::Earliest:
@@ -136,7 +213,7 @@ void KafkaSource::prepare_assignment(rd_kafka_topic_partition_list_t* list) {
           entry.offset = RD_KAFKA_OFFSET_END;
           break;
         case StartFrom::Committed:
-          entry.offset = RD_KAFKA_OFFSET_STORED;  // auto.offset.reset=earliest as fallback
+          entry.offset = RD_KAFKA_OFFSET_STORED;  // resolve_start_offsets: earliest if none
           break;
         case StartFrom::Timestamp:
           rd_kafka_topic_partition_list_add(by_time.get(), entry.topic, entry.partition)->offset =
@@ -144,8 +221,13 @@ void KafkaSource::prepare_assignment(rd_kafka_topic_partition_list_t* list) {
           break;
       }
     }
-    if (entry.offset >= 0) state.next_offset = entry.offset;
     watermarks_.add(key, now);
+  }
+  resolve_start_offsets(list);
+  for (int i = 0; i < list->cnt; ++i) {
+    rd_kafka_topic_partition_t& entry = list->elems[i];
+    Partition& state = partitions_[Key{entry.topic, entry.partition}];
+    if (entry.offset >= 0) state.next_offset = entry.offset;
     if (options_.stop_at_end) {
       std::int64_t low = 0;
       std::int64_t high = 0;
@@ -156,13 +238,29 @@ void KafkaSource::prepare_assignment(rd_kafka_topic_partition_list_t* list) {
              std::to_string(entry.partition) + ": " + rd_kafka_err2str(err));
         continue;
       }
+      if (entry.offset >= 0 && (entry.offset < low || entry.offset > high)) {
+        // Known here already; otherwise librdkafka reports it when fetching (reset_policy).
+        switch (options_.on_offset_out_of_range) {
+          case OnOffsetOutOfRange::Fail:
+            fail(out_of_range(entry.topic, entry.partition, entry.offset, low, high));
+            continue;
+          case OnOffsetOutOfRange::Earliest:
+            entry.offset = low;
+            break;
+          case OnOffsetOutOfRange::Latest:
+            entry.offset = high;
+            break;
+        }
+        state.next_offset = entry.offset;
+      }
       state.end_offset = high;
       state.at_end = low == high || entry.offset == RD_KAFKA_OFFSET_END ||
                      (state.next_offset >= 0 && state.next_offset >= high);
     }
   }
   if (by_time->cnt > 0) {
-    rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(consumer_, by_time.get(), kMetadataTimeoutMs);
+    rd_kafka_resp_err_t err =
+        rd_kafka_offsets_for_times(consumer_, by_time.get(), kMetadataTimeoutMs);
     if (err) {
       fail(std::string("finding offsets for start_timestamp: ") + rd_kafka_err2str(err));
       return;
@@ -178,6 +276,63 @@ void KafkaSource::prepare_assignment(rd_kafka_topic_partition_list_t* list) {
     }
   }
   cached_topic_ = nullptr;
+}
+
+void KafkaSource::resolve_start_offsets(rd_kafka_topic_partition_list_t* list) {
+  PartitionListPtr committed(rd_kafka_topic_partition_list_new(list->cnt));
+  for (int i = 0; i < list->cnt; ++i) {
+    const rd_kafka_topic_partition_t& entry = list->elems[i];
+    if (entry.offset == RD_KAFKA_OFFSET_STORED) {
+      rd_kafka_topic_partition_list_add(committed.get(), entry.topic, entry.partition);
+    }
+  }
+  if (committed->cnt > 0) {
+    if (rd_kafka_resp_err_t err =
+            rd_kafka_committed(consumer_, committed.get(), kMetadataTimeoutMs)) {
+      fail(std::string("reading the committed offsets of group '") + options_.group_id +
+           "': " + rd_kafka_err2str(err));
+      return;
+    }
+    for (int i = 0; i < committed->cnt; ++i) {
+      const rd_kafka_topic_partition_t& found = committed->elems[i];
+      // No committed offset: earliest (Flink's committedOffsets(EARLIEST)).
+      rd_kafka_topic_partition_list_find(list, found.topic, found.partition)->offset =
+          found.offset >= 0 ? found.offset : RD_KAFKA_OFFSET_BEGINNING;
+    }
+  }
+  // BEGINNING / END as numbers too, so a snapshot taken before the first record still holds
+  // every assigned partition's position.
+  for (int i = 0; i < list->cnt; ++i) {
+    rd_kafka_topic_partition_t& entry = list->elems[i];
+    if (entry.offset != RD_KAFKA_OFFSET_BEGINNING && entry.offset != RD_KAFKA_OFFSET_END) continue;
+    std::int64_t low = 0;
+    std::int64_t high = 0;
+    if (rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+            consumer_, entry.topic, entry.partition, &low, &high, kMetadataTimeoutMs)) {
+      fail(std::string("reading the offsets of ") + entry.topic + ":" +
+           std::to_string(entry.partition) + ": " + rd_kafka_err2str(err));
+      return;
+    }
+    entry.offset = entry.offset == RD_KAFKA_OFFSET_BEGINNING ? low : high;
+  }
+}
+
+void KafkaSource::fail_out_of_range(const rd_kafka_message_t& message) {
+  const std::string topic = message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : "?";
+  std::int64_t wanted = message.offset;
+  if (message.rkt != nullptr) {
+    if (auto it = partitions_.find(Key{topic, message.partition});
+        it != partitions_.end() && it->second.next_offset >= 0) {
+      wanted = it->second.next_offset;
+    }
+  }
+  std::int64_t low = -1;
+  std::int64_t high = -1;
+  if (rd_kafka_query_watermark_offsets(consumer_, topic.c_str(), message.partition, &low, &high,
+                                       kDiscoveryTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    low = high = -1;
+  }
+  fail(out_of_range(topic, message.partition, wanted, low, high));
 }
 
 void KafkaSource::forget(const rd_kafka_topic_partition_list_t* list) {
@@ -198,6 +353,7 @@ void KafkaSource::handle_rebalance(rd_kafka_resp_err_t err,
                                    rd_kafka_topic_partition_list_t* partitions) {
   const bool incremental = cooperative(consumer_);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    ++group_assignments_;
     prepare_assignment(partitions);
     if (incremental) {
       if (rd_kafka_error_t* error = rd_kafka_incremental_assign(consumer_, partitions)) {
@@ -237,6 +393,10 @@ KafkaSource::Partition& KafkaSource::partition_for(const rd_kafka_message_t& mes
 void KafkaSource::handle_message(const rd_kafka_message_t& message, std::int64_t now) {
   if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
     if (message.rkt != nullptr) partition_for(message).at_end = true;
+    return;
+  }
+  if (message.err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+    fail_out_of_range(message);  // only with on_offset_out_of_range = fail (reset = error)
     return;
   }
   if (message.err) {
@@ -345,7 +505,14 @@ void KafkaSource::poll(runtime::SourceCollector& out, std::size_t max_batches) {
     idle_without_partitions_ = false;
     if (!watermarks_.all_idle()) out.mark_idle(false);
   }
-  if (options_.commit_interval_ms > 0 && now_ms() - last_commit_ms_ >= options_.commit_interval_ms) {
+  if (options_.assignment == Assignment::Runtime && options_.discovery_interval_ms > 0 &&
+      now_ms() - last_discovery_ms_ >= options_.discovery_interval_ms) {
+    // A failed lookup (broker briefly away) is retried at the next interval.
+    (void)discover_partitions(kDiscoveryTimeoutMs, true);
+    throw_if_failed(options_.name);
+  }
+  if (options_.commit_interval_ms > 0 &&
+      now_ms() - last_commit_ms_ >= options_.commit_interval_ms) {
     commit_positions(true);
   }
 }
@@ -412,6 +579,7 @@ graphs::Status KafkaSource::restore(runtime::StateReader& reader) {
   if (!reader.has_blob("offsets")) return graphs::Ok{};
   auto bytes = reader.read_blob("offsets");
   if (!bytes) return bytes.error();
+  restoring_ = true;
   std::istringstream lines(
       std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
   std::string line;
@@ -422,9 +590,14 @@ graphs::Status KafkaSource::restore(runtime::StateReader& reader) {
       return graphs::Error{options_.name + ": malformed offsets state line '" + line + "'"};
     }
     try {
-      restored_[Key{line.substr(0, first),
-                    static_cast<std::int32_t>(std::stol(line.substr(first + 1, second - first - 1)))}] =
-          std::stoll(line.substr(second + 1));
+      const Key key{
+          line.substr(0, first),
+          static_cast<std::int32_t>(std::stol(line.substr(first + 1, second - first - 1)))};
+      const std::int64_t offset = std::stoll(line.substr(second + 1));
+      // Called once per saved instance: a partition two instances saved (a group rebalance
+      // between their barriers) resumes at the further offset rather than reading twice.
+      auto [it, added] = restored_.try_emplace(key, offset);
+      if (!added) it->second = std::max(it->second, offset);
     } catch (const std::exception&) {
       return graphs::Error{options_.name + ": malformed offsets state line '" + line + "'"};
     }
@@ -439,7 +612,8 @@ graphs::Status KafkaSource::restore(runtime::StateReader& reader) {
     rd_kafka_topic_partition_list_add(seek.get(), key.first.c_str(), key.second)->offset = offset;
   }
   if (seek->cnt > 0) {
-    if (rd_kafka_error_t* error = rd_kafka_seek_partitions(consumer_, seek.get(), kMetadataTimeoutMs)) {
+    if (rd_kafka_error_t* error =
+            rd_kafka_seek_partitions(consumer_, seek.get(), kMetadataTimeoutMs)) {
       std::string text = rd_kafka_error_string(error);
       rd_kafka_error_destroy(error);
       return graphs::Error{options_.name + ": seek: " + text};

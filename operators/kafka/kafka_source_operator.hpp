@@ -3,10 +3,17 @@
 // librdkafka consumer, a record decoder and per-partition watermarks behind the runtime's
 // SourceOperator interface.
 //
+// Partitions come from the runtime by default (partition_assignment.hpp: a metadata lookup and
+// a deterministic spread over the instances, rediscovered at an interval), from an explicit
+// list, or, with assignment = group, from Kafka's group management with static membership.
+//
 // Offsets are ours, not the group's: auto-commit and auto offset store are off, the next offset
-// of every partition is kept in memory, written by snapshot() and committed to the group
-// asynchronously (at snapshots and every few seconds) only so that lag monitoring and
-// start_from = committed see progress.
+// of every partition is kept in memory, written by snapshot() one line per partition and
+// committed to the group asynchronously (at snapshots and every few seconds) only so that lag
+// monitoring and start_from = committed see progress. restore() may be called once per saved
+// instance (the catalog declares the state per-partition): every instance then knows every
+// partition's offset and uses those of the partitions it is assigned, so the source's
+// parallelism may change across a savepoint.
 
 #include <librdkafka/rdkafka.h>
 
@@ -28,14 +35,23 @@ namespace rivulet::operators::kafka {
 
 enum class StartFrom { Committed, Earliest, Latest, Timestamp };
 enum class OnParseError { DeadLetter, Skip, Fail };
+// Runtime: metadata lookup + owner_of spread; Explicit: `partitions`; Group: subscribe.
+enum class Assignment { Runtime, Explicit, Group };
+// A start offset the broker no longer (or never) had: fail naming it, or librdkafka's reset.
+enum class OnOffsetOutOfRange { Fail, Earliest, Latest };
 
 struct KafkaSourceOptions {
   std::string name;  // for messages: "node 'orders'"
   std::vector<std::string> topics;
-  // explicit_assignment: read `partitions` (this instance's share, possibly none); otherwise
-  // subscribe to `topics` as a member of `group_id` and let the group divide the partitions.
-  bool explicit_assignment = false;
+  std::string topic_pattern;  // non-empty: every topic whose name matches, instead of `topics`
+  Assignment assignment = Assignment::Runtime;
+  // Explicit: this instance's share of `partitions` (possibly none).
   std::vector<std::pair<std::string, std::int32_t>> partitions;
+  std::uint32_t subtask_index = 0;  // Runtime: which share of the partitions is ours
+  std::uint32_t parallelism = 1;
+  std::int64_t discovery_interval_ms = 30000;  // Runtime: new partitions; 0: never
+  std::string group_instance_id;               // Group: static membership (KIP-345)
+  OnOffsetOutOfRange on_offset_out_of_range = OnOffsetOutOfRange::Fail;
   std::string bootstrap_servers;
   std::string group_id;
   StartFrom start_from = StartFrom::Committed;
@@ -47,7 +63,7 @@ struct KafkaSourceOptions {
   std::int64_t max_out_of_orderness_ms = 5000;
   std::int64_t idle_timeout_ms = 30000;
   bool stop_at_end = false;
-  std::size_t batch_size = 1024;     // records per emitted batch at most
+  std::size_t batch_size = 1024;  // records per emitted batch at most
   std::int64_t commit_interval_ms = 5000;
 };
 
@@ -68,6 +84,8 @@ class KafkaSource final : public runtime::SourceOperator, private ClientErrors {
   std::uint64_t records_out() const { return records_out_; }
   std::uint64_t dead_letters() const { return dead_letters_; }
   std::uint64_t skipped() const { return skipped_; }
+  // Partition assignments received from a consumer group (0 unless assignment = group).
+  std::uint64_t group_assignments() const { return group_assignments_; }
   // Next offset to read per assigned partition (-1: not known yet).
   std::map<std::pair<std::string, std::int32_t>, std::int64_t> positions() const;
 
@@ -84,8 +102,14 @@ class KafkaSource final : public runtime::SourceOperator, private ClientErrors {
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                            rd_kafka_topic_partition_list_t* partitions, void* opaque);
   void handle_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
-  // Sets each entry's start offset (known position, else start_from) and records the partition.
-  void prepare_assignment(rd_kafka_topic_partition_list_t* list);
+  // Sets each entry's start offset (restored or known position, else start_from; `discovered`:
+  // earliest, since a partition created while we run holds nothing we read) and records it.
+  void prepare_assignment(rd_kafka_topic_partition_list_t* list, bool discovered = false);
+  // Resolves committed / latest start offsets to numbers, so snapshots always know them.
+  void resolve_start_offsets(rd_kafka_topic_partition_list_t* list);
+  // Runtime assignment: assigns the owned partitions not assigned yet.
+  graphs::Status discover_partitions(int timeout_ms, bool discovered);
+  void fail_out_of_range(const rd_kafka_message_t& message);
   void forget(const rd_kafka_topic_partition_list_t* list);
   void handle_message(const rd_kafka_message_t& message, std::int64_t now_ms);
   void dead_letter(const rd_kafka_message_t& message, Partition& partition,
@@ -108,6 +132,8 @@ class KafkaSource final : public runtime::SourceOperator, private ClientErrors {
 
   std::map<Key, Partition> partitions_;
   std::map<Key, std::int64_t> restored_;  // offsets from restore(), applied at assignment
+  bool restoring_ = false;                // restore() found state: unlisted partitions are new ones
+  std::int64_t last_discovery_ms_ = 0;
   // One-entry cache from the last message's (topic handle, partition) to its state.
   const rd_kafka_topic_t* cached_topic_ = nullptr;
   std::int32_t cached_partition_ = -1;
@@ -120,6 +146,7 @@ class KafkaSource final : public runtime::SourceOperator, private ClientErrors {
   std::uint64_t records_out_ = 0;
   std::uint64_t dead_letters_ = 0;
   std::uint64_t skipped_ = 0;
+  std::uint64_t group_assignments_ = 0;
   std::chrono::steady_clock::time_point epoch_ = std::chrono::steady_clock::now();
 };
 

@@ -47,6 +47,32 @@ TEST(Examples, ValidateCleanlyAgainstTheBuiltinCatalog) {
   }
 }
 
+// Outputs the catalog says carry drops (dead letters, late records) warn when unconnected,
+// naming the node and what will be dropped; the graph stays valid.
+TEST(Examples, UnconnectedDeadLettersAndLateOutputsWarn) {
+  auto graph = graphs::load_graph(std::string(RIVULET_SOURCE_DIR) +
+                                  "/examples/fraud-detection/fraud-detection.json");
+  ASSERT_TRUE(graph.ok()) << graph.error().message;
+  std::erase_if(graph->edges, [](const graphs::Edge& e) {
+    return e.from.port == "late" || e.from.port == "dead_letters";
+  });
+  std::erase_if(graph->nodes, [](const graphs::Node& n) {
+    return n.id == "late_transactions" || n.id == "dead_letters";
+  });
+  const graphs::ValidationReport report = graphs::validate(*graph, builtin_catalog());
+  EXPECT_TRUE(report.ok());
+  std::vector<std::string> problems;
+  for (const auto& problem : report.problems) problems.push_back(problem.to_string());
+  EXPECT_EQ(problems,
+            (std::vector<std::string>{
+                "warning: node 'transactions', field 'outputs.dead_letters': output "
+                "'dead_letters' is not connected: records that do not decode (on_parse_error = "
+                "dead_letter) will be counted and dropped",
+                "warning: node 'per_card_minute', field 'outputs.late': output 'late' is not "
+                "connected: late records from 'in' (behind the watermark) will be counted and "
+                "dropped"}));
+}
+
 TEST(Examples, FraudDetectionSchemasFlowAsDocumented) {
   auto graph = graphs::load_graph(std::string(RIVULET_SOURCE_DIR) +
                                   "/examples/fraud-detection/fraud-detection.json");

@@ -1,14 +1,18 @@
 // kafka_source over the embedded broker: built through its factory like the planner does, then
 // polled directly with a recording collector.
 
+#include "operators/kafka_source.hpp"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "operators/kafka/kafka_source_operator.hpp"
-#include "operators/kafka_source.hpp"
+#include "operators/kafka/partition_assignment.hpp"
 #include "runtime/embedded_broker.hpp"
 #include "tests/operators/kafka_test_support.hpp"
 #include "tests/runtime/kafka_client.hpp"
@@ -42,8 +46,9 @@ class KafkaSourceTest : public ::testing::Test {
     ASSERT_EQ(runtime::kafkatest::produce(broker_->bootstrap_servers(), topic, messages), "");
   }
 
-  graphs::Result<std::unique_ptr<runtime::SourceOperator>> build(
-      std::vector<Parameter> parameters, std::uint32_t subtask = 0, std::uint32_t parallelism = 1) {
+  graphs::Result<std::unique_ptr<runtime::SourceOperator>> build(std::vector<Parameter> parameters,
+                                                                 std::uint32_t subtask = 0,
+                                                                 std::uint32_t parallelism = 1) {
     node_ = testing::node("src", "kafka_source", std::move(parameters));
     spec_ = kafka_source_spec();
     runtime::OperatorBuildContext context{node_, spec_, {}, {}, {}, 0, 1, {}};
@@ -78,17 +83,41 @@ std::vector<std::string> rows(const RecordingCollector& out) {
   std::vector<std::string> result;
   for (const auto& batch : out.records) {
     for (std::size_t r = 0; r < batch->num_rows(); ++r) {
-      std::string row = std::to_string(batch->column(0).int64s()[r]) + "|" +
-                        std::string(batch->column(1).string_at(r)) + "|" +
-                        (batch->column(2).is_null(r)
-                             ? std::string("null")
-                             : std::to_string(batch->column(2).float64s()[r])) +
-                        "|" + std::to_string(batch->column(3).int64s()[r]) + "|et=" +
-                        std::to_string(batch->event_times()[r]);
+      std::string row =
+          std::to_string(batch->column(0).int64s()[r]) + "|" +
+          std::string(batch->column(1).string_at(r)) + "|" +
+          (batch->column(2).is_null(r) ? std::string("null")
+                                       : std::to_string(batch->column(2).float64s()[r])) +
+          "|" + std::to_string(batch->column(3).int64s()[r]) +
+          "|et=" + std::to_string(batch->event_times()[r]);
       result.push_back(row);
     }
   }
   return result;
+}
+
+// A source's state in memory: snapshot() writes it, restore() reads it.
+struct Blobs : runtime::StateWriter, runtime::StateReader {
+  std::map<std::string, std::vector<std::byte>> blobs;
+  graphs::Status write_blob(std::string_view name, std::span<const std::byte> bytes) override {
+    blobs[std::string(name)].assign(bytes.begin(), bytes.end());
+    return graphs::Ok{};
+  }
+  bool has_blob(std::string_view name) const override { return blobs.count(std::string(name)); }
+  graphs::Result<std::vector<std::byte>> read_blob(std::string_view name) override {
+    return blobs.at(std::string(name));
+  }
+  std::string text(const std::string& name) const {
+    const auto& bytes = blobs.at(name);
+    return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
+};
+
+// kafka_source's "offsets" blob: "topic<TAB>partition<TAB>offset" lines.
+Blobs offsets_state(const std::string& lines) {
+  Blobs state;
+  for (char ch : lines) state.blobs["offsets"].push_back(static_cast<std::byte>(ch));
+  return state;
 }
 
 std::vector<Parameter> bounded(std::vector<Parameter> extra) {
@@ -106,15 +135,15 @@ TEST_F(KafkaSourceTest, DecodesJsonAndSendsMalformedRecordsToDeadLetters) {
                      {0, "", R"({"id":3,"user":"cy","amount":"x","ts":3000})"},
                      {0, "", "not json at all \xff"},
                      {0, "", R"({"id":4,"user":"dee","amount":1,"ts":4000,"extra":[1]})"}});
-  auto source = open(bounded({{"partitions", StringList{"events:0"}},
-                              {"event_time_field", std::string("ts")}}));
+  auto source = open(
+      bounded({{"partitions", StringList{"events:0"}}, {"event_time_field", std::string("ts")}}));
   ASSERT_TRUE(source);
   RecordingCollector out;
   testing::poll_until(*source, out, [&] { return !source->has_more(); });
   EXPECT_FALSE(source->has_more());
-  EXPECT_EQ(rows(out), (std::vector<std::string>{"1|ann|2.500000|1000|et=1000",
-                                                 "2|bob|null|2000|et=2000",
-                                                 "4|dee|1.000000|4000|et=4000"}));
+  EXPECT_EQ(rows(out),
+            (std::vector<std::string>{"1|ann|2.500000|1000|et=1000", "2|bob|null|2000|et=2000",
+                                      "4|dee|1.000000|4000|et=4000"}));
   ASSERT_EQ(out.dead_letter_count(), 2u);
   const runtime::RecordBatch& dead = *out.dead_letters.at(0);
   ASSERT_EQ(dead.num_rows(), 2u);
@@ -123,15 +152,15 @@ TEST_F(KafkaSourceTest, DecodesJsonAndSendsMalformedRecordsToDeadLetters) {
   EXPECT_EQ(dead.column(2).string_at(0), "events");
   EXPECT_EQ(dead.column(3).int64s()[0], 0);
   EXPECT_EQ(dead.column(4).int64s()[0], 2);
-  EXPECT_GT(dead.column(5).int64s()[0], 0);  // the Kafka timestamp
+  EXPECT_GT(dead.column(5).int64s()[0], 0);                        // the Kafka timestamp
   EXPECT_EQ(dead.column(1).string_at(1), "not json at all \xff");  // raw bytes, untouched
   EXPECT_EQ(dead.column(4).int64s()[1], 3);
   auto* kafka_source = dynamic_cast<kafka::KafkaSource*>(source.get());
   ASSERT_NE(kafka_source, nullptr);
   EXPECT_EQ(kafka_source->dead_letters(), 2u);
   EXPECT_EQ(kafka_source->records_out(), 3u);
-  EXPECT_EQ((kafka_source->positions()), (std::map<std::pair<std::string, std::int32_t>, std::int64_t>{
-                                             {{"events", 0}, 5}}));
+  EXPECT_EQ((kafka_source->positions()),
+            (std::map<std::pair<std::string, std::int32_t>, std::int64_t>{{{"events", 0}, 5}}));
   // Default bound 5 s: the watermark trails the highest event time.
   ASSERT_FALSE(out.watermarks.empty());
   EXPECT_EQ(out.watermarks.back(), 4000 - 5000 - 1);
@@ -140,16 +169,16 @@ TEST_F(KafkaSourceTest, DecodesJsonAndSendsMalformedRecordsToDeadLetters) {
 
 TEST_F(KafkaSourceTest, SkipAndFailModes) {
   produce("events", {{0, "", "{"}, {0, "", R"({"id":1,"user":"a","ts":1})"}});
-  auto skipping = open(bounded({{"partitions", StringList{"events:0"}},
-                                {"on_parse_error", std::string("skip")}}));
+  auto skipping = open(
+      bounded({{"partitions", StringList{"events:0"}}, {"on_parse_error", std::string("skip")}}));
   RecordingCollector out;
   testing::poll_until(*skipping, out, [&] { return !skipping->has_more(); });
   EXPECT_EQ(out.record_count(), 1u);
   EXPECT_EQ(out.dead_letter_count(), 0u);
   EXPECT_EQ(dynamic_cast<kafka::KafkaSource&>(*skipping).skipped(), 1u);
 
-  auto failing = open(bounded({{"partitions", StringList{"events:0"}},
-                               {"on_parse_error", std::string("fail")}}));
+  auto failing = open(
+      bounded({{"partitions", StringList{"events:0"}}, {"on_parse_error", std::string("fail")}}));
   RecordingCollector out2;
   try {
     testing::poll_until(*failing, out2, [&] { return !failing->has_more(); });
@@ -199,19 +228,18 @@ TEST_F(KafkaSourceTest, PerPartitionWatermarksMergeAsMinimumAndIdlePartitionsSto
 
 TEST_F(KafkaSourceTest, CsvThroughTheConsumerGroupAndCommittedRestart) {
   produce("csv", {{0, "", "1,ann,2.5,1000\n"}, {0, "", "2,bob,,2000"}, {0, "", "3;x"}});
-  std::vector<Parameter> params = {{"topics", StringList{"csv"}},
-                                   {"schema", kSchema},
-                                   {"format", std::string("csv")},
-                                   {"group_id", std::string("g1")},
-                                   {"start_from", std::string("earliest")},
-                                   {"stop_at_end", true}};
+  std::vector<Parameter> params = {
+      {"topics", StringList{"csv"}},           {"schema", kSchema},
+      {"format", std::string("csv")},          {"group_id", std::string("g1")},
+      {"start_from", std::string("earliest")}, {"stop_at_end", true}};
   {
     auto source = open(params);
     RecordingCollector out;
     testing::poll_until(*source, out, [&] { return !source->has_more(); });
     EXPECT_EQ(rows(out).size(), 2u);
     ASSERT_EQ(out.dead_letter_count(), 1u);
-    EXPECT_EQ(out.dead_letters[0]->column(0).string_at(0), "field 'id': expected an integer, got '3;x'");
+    EXPECT_EQ(out.dead_letters[0]->column(0).string_at(0),
+              "field 'id': expected an integer, got '3;x'");
     source->close();  // commits the positions to g1
   }
   produce("csv", {{0, "", "4,dee,1,4000"}});
@@ -222,17 +250,20 @@ TEST_F(KafkaSourceTest, CsvThroughTheConsumerGroupAndCommittedRestart) {
   auto source = open(params);
   RecordingCollector out;
   testing::poll_until(*source, out, [&] { return !source->has_more(); });
-  EXPECT_EQ(rows(out), (std::vector<std::string>{"4|dee|1.000000|4000|et=" +
-                                                 std::to_string(out.records.at(0)->event_times()[0])}));
+  EXPECT_EQ(rows(out),
+            (std::vector<std::string>{"4|dee|1.000000|4000|et=" +
+                                      std::to_string(out.records.at(0)->event_times()[0])}));
 }
 
 TEST_F(KafkaSourceTest, StartFromLatestAndTimestamp) {
   produce("times", {{0, "", R"({"id":1,"user":"old","ts":1})"}});
   produce("times", {{0, "", R"({"id":2,"user":"new","ts":2})"}});
 
-  auto latest = open({{"topics", StringList{"times"}}, {"schema", kSchema},
+  auto latest = open({{"topics", StringList{"times"}},
+                      {"schema", kSchema},
                       {"partitions", StringList{"times:0"}},
-                      {"start_from", std::string("latest")}, {"stop_at_end", true}});
+                      {"start_from", std::string("latest")},
+                      {"stop_at_end", true}});
   EXPECT_FALSE(latest->has_more());
 
   // A timestamp later than every record: offsetsForTimes finds no offset, and the source's
@@ -247,9 +278,11 @@ TEST_F(KafkaSourceTest, StartFromLatestAndTimestamp) {
                                   std::chrono::system_clock::now().time_since_epoch())
                                   .count() +
                               3'600'000;
-  auto by_time = open({{"topics", StringList{"times"}}, {"schema", kSchema},
+  auto by_time = open({{"topics", StringList{"times"}},
+                       {"schema", kSchema},
                        {"partitions", StringList{"times:0"}},
-                       {"start_from", std::string("timestamp")}, {"start_timestamp", future}});
+                       {"start_from", std::string("timestamp")},
+                       {"start_timestamp", future}});
   RecordingCollector out;
   for (int i = 0; i < 10; ++i) by_time->poll(out, 1);  // positioned at the end: nothing to read
   EXPECT_EQ(out.record_count(), 0u);
@@ -272,8 +305,8 @@ TEST_F(KafkaSourceTest, PausedSourceReadsNothingUntilResumed) {
 }
 
 TEST_F(KafkaSourceTest, ParallelInstancesSplitExplicitPartitionsRoundRobin) {
-  produce("events", {{0, "", R"({"id":1,"user":"a","ts":1})"},
-                     {1, "", R"({"id":2,"user":"b","ts":2})"}});
+  produce("events",
+          {{0, "", R"({"id":1,"user":"a","ts":1})"}, {1, "", R"({"id":2,"user":"b","ts":2})"}});
   std::vector<Parameter> params = bounded({{"partitions", StringList{"events:0", "events:1"}}});
   auto first = open(params, 0, 3);
   auto second = open(params, 1, 3);
@@ -288,23 +321,95 @@ TEST_F(KafkaSourceTest, ParallelInstancesSplitExplicitPartitionsRoundRobin) {
   EXPECT_EQ(c.events, (std::vector<std::string>{"idle"}));  // no partitions: never holds back
 }
 
+// By topic name, the runtime assigns: parallel instances split the partitions without a group
+// (no assignment ever comes from one), and partitions that appear while the instances run are
+// found by the next discovery and read from their start. librdkafka 2.0.2's mock cluster has no
+// CreatePartitions handler (the admin request is never answered), so the new partitions here
+// are those of a new topic matching topic_pattern; to the source both are partitions it did
+// not own at the last lookup.
+TEST_F(KafkaSourceTest, RuntimeAssignmentSplitsPartitionsAndDiscoversNewOnes) {
+  std::vector<Parameter> params = {{"topic_pattern", std::string("grow-.*")},
+                                   {"schema", kSchema},
+                                   {"start_from", std::string("earliest")},
+                                   {"partition_discovery_interval", Duration{100}}};
+  ASSERT_TRUE(broker_->create_topic({"grow-a", 2}).ok());
+  produce("grow-a",
+          {{0, "", R"({"id":1,"user":"a","ts":1})"}, {1, "", R"({"id":2,"user":"b","ts":2})"}});
+  auto first = open(params, 0, 2);
+  auto second = open(params, 1, 2);
+  RecordingCollector a, b;
+  auto both = [&] { return a.record_count() + b.record_count(); };
+  auto poll_both = [&](std::size_t want) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (both() < want && std::chrono::steady_clock::now() < deadline) {
+      first->poll(a, 4);
+      second->poll(b, 4);
+    }
+  };
+  poll_both(2);
+  EXPECT_EQ(a.record_count(), 1u);  // one partition each
+  EXPECT_EQ(b.record_count(), 1u);
+
+  ASSERT_TRUE(broker_->create_topic({"grow-b", 4}).ok());
+  std::vector<Message> more;
+  for (std::int32_t p = 0; p < 4; ++p) {
+    more.push_back({p, "", R"({"id":)" + std::to_string(10 + p) + R"(,"user":"n","ts":3})"});
+  }
+  produce("grow-b", more);
+  poll_both(6);
+  EXPECT_EQ(both(), 6u);
+  auto* x = dynamic_cast<kafka::KafkaSource*>(first.get());
+  auto* y = dynamic_cast<kafka::KafkaSource*>(second.get());
+  ASSERT_TRUE(x && y);
+  std::map<std::pair<std::string, std::int32_t>, std::int64_t> all = x->positions();
+  for (const auto& [key, offset] : y->positions()) {
+    EXPECT_FALSE(all.contains(key)) << key.first << ":" << key.second << " read by both";
+    all[key] = offset;
+  }
+  EXPECT_EQ(all.size(), 6u);
+  for (const auto& [key, offset] : all) EXPECT_EQ(offset, 1) << key.first << ":" << key.second;
+  EXPECT_EQ(x->group_assignments() + y->group_assignments(), 0u);
+}
+
+// Ownership is a pure function: every partition has exactly one owner for any parallelism, a
+// topic's partitions spread evenly, and adding partitions never moves an existing one.
+TEST(PartitionOwnership, EveryPartitionHasOneOwnerAndKeepsIt) {
+  for (std::uint32_t parallelism : {1u, 2u, 3u, 8u}) {
+    std::vector<int> per_instance(parallelism);
+    for (std::int32_t p = 0; p < 16; ++p) {
+      const std::uint32_t owner = kafka::owner_of("orders", p, parallelism);
+      ASSERT_LT(owner, parallelism);
+      ++per_instance[owner];
+    }
+    const auto [low, high] = std::minmax_element(per_instance.begin(), per_instance.end());
+    EXPECT_LE(*high - *low, 1) << "parallelism " << parallelism;
+  }
+  EXPECT_EQ(kafka::owner_of("orders", 3, 4), kafka::owner_of("orders", 3, 4));
+}
+
+TEST_F(KafkaSourceTest, TopicPatternReadsMatchingTopicsOnly) {
+  produce("events", {{0, "", R"({"id":1,"user":"a","ts":1})"}});
+  produce("csv", {{0, "", "2,b,,2"}});
+  auto source = open({{"topic_pattern", std::string("ev.*")},
+                      {"schema", kSchema},
+                      {"start_from", std::string("earliest")},
+                      {"stop_at_end", true}});
+  RecordingCollector out;
+  testing::poll_until(*source, out, [&] { return !source->has_more(); });
+  EXPECT_EQ(out.record_count(), 1u);
+  auto* kafka = dynamic_cast<kafka::KafkaSource*>(source.get());
+  EXPECT_EQ(kafka->positions().size(), 2u);  // events:0 and events:1, not csv
+  EXPECT_EQ(
+      build({{"topic_pattern", std::string("(")}, {"schema", kSchema}})
+          .error()
+          .message.rfind("node 'src', parameter 'topic_pattern': not a regular expression", 0),
+      0u);
+}
+
 TEST_F(KafkaSourceTest, SnapshotAndRestoreRewind) {
-  produce("events", {{0, "", R"({"id":1,"user":"a","ts":1})"},
-                     {0, "", R"({"id":2,"user":"b","ts":2})"}});
-  struct Blobs : runtime::StateWriter, runtime::StateReader {
-    std::map<std::string, std::vector<std::byte>> blobs;
-    graphs::Status write_blob(std::string_view name, std::span<const std::byte> bytes) override {
-      blobs[std::string(name)].assign(bytes.begin(), bytes.end());
-      return graphs::Ok{};
-    }
-    bool has_blob(std::string_view name) const override { return blobs.count(std::string(name)); }
-    graphs::Result<std::vector<std::byte>> read_blob(std::string_view name) override {
-      return blobs.at(std::string(name));
-    }
-  } state;
-  state.blobs["offsets"] = {};
-  const std::string text = "events\t0\t1\n";
-  for (char ch : text) state.blobs["offsets"].push_back(static_cast<std::byte>(ch));
+  produce("events",
+          {{0, "", R"({"id":1,"user":"a","ts":1})"}, {0, "", R"({"id":2,"user":"b","ts":2})"}});
+  Blobs state = offsets_state("events\t0\t1\n");
   auto built = build(bounded({{"partitions", StringList{"events:0"}}}));
   ASSERT_TRUE(built.ok());
   auto& source = **built;
@@ -317,7 +422,106 @@ TEST_F(KafkaSourceTest, SnapshotAndRestoreRewind) {
   Blobs after;
   ASSERT_TRUE(source.snapshot(1, after).ok());
   const auto& bytes = after.blobs.at("offsets");
-  EXPECT_EQ(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()), "events\t0\t2\n");
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+            "events\t0\t2\n");
+}
+
+// Rescaling from a savepoint: two instances read part of an 8-partition topic and snapshot;
+// three instances restore, each from both snapshots as the runtime does for a node with
+// partition state, and read on. Every record is read exactly once over both runs.
+TEST_F(KafkaSourceTest, SavepointAtParallelismTwoRestoresAtThree) {
+  ASSERT_TRUE(broker_->create_topic({"wide", 8}).ok());
+  int next_id = 0;
+  auto produce_round = [&] {
+    std::vector<Message> round;
+    for (std::int32_t p = 0; p < 8; ++p) {
+      round.push_back({p, "", R"({"id":)" + std::to_string(next_id++) + R"(,"user":"u","ts":1})"});
+    }
+    produce("wide", round);
+  };
+  const std::vector<Parameter> params = {{"topics", StringList{"wide"}},
+                                         {"schema", kSchema},
+                                         {"start_from", std::string("earliest")},
+                                         {"stop_at_end", true}};
+  std::multiset<std::int64_t> ids;
+  auto collect = [&](const RecordingCollector& out) {
+    for (const auto& batch : out.records) {
+      for (std::size_t r = 0; r < batch->num_rows(); ++r) ids.insert(batch->column(0).int64s()[r]);
+    }
+  };
+  produce_round();
+  produce_round();
+  std::vector<Blobs> saved(2);
+  for (std::uint32_t i = 0; i < 2; ++i) {
+    auto source = open(params, i, 2);
+    RecordingCollector out;
+    testing::poll_until(*source, out, [&] { return !source->has_more(); });
+    collect(out);
+    ASSERT_TRUE(source->snapshot(1, saved[i]).ok());
+  }
+  EXPECT_EQ(ids.size(), 16u);
+  produce_round();
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    auto built = build(params, i, 3);
+    ASSERT_TRUE(built.ok());
+    for (Blobs& state : saved) ASSERT_TRUE((*built)->restore(state).ok());
+    runtime::OperatorContext context;
+    ASSERT_TRUE((*built)->open(context).ok());
+    RecordingCollector out;
+    testing::poll_until(**built, out, [&] { return !(*built)->has_more(); });
+    collect(out);
+  }
+  std::multiset<std::int64_t> expected;
+  for (int id = 0; id < next_id; ++id) expected.insert(id);
+  EXPECT_EQ(ids, expected);
+}
+
+// A restored offset the broker does not have (it lost data, or the state is from another
+// cluster) fails the source naming topic, partition and offsets, unless the node says where to
+// continue instead.
+TEST_F(KafkaSourceTest, OffsetOutOfRangeFailsNamingItUnlessThePolicySaysOtherwise) {
+  produce("events", {{0, "", R"({"id":1,"user":"a","ts":1})"}});
+  std::string opened;  // open()'s error, if any
+  auto restored = [&](std::vector<Parameter> parameters) {
+    auto built = build(std::move(parameters));
+    EXPECT_TRUE(built.ok());
+    Blobs state = offsets_state("events\t0\t100\nevents\t1\t0\n");
+    EXPECT_TRUE((*built)->restore(state).ok());
+    runtime::OperatorContext context;
+    context.output_schemas = {std::make_shared<const graphs::Schema>(kSchema),
+                              kafka::KafkaSource::dead_letter_schema()};
+    graphs::Status status = (*built)->open(context);
+    opened = status ? "" : status.error().message;
+    return std::move(*built);
+  };
+  const std::string expected =
+      "node 'src': topic 'events' partition 0: offset 100 is out of range (the broker holds "
+      "offsets 0 to 1): the broker lost data, or the checkpointed or committed offset is from "
+      "elsewhere; set on_offset_out_of_range = earliest or latest to continue from there instead";
+  // Reading forever, librdkafka finds it when fetching: the next poll throws.
+  auto source = restored({{"topics", StringList{"events"}}, {"schema", kSchema}});
+  ASSERT_EQ(opened, "");
+  RecordingCollector out;
+  std::string error;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (error.empty() && std::chrono::steady_clock::now() < deadline) {
+    try {
+      source->poll(out, 4);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  EXPECT_EQ(error, expected);
+  EXPECT_EQ(out.record_count(), 0u);
+  // Bounded, the end offsets are read at assignment, which finds it: open() fails.
+  (void)restored(bounded({}));
+  EXPECT_EQ(opened, expected);
+
+  auto earliest = restored(bounded({{"on_offset_out_of_range", std::string("earliest")}}));
+  ASSERT_EQ(opened, "");
+  RecordingCollector from_start;
+  testing::poll_until(*earliest, from_start, [&] { return !earliest->has_more(); });
+  EXPECT_EQ(from_start.record_count(), 1u);
 }
 
 TEST_F(KafkaSourceTest, FactoryRejectsBadParameters) {

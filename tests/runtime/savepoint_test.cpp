@@ -190,6 +190,22 @@ TEST_F(SavepointTest, ChangedParallelismOfAStatefulNodeIsAnError) {
       << job.error().message;
 }
 
+// A node whose spec declares partition state (a Kafka source's offsets) may change its
+// parallelism: each of its tasks then restores every saved task's state.
+TEST_F(SavepointTest, PartitionStateNodesMayChangeTheirParallelism) {
+  auto plan = plan_job({pipeline(3)}, registry_);
+  ASSERT_TRUE(plan) << plan.error().message;
+  auto store = savepoint(5, {"src#0", "src#1"});
+  auto latest = store->latest();
+  ASSERT_TRUE(latest && *latest);
+  EXPECT_FALSE(check_restore_compatibility(**latest, *plan, false, "savepoint sp"));
+  plan->nodes[0].spec.partition_state = true;
+  auto checked = check_restore_compatibility(**latest, *plan, false, "savepoint sp");
+  ASSERT_TRUE(checked) << checked.error().message;
+  EXPECT_TRUE(checked->empty());
+  EXPECT_EQ(saved_tasks_of(**latest, "src"), (std::vector<std::string>{"src#0", "src#1"}));
+}
+
 TEST_F(SavepointTest, StatelessNodesMayGoAndNewNodesStartEmpty) {
   JobOptions options;
   options.restore_from = savepoint(9, {"src#0", "src#1"}, {"removed#0", "mid#0", "mid#1"});

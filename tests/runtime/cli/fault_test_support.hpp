@@ -15,6 +15,7 @@
 #include <librdkafka/rdkafka.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -84,7 +85,7 @@ struct Workload {
   long events = 200000;
   int keys = 1000;
   int partitions = 16;
-  long per_ms = 4;                                          // events per millisecond of event time
+  long per_ms = 4;           // events per millisecond of event time
   long malformed_every = 0;  // > 0: every n-th event is malformed (a dead letter, no result)
   static constexpr std::int64_t kBaseTime = 1700000000000;  // a whole second
 
@@ -100,8 +101,7 @@ struct Workload {
   std::int64_t amount(long i) const { return (i * 7919) % 1009; }
   bool malformed(long i) const { return malformed_every > 0 && i % malformed_every == 0; }
   std::string json(long i) const {
-    const std::string amount_text =
-        malformed(i) ? "\"not a number\"" : std::to_string(amount(i));
+    const std::string amount_text = malformed(i) ? "\"not a number\"" : std::to_string(amount(i));
     return "{\"user\":\"" + user(i) + "\",\"amount\":" + amount_text +
            ",\"ts\":" + std::to_string(ts(i)) + "}";
   }
@@ -412,6 +412,11 @@ struct PipelineOptions {
   std::string runtime_json;  // the graph's "runtime" object, or "" for none
   // Non-empty: the source's dead letters go to this topic through a kafka_sink with kDelivery.
   std::string dead_letter_topic;
+  // true: the source names only its topic and the runtime assigns the partitions; false: they
+  // are listed explicitly ("partitions").
+  bool by_topic_name = false;
+  // Further source parameters as JSON items (e.g. assignment = group), or "".
+  std::string extra_source_parameters;
 };
 
 inline std::string string_param(const std::string& name, const std::string& value) {
@@ -438,9 +443,10 @@ inline std::string pipeline_json(const PipelineOptions& o) {
   std::string nodes;
   nodes += R"({"id": "events", "kind": "kafka_source", "parallelism": )" + par +
            R"(, "parameters": [)" + list_param("topics", {o.input_topic}) + ", " +
-           list_param("partitions", partitions) + ", " + string_param("group_id", o.group_id) +
-           ", " + string_param("start_from", "earliest") + ", " +
-           string_param("isolation_level", "read_committed") + ", " +
+           (o.by_topic_name ? std::string() : list_param("partitions", partitions) + ", ") +
+           (o.extra_source_parameters.empty() ? std::string() : o.extra_source_parameters + ", ") +
+           string_param("group_id", o.group_id) + ", " + string_param("start_from", "earliest") +
+           ", " + string_param("isolation_level", "read_committed") + ", " +
            R"({"name": "stop_at_end", "value": {"boolValue": true}}, )" +
            string_param("format", "json") + ", " +
            R"({"name": "schema", "value": {"schema": [)"
@@ -563,6 +569,73 @@ inline RunResult run_to_end(const std::vector<std::string>& argv,
   result.err = child.err();
   return result;
 }
+
+// A member of consumer group `group` subscribed to `topic`, polled on its own thread, counting
+// the assignments the group hands it. The first gives it every partition; any later one means
+// another member joined the group (a rebalance), which a source whose partitions the runtime
+// assigns never does.
+class GroupWatcher {
+ public:
+  GroupWatcher(const std::string& bootstrap, const std::string& group, const std::string& topic)
+      : client_(new_client(RD_KAFKA_CONSUMER, bootstrap,
+                           {{"group.id", group},
+                            {"enable.auto.commit", "false"},
+                            {"session.timeout.ms", "60000"},
+                            {"max.poll.interval.ms", "600000"}})) {
+    rd_kafka_poll_set_consumer(client_.rk);
+    rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(topics, topic.c_str(), RD_KAFKA_PARTITION_UA);
+    rd_kafka_subscribe(client_.rk, topics);
+    rd_kafka_topic_partition_list_destroy(topics);
+    thread_ = std::thread([this] {
+      while (!stop_.load()) {
+        if (rd_kafka_message_t* m = rd_kafka_consumer_poll(client_.rk, 100)) {
+          rd_kafka_message_destroy(m);
+        }
+        rd_kafka_topic_partition_list_t* assigned = nullptr;
+        if (rd_kafka_assignment(client_.rk, &assigned) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+          const int count = assigned->cnt;
+          rd_kafka_topic_partition_list_destroy(assigned);
+          if (count != last_count_) {
+            if (count > 0) assignments_.fetch_add(1);
+            last_count_ = count;
+            partitions_.store(count);
+            // Reading is not the point: keep the partitions without fetching them.
+            rd_kafka_topic_partition_list_t* now = nullptr;
+            if (rd_kafka_assignment(client_.rk, &now) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+              rd_kafka_pause_partitions(client_.rk, now);
+              rd_kafka_topic_partition_list_destroy(now);
+            }
+          }
+        }
+      }
+    });
+  }
+  ~GroupWatcher() {
+    stop_.store(true);
+    thread_.join();
+    rd_kafka_consumer_close(client_.rk);
+  }
+  GroupWatcher(const GroupWatcher&) = delete;
+  GroupWatcher& operator=(const GroupWatcher&) = delete;
+
+  // Waits (bounded) until the group assigned the watcher its first partitions.
+  bool wait_for_assignment(std::chrono::seconds timeout) const {
+    const auto deadline = Clock::now() + timeout;
+    while (partitions_.load() == 0 && Clock::now() < deadline) std::this_thread::sleep_for(50ms);
+    return partitions_.load() > 0;
+  }
+  int assignments() const { return assignments_.load(); }
+  int partitions() const { return partitions_.load(); }
+
+ private:
+  ClientHandle client_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> assignments_{0};
+  std::atomic<int> partitions_{0};
+  int last_count_ = 0;
+  std::thread thread_;
+};
 
 // Complete checkpoints (chk-<id> directories holding a MANIFEST) in `dir`, by id.
 inline std::map<std::uint64_t, fs::path> complete_checkpoints(const fs::path& dir) {

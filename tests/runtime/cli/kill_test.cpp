@@ -49,8 +49,9 @@ std::uint32_t seed() {
 }
 
 // The whole test for one keyed state backend ("memory" or "rocksdb", the graph's
-// runtime.stateBackend).
-void kill_and_compare(const std::string& state_backend) {
+// runtime.stateBackend); `by_topic_name`: the source names only its topic (the runtime assigns
+// the partitions) instead of listing them.
+void kill_and_compare(const std::string& state_backend, bool by_topic_name = false) {
   TempDir dir("rivulet-kill-test");
   Workload workload;
   workload.events = kEvents;
@@ -66,6 +67,7 @@ void kill_and_compare(const std::string& state_backend) {
   options.input_partitions = kPartitions;
   options.window_ms = 1000;
   options.runtime_json = R"({"stateBackend": ")" + state_backend + R"("})";
+  options.by_topic_name = by_topic_name;
 
   // A: uninterrupted.
   options.name = "kill-test-a";
@@ -87,6 +89,14 @@ void kill_and_compare(const std::string& state_backend) {
   options.transactional_id_prefix = "kill-test-b-" + state_backend;
   write_file(dir / "b.json", pipeline_json(options));
   const auto argv_b = run_argv(dir / "b.json", bootstrap, dir / "chk-b", kCheckpointIntervalMs);
+  // By topic name, a member of run B's group holds every partition throughout: if any restarted
+  // source joined the group instead of being assigned its partitions, the group would rebalance
+  // and hand the watcher a new assignment.
+  std::unique_ptr<GroupWatcher> watcher;
+  if (by_topic_name) {
+    watcher = std::make_unique<GroupWatcher>(bootstrap, options.group_id, "in");
+    ASSERT_TRUE(watcher->wait_for_assignment(60s)) << "the watcher never joined its group";
+  }
   const double max_delay = std::clamp(a.seconds / 4, 0.6, 6.0);
   std::mt19937 rng(seed());
   std::uniform_real_distribution<double> delay_s(0.3, max_delay);
@@ -121,6 +131,10 @@ void kill_and_compare(const std::string& state_backend) {
     const RunResult last = run_to_end(argv_b);
     ASSERT_EQ(last.exit_code, std::optional<int>(0)) << last.err;
     std::cout << "final run after " << kills << " kills: " << last.seconds << " s" << std::endl;
+  }
+  if (watcher) {
+    EXPECT_EQ(watcher->assignments(), 1) << "the group rebalanced: a source joined it";
+    EXPECT_EQ(watcher->partitions(), kPartitions);
   }
   EXPECT_GE(kills, kMinKills) << "the job finished before it was killed " << kMinKills
                               << " times (seed " << seed() << ", delays up to " << max_delay
@@ -161,6 +175,12 @@ void kill_and_compare(const std::string& state_backend) {
 }
 
 TEST(KillTest, SigkillAtRandomMomentsLosesAndDuplicatesNothing) { kill_and_compare("memory"); }
+
+// The same reading by topic name: the partitions come from the runtime, and no restart joins the
+// consumer group (which would wait for the killed members' sessions to time out).
+TEST(KillTest, SigkillReadingByTopicNameNeverJoinsTheGroup) {
+  kill_and_compare("memory", /*by_topic_name=*/true);
+}
 
 // The same with the windows' state in RocksDB (snapshots are RocksDB checkpoints in the
 // checkpoint directory, restored into a fresh database after each kill).
