@@ -19,6 +19,7 @@
 #include "operators/top_n.hpp"
 #include "operators/window_aggregate.hpp"
 #include "operators/window_join.hpp"
+#include "runtime/builtin_operators.hpp"
 
 namespace rivulet::operators {
 namespace {
@@ -39,11 +40,11 @@ runtime::OperatorRegistry make_builtin_registry() {
   builtins.push_back({map_spec(), map_factory()});
   builtins.push_back({project_spec(), project_factory()});
   builtins.push_back({dedup_spec(), dedup_factory()});
-  builtins.push_back({key_by_spec(), key_by_factory()});  // keying
+  builtins.push_back({key_by_spec(), key_by_factory()});                      // keying
   builtins.push_back({window_aggregate_spec(), window_aggregate_factory()});  // windows, joins
   builtins.push_back({top_n_spec(), top_n_factory()});
   builtins.push_back({window_join_spec(), window_join_factory()});
-  builtins.push_back({alert_spec(), alert_factory()});  // alerts
+  builtins.push_back({alert_spec(), alert_factory()});            // alerts
   builtins.push_back({kafka_sink_spec(), kafka_sink_factory()});  // sinks
   builtins.push_back({file_sink_spec(), file_sink_factory()});
   for (Builtin& builtin : builtins) {
@@ -67,3 +68,8 @@ const runtime::OperatorRegistry& builtin_registry() {
 graphs::Catalog builtin_catalog() { return builtin_registry().catalog(); }
 
 }  // namespace rivulet::operators
+
+// The runtime's seam (runtime/builtin_operators.hpp): declared there, defined here.
+const rivulet::runtime::OperatorRegistry& rivulet::runtime::builtin_operators() {
+  return rivulet::operators::builtin_registry();
+}

@@ -57,6 +57,9 @@ class CheckpointStore {
   // The newest complete checkpoint (a storage may fall back past a corrupted one), or null
   // when there is none.
   virtual graphs::Result<std::unique_ptr<CompletedCheckpoint>> latest() = 0;
+  // Why the last latest() passed over damaged checkpoints (one line each, naming the file), so
+  // the job's owner can report a fallback; empty for a store that never falls back.
+  virtual std::vector<std::string> last_skipped() const { return {}; }
 };
 
 }  // namespace rivulet::runtime

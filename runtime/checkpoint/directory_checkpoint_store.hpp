@@ -42,7 +42,7 @@ class DirectoryCheckpointStore final : public CheckpointStore {
   void abort(CheckpointId id) override;
   graphs::Result<std::unique_ptr<CompletedCheckpoint>> latest() override;
 
-  std::vector<std::string> last_skipped() const;
+  std::vector<std::string> last_skipped() const override;
 
  private:
   DirectoryCheckpointStore(std::filesystem::path directory, std::uint32_t retained,

@@ -17,7 +17,7 @@ namespace rivulet::cli {
 // Adds the repeatable --plugin option to `command`; the paths land in `*plugins`.
 void add_plugin_option(CLI::App& command, std::shared_ptr<std::vector<std::string>> plugins);
 
-// builtin_registry() plus every plugin; a plugin that fails to load is a UserError.
+// runtime::builtin_operators() plus every plugin; a plugin that fails to load is a UserError.
 runtime::OperatorRegistry registry_with_plugins(const std::vector<std::string>& plugins);
 
 }  // namespace rivulet::cli

@@ -22,20 +22,15 @@
 
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
-#include "graphs/graph_io.hpp"
 #include "graphs/validator.hpp"
-#include "runtime/checkpoint/directory_checkpoint_store.hpp"
-#include "runtime/cli/checkpoint_location.hpp"
-#include "runtime/state/state_directory.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/live_table.hpp"
 #include "runtime/cli/plugin_options.hpp"
 #include "runtime/cli/topic_viewer.hpp"
 #include "runtime/embedded_broker.hpp"
 #include "runtime/job.hpp"
-#include "runtime/parameter_overrides.hpp"
-#include "runtime/planner.hpp"
-#include "runtime/savepoint_restore.hpp"
+#include "runtime/lifecycle/job_preparation.hpp"
+#include "runtime/lifecycle/job_run.hpp"
 
 namespace rivulet::cli {
 namespace {
@@ -62,82 +57,41 @@ constexpr auto kDrainTimeout = std::chrono::seconds(30);     // after a stop, be
 constexpr auto kSavepointTimeout = std::chrono::minutes(2);  // --savepoint-on-stop
 constexpr std::size_t kShownRecords = 12;                    // --show lines kept under the table
 
-// Loads, overrides and validates every graph; prints each problem like `graph validate`.
-std::vector<graphs::Graph> load_graphs(const RunArguments& args,
-                                       const runtime::OperatorRegistry& registry) {
-  std::vector<graphs::Graph> loaded;
-  for (const std::string& file : args.graphs) {
-    loaded.push_back(value_or_throw(graphs::load_graph(file), file));
-    if (loaded.back().name.empty()) loaded.back().name = file;
-  }
-  std::vector<runtime::ParameterOverride> overrides;
-  for (const std::string& set : args.sets) {
-    overrides.push_back(value_or_throw(runtime::parse_override(set), ""));
-  }
-  const graphs::Catalog catalog = registry.catalog();
-  value_or_throw(runtime::apply_overrides(loaded, overrides, catalog), "");
-  for (std::size_t i = 0; i < loaded.size(); ++i) {
-    graphs::ValidationReport report = graphs::validate(loaded[i], catalog);
-    for (const graphs::Problem& problem : report.problems) {
+// Loads, overrides, validates and plans the graphs (runtime/lifecycle/job_preparation.hpp);
+// prints each problem like `graph validate`.
+runtime::lifecycle::PreparedJob prepare(const RunArguments& args,
+                                        const runtime::OperatorRegistry& registry) {
+  std::vector<graphs::Graph> loaded =
+      value_or_throw(runtime::lifecycle::load_graph_files(args.graphs), "");
+  runtime::lifecycle::Preparation preparation =
+      runtime::lifecycle::prepare_job(std::move(loaded), args.sets, registry);
+  for (std::size_t i = 0; i < preparation.graph_problems.size(); ++i) {
+    std::size_t errors = 0;
+    for (const graphs::Problem& problem : preparation.graph_problems[i]) {
       std::cerr << args.graphs[i] << ": " << problem.to_string() << '\n';
+      if (problem.severity == graphs::Severity::Error) ++errors;
     }
-    if (!report.ok()) {
-      const std::size_t errors = report.error_count();
+    if (errors > 0) {
       throw UserError(args.graphs[i] + ": " + std::to_string(errors) +
                       (errors == 1 ? " error" : " errors"));
     }
   }
-  return loaded;
-}
-
-const std::string* string_parameter(const graphs::Node& node, const std::string& name) {
-  const graphs::Value* value = node.parameter(name);
-  return value ? std::get_if<std::string>(value) : nullptr;
-}
-
-// Topics the graphs' Kafka nodes use on the default cluster, with as many partitions as the
-// widest node using them has instances (so every source instance gets a partition).
-std::vector<runtime::TopicSpec> default_cluster_topics(const std::vector<graphs::Graph>& graphs,
-                                                       const std::vector<std::string>& shown) {
-  std::map<std::string, int> partitions;
-  for (const graphs::Graph& graph : graphs) {
-    for (const graphs::Node& node : graph.nodes) {
-      const std::string* bootstrap = string_parameter(node, "bootstrap_servers");
-      if (bootstrap && !bootstrap->empty()) continue;  // another cluster
-      const int width = static_cast<int>(std::max<std::uint32_t>(node.parallelism, 1));
-      std::vector<std::string> topics;
-      if (node.kind == "kafka_source") {
-        if (const graphs::Value* v = node.parameter("topics")) {
-          if (const auto* list = std::get_if<graphs::StringList>(v)) topics = *list;
-        }
-      } else if (node.kind == "kafka_sink") {
-        if (const std::string* topic = string_parameter(node, "topic")) topics = {*topic};
-      }
-      for (const std::string& topic : topics) {
-        partitions[topic] = std::max(partitions[topic], width);
-      }
-    }
-  }
-  for (const std::string& topic : shown) partitions.emplace(topic, 1);
-  std::vector<runtime::TopicSpec> specs;
-  for (const auto& [name, count] : partitions) specs.push_back({name, count});
-  return specs;
+  if (!preparation.job_problems.empty()) throw UserError(preparation.job_problems.front().message);
+  return std::move(*preparation.job);
 }
 
 // Everything the run owns, destroyed in reverse order of construction: the viewer and the job
 // go before the actor system, and the broker last, after every client of it is gone.
 struct Session {
-  // First member, so destroyed last: after the job that writes into it.
-  std::shared_ptr<runtime::state::StateDirectory> temporary_checkpoints;
   std::unique_ptr<runtime::EmbeddedBroker> broker;
   std::unique_ptr<caf::actor_system_config> config;
   std::unique_ptr<caf::actor_system> system;
-  std::unique_ptr<runtime::Job> job;
+  std::unique_ptr<runtime::lifecycle::JobRun> run;
   std::unique_ptr<TopicViewer> viewer;
 
   ~Session() {
     viewer.reset();
-    job.reset();
+    run.reset();
     system.reset();
     config.reset();
     if (broker) broker->stop();
@@ -212,91 +166,31 @@ std::string fmt_seconds(double seconds) {
   return out.str();
 }
 
-// What the manifests of this job's checkpoints and savepoints record about it.
-runtime::checkpoint::JobIdentity job_identity(const std::vector<graphs::Graph>& graphs) {
-  runtime::checkpoint::JobIdentity identity;
-  for (const graphs::Graph& graph : graphs) {
-    identity.graph_name += (identity.graph_name.empty() ? "" : "+") + graph.name;
-    for (const graphs::Node& node : graph.nodes) identity.node_ids.push_back(node.id);
-  }
-  return identity;
-}
-
-// See checkpoint_location.hpp for which directory; with one holding a complete checkpoint of
-// this job, the job starts from it.
-std::shared_ptr<runtime::CheckpointStore> open_checkpoint_store(
-    const RunArguments& args, const std::vector<graphs::Graph>& graphs, bool embedded_broker,
-    Session& session) {
-  const CheckpointLocation location =
-      choose_checkpoint_location(args.checkpoint_dir, graphs, embedded_broker);
-  if (!location.note.empty() && !args.quiet) std::cerr << "rivulet: " << location.note << '\n';
-  std::string directory = location.directory;
-  if (location.temporary) {
-    session.temporary_checkpoints = value_or_throw(
-        runtime::state::StateDirectory::create_temporary("rivulet-checkpoints-"),
-        "temporary checkpoint directory");
-    directory = session.temporary_checkpoints->path().string();
-  }
-  if (directory.empty()) return nullptr;
-  std::uint32_t retained = 0;
-  for (const graphs::Graph& graph : graphs) {
-    retained = std::max(retained, graph.runtime.checkpoints_retained);
-  }
-  return value_or_throw(
-      runtime::checkpoint::DirectoryCheckpointStore::open(
-          directory, std::max<std::uint32_t>(retained, 1), job_identity(graphs)),
-      directory);
-}
-
-// --from-savepoint DIR: a savepoint directory, or a checkpoint directory (its newest complete
-// checkpoint), or one chk-<id> of it. Only read; the job checks it against the plan.
-std::shared_ptr<runtime::CheckpointStore> open_restore_source(
-    const RunArguments& args, const std::vector<graphs::Graph>& graphs) {
-  if (args.from_savepoint.empty()) return nullptr;
-  const std::string origin = "savepoint " + args.from_savepoint;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(args.from_savepoint, ec)) {
-    throw UserError(origin + ": no such directory");
-  }
-  return value_or_throw(runtime::checkpoint::DirectoryCheckpointStore::open_savepoint(
-                            args.from_savepoint, job_identity(graphs)),
-                        origin);
-}
-
-// --savepoint-on-stop DIR: refused before anything runs if DIR exists (never overwritten).
-std::shared_ptr<runtime::CheckpointStore> open_savepoint_target(
-    const RunArguments& args, const std::vector<graphs::Graph>& graphs) {
-  if (args.savepoint_on_stop.empty()) return nullptr;
-  const std::string origin = "savepoint " + args.savepoint_on_stop;
-  std::error_code ec;
-  if (std::filesystem::exists(args.savepoint_on_stop, ec)) {
-    throw UserError(origin + ": already exists (a savepoint is never overwritten)");
-  }
-  return value_or_throw(runtime::checkpoint::DirectoryCheckpointStore::open_savepoint(
-                            args.savepoint_on_stop, job_identity(graphs)),
-                        origin);
-}
-
 int run_graphs(const RunArguments& args) {
   // Built-ins plus plugins; kept for the whole run (the plan copies the factories, and a
   // plugin's code must stay loaded while its operators run).
   const runtime::OperatorRegistry registry = registry_with_plugins(*args.plugins);
-  std::vector<graphs::Graph> graphs = load_graphs(args, registry);
-  runtime::PhysicalPlan plan = value_or_throw(runtime::plan_job(graphs, registry), "");
+  runtime::lifecycle::PreparedJob prepared = prepare(args, registry);
+  runtime::lifecycle::RunOptions options;
+  options.checkpoint_dir = args.checkpoint_dir;
+  options.checkpoint_interval = std::chrono::milliseconds(args.checkpoint_interval_ms);
+  options.from_savepoint = args.from_savepoint;
+  options.allow_non_restored_state = args.allow_non_restored_state;
   // Savepoint directories are checked before anything starts (and by --dry-run).
-  const std::shared_ptr<runtime::CheckpointStore> restore_source =
-      open_restore_source(args, graphs);
+  if (!args.from_savepoint.empty()) {
+    value_or_throw(runtime::lifecycle::open_restore_source(args.from_savepoint, prepared.graphs),
+                   "");
+  }
   if (args.dry_run) {  // checked and planned; show the tasks and their channels, start nothing
-    if (restore_source) {
-      value_or_throw(runtime::prepare_restore(*restore_source, plan, args.allow_non_restored_state,
-                                              "savepoint " + args.from_savepoint),
-                     "");
-    }
-    std::cout << runtime::describe(plan) << std::flush;
+    value_or_throw(runtime::lifecycle::check_restore(prepared, options), "");
+    std::cout << runtime::describe(prepared.plan) << std::flush;
     return 0;
   }
-  const std::shared_ptr<runtime::CheckpointStore> savepoint_target =
-      open_savepoint_target(args, graphs);
+  std::shared_ptr<runtime::CheckpointStore> savepoint_target;
+  if (!args.savepoint_on_stop.empty()) {
+    savepoint_target = value_or_throw(
+        runtime::lifecycle::open_savepoint_target(args.savepoint_on_stop, prepared.graphs), "");
+  }
 
   // Block the stop signals before any thread exists (CAF's scheduler, librdkafka's threads):
   // threads inherit the mask, so SIGINT/SIGTERM stay pending for sigtimedwait() below instead
@@ -309,7 +203,8 @@ int run_graphs(const RunArguments& args) {
 
   Session session;
   std::string bootstrap = args.bootstrap;
-  std::vector<runtime::TopicSpec> topics = default_cluster_topics(graphs, args.show);
+  std::vector<runtime::TopicSpec> topics =
+      runtime::lifecycle::default_cluster_topics(prepared.graphs, args.show);
   // No Kafka node and nothing to show: no broker to start (datagen -> file graphs).
   if (bootstrap.empty() && !topics.empty()) {
     runtime::BrokerOptions options;
@@ -321,15 +216,15 @@ int run_graphs(const RunArguments& args) {
 
   session.config = std::make_unique<caf::actor_system_config>();
   session.system = std::make_unique<caf::actor_system>(*session.config);
-  runtime::JobOptions options;
   options.bootstrap_servers = bootstrap;
-  options.checkpoints = open_checkpoint_store(args, graphs, session.broker != nullptr, session);
-  options.checkpoint_interval = std::chrono::milliseconds(args.checkpoint_interval_ms);
-  options.restore_from = restore_source;
-  options.restore_from_name = "savepoint " + args.from_savepoint;
-  options.allow_non_restored_state = args.allow_non_restored_state;
-  session.job = value_or_throw(runtime::Job::start(*session.system, std::move(plan), options), "");
-  runtime::Job& job = *session.job;
+  options.embedded_broker = session.broker != nullptr;
+  session.run = value_or_throw(
+      runtime::lifecycle::JobRun::start(*session.system, std::move(prepared), options), "");
+  runtime::lifecycle::JobRun& run = *session.run;
+  runtime::Job& job = run.job();
+  if (!run.checkpoint_note().empty() && !args.quiet) {
+    std::cerr << "rivulet: " << run.checkpoint_note() << '\n';
+  }
   if (!job.non_restored_nodes().empty()) {  // a warning, even with --quiet
     std::string nodes;
     for (const std::string& node : job.non_restored_nodes()) {
@@ -339,7 +234,7 @@ int run_graphs(const RunArguments& args) {
               << (job.non_restored_nodes().size() == 1 ? "node " : "nodes ") << nodes
               << " (not in the graph)" << std::endl;
   }
-  if (options.restore_from && !args.quiet) {
+  if (!args.from_savepoint.empty() && !args.quiet) {
     std::cerr << "rivulet: starting from savepoint " << args.from_savepoint << " (checkpoint "
               << job.restored_id() << ')' << std::endl;
   }
@@ -366,8 +261,8 @@ int run_graphs(const RunArguments& args) {
   // --savepoint-on-stop: a stop takes a savepoint instead of draining. stop_with_savepoint
   // blocks until the job ended, so it runs beside this loop, which keeps drawing and lets a
   // second Ctrl-C cancel.
-  std::future<graphs::Status> savepoint;
-  std::optional<graphs::Status> savepoint_result;
+  std::future<graphs::Result<runtime::CheckpointId>> savepoint;
+  std::optional<graphs::Result<runtime::CheckpointId>> savepoint_result;
   const std::string savepoint_name = "savepoint " + args.savepoint_on_stop;
   auto stop = [&](Clock::time_point now, const std::string& drain_status) {
     stopped_at = now;
@@ -378,8 +273,8 @@ int run_graphs(const RunArguments& args) {
     }
     display.set_status("stopping with a savepoint into " + args.savepoint_on_stop +
                        "; Ctrl-C cancels");
-    savepoint = std::async(std::launch::async, [&job, savepoint_target] {
-      return job.stop_with_savepoint(savepoint_target, kSavepointTimeout);
+    savepoint = std::async(std::launch::async, [&run, savepoint_target] {
+      return run.stop_with_savepoint(savepoint_target, kSavepointTimeout);
     });
   };
   while (!job.wait_for(std::chrono::milliseconds(0))) {
@@ -416,17 +311,14 @@ int run_graphs(const RunArguments& args) {
   if (session.viewer) std::this_thread::sleep_for(std::chrono::milliseconds(300));
   display.tick(Clock::now(), session.viewer.get(), /*force=*/true);
   // Said even with --quiet: both change what the output went through.
-  if (auto* directory =
-          dynamic_cast<runtime::checkpoint::DirectoryCheckpointStore*>(options.checkpoints.get())) {
-    for (const std::string& reason : directory->last_skipped()) {
-      std::cerr << "rivulet: warning: skipped a damaged checkpoint: " << reason << '\n';
-    }
+  for (const std::string& reason : run.skipped_checkpoints()) {
+    std::cerr << "rivulet: warning: skipped a damaged checkpoint: " << reason << '\n';
   }
   if (status.restarts > 0) {
     std::cerr << "rivulet: the job restarted " << status.restarts
               << (status.restarts == 1 ? " time" : " times")
-              << (options.checkpoints ? ", from its last complete checkpoint"
-                                      : ", from the start (no checkpoints)")
+              << (run.has_checkpoints() ? ", from its last complete checkpoint"
+                                        : ", from the start (no checkpoints)")
               << std::endl;
   }
 
@@ -440,10 +332,8 @@ int run_graphs(const RunArguments& args) {
     std::cerr << "rivulet: no savepoint taken, the job finished first: "
               << savepoint_result->error().message << std::endl;
   } else if (savepoint_result) {
-    auto written = value_or_throw(savepoint_target->latest(), savepoint_name);
-    if (!written) throw UserError(savepoint_name + ": not found after the stop");
     std::cout << "savepoint written to " << args.savepoint_on_stop << " (checkpoint "
-              << written->id() << ")\n";
+              << savepoint_result->value() << ")\n";
   } else if (status.state == runtime::JobState::Cancelled) {
     throw UserError("job cancelled: it did not drain within " +
                     std::to_string(kDrainTimeout.count()) + " s");

@@ -8,7 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "operators/plugin_api.hpp"
+#include "runtime/plugin_api.hpp"
 #include "operators/spec_builder.hpp"
 #include "runtime/batch_builder.hpp"
 

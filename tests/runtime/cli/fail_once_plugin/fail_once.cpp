@@ -15,7 +15,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "operators/plugin_api.hpp"
+#include "runtime/plugin_api.hpp"
 #include "operators/spec_builder.hpp"
 
 namespace {

@@ -2,11 +2,11 @@
 // external cluster; on the embedded broker a graph that asks for checkpoints gets a temporary
 // directory (with a note when it named one); nothing asked, nothing taken.
 
-#include "runtime/cli/checkpoint_location.hpp"
+#include "runtime/lifecycle/checkpoint_location.hpp"
 
 #include <gtest/gtest.h>
 
-namespace rivulet::cli {
+namespace rivulet::runtime::lifecycle {
 namespace {
 
 graphs::Graph graph(std::string directory, std::int64_t interval_ms) {
@@ -54,4 +54,4 @@ TEST(CheckpointLocationTest, NothingAskedNothingTaken) {
 }
 
 }  // namespace
-}  // namespace rivulet::cli
+}  // namespace rivulet::runtime::lifecycle

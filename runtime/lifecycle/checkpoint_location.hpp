@@ -17,10 +17,10 @@
 
 #include "graphs/graph.hpp"
 
-namespace rivulet::cli {
+namespace rivulet::runtime::lifecycle {
 
 struct CheckpointLocation {
-  std::string directory;  // empty: none, or `temporary`
+  std::string directory;   // empty: none, or `temporary`
   bool temporary = false;  // create a temporary directory for this run
   std::string note;        // one line explaining a choice the user may not expect, or empty
 };
@@ -29,4 +29,4 @@ CheckpointLocation choose_checkpoint_location(const std::string& checkpoint_dir_
                                               const std::vector<graphs::Graph>& graphs,
                                               bool embedded_broker);
 
-}  // namespace rivulet::cli
+}  // namespace rivulet::runtime::lifecycle

@@ -1,10 +1,13 @@
-#include "operators/plugin_loader.hpp"
+#include "runtime/plugin_loader.hpp"
 
 #include <dlfcn.h>
 
-#include "operators/plugin_api.hpp"
+#include <filesystem>
+#include <system_error>
 
-namespace rivulet::operators {
+#include "runtime/plugin_api.hpp"
+
+namespace rivulet::runtime {
 namespace {
 
 graphs::Error plugin_error(const std::string& path, const std::string& message) {
@@ -15,9 +18,15 @@ graphs::Error plugin_error(const std::string& path, const std::string& message) 
 
 graphs::Result<std::vector<std::string>> load_plugin(const std::string& path,
                                                      runtime::OperatorRegistry& registry) {
+  // dlopen searches LD_LIBRARY_PATH and the system's library directories for a name without a
+  // '/': "--plugin libfoo.so" could load some other library than the file the user pointed at.
+  // An absolute path is only ever that file.
+  std::error_code ec;
+  const std::filesystem::path resolved = std::filesystem::absolute(path, ec);
+  if (ec || path.empty()) return plugin_error(path, "cannot load: not a valid path");
   // RTLD_NOW: an unresolved symbol (a plugin built against another Rivulet) fails here with
   // its name, not later in the middle of a job. RTLD_LOCAL: plugins cannot clash with each other.
-  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  void* handle = ::dlopen(resolved.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* reason = ::dlerror();
     return plugin_error(path, std::string("cannot load: ") + (reason ? reason : "unknown error"));
@@ -29,7 +38,7 @@ graphs::Result<std::vector<std::string>> load_plugin(const std::string& path,
     return plugin_error(path, std::string("not a Rivulet operator plugin: it does not export ") +
                                   (version == nullptr ? kPluginVersionSymbol : kPluginEntrySymbol) +
                                   " (define it with RIVULET_DEFINE_PLUGIN from "
-                                  "operators/plugin_api.hpp)");
+                                  "runtime/plugin_api.hpp)");
   }
   const std::uint32_t plugin_version = version();
   if (plugin_version != kPluginApiVersion) {
@@ -63,11 +72,12 @@ graphs::Result<std::vector<std::string>> load_plugin(const std::string& path,
   for (graphs::OperatorSpec& spec : added.operators) {
     const runtime::OperatorFactory* factory = scratch.factory(spec.kind);
     std::string kind = spec.kind;
-    graphs::Status ok = registry.add(std::move(spec), factory ? *factory : runtime::OperatorFactory{});
+    graphs::Status ok =
+        registry.add(std::move(spec), factory ? *factory : runtime::OperatorFactory{});
     if (!ok) return plugin_error(path, ok.error().message);
     kinds.push_back(std::move(kind));
   }
   return kinds;
 }
 
-}  // namespace rivulet::operators
+}  // namespace rivulet::runtime

@@ -1,6 +1,6 @@
-#include "runtime/cli/checkpoint_location.hpp"
+#include "runtime/lifecycle/checkpoint_location.hpp"
 
-namespace rivulet::cli {
+namespace rivulet::runtime::lifecycle {
 
 CheckpointLocation choose_checkpoint_location(const std::string& checkpoint_dir_flag,
                                               const std::vector<graphs::Graph>& graphs,
@@ -27,4 +27,4 @@ CheckpointLocation choose_checkpoint_location(const std::string& checkpoint_dir_
   return location;
 }
 
-}  // namespace rivulet::cli
+}  // namespace rivulet::runtime::lifecycle

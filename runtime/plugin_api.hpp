@@ -20,7 +20,7 @@
 
 #define RIVULET_PLUGIN_API_VERSION 1
 
-namespace rivulet::operators {
+namespace rivulet::runtime {
 
 inline constexpr std::uint32_t kPluginApiVersion = RIVULET_PLUGIN_API_VERSION;
 
@@ -36,7 +36,7 @@ enum PluginStatus : int {
   kPluginException = 3,           // registration threw
 };
 
-}  // namespace rivulet::operators
+}  // namespace rivulet::runtime
 
 extern "C" {
 // Which plugin API the library was built against (checked before anything else is called).
@@ -54,12 +54,12 @@ using RivuletRegisterOperatorsFn = int (*)(rivulet::runtime::OperatorRegistry* r
   extern "C" __attribute__((visibility("default"))) int rivulet_register_operators(               \
       ::rivulet::runtime::OperatorRegistry* registry, std::uint32_t api_version) {              \
     if (api_version != RIVULET_PLUGIN_API_VERSION || registry == nullptr) {                       \
-      return ::rivulet::operators::kPluginVersionMismatch;                                        \
+      return ::rivulet::runtime::kPluginVersionMismatch;                                        \
     }                                                                                             \
     try {                                                                                         \
-      return register_function(*registry).ok() ? ::rivulet::operators::kPluginOk                  \
-                                               : ::rivulet::operators::kPluginRegistrationFailed; \
+      return register_function(*registry).ok() ? ::rivulet::runtime::kPluginOk                  \
+                                               : ::rivulet::runtime::kPluginRegistrationFailed; \
     } catch (...) {                                                                               \
-      return ::rivulet::operators::kPluginException;                                              \
+      return ::rivulet::runtime::kPluginException;                                              \
     }                                                                                             \
   }

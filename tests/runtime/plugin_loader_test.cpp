@@ -1,18 +1,19 @@
 // Operator plugins: the example `sample` plugin loads, registers and runs on a batch; broken
 // libraries fail with messages that say what is wrong.
 
+#include "runtime/plugin_loader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "operators/builtin_catalog.hpp"
-#include "operators/plugin_api.hpp"
-#include "operators/plugin_loader.hpp"
 #include "runtime/batch_builder.hpp"
+#include "runtime/builtin_operators.hpp"
+#include "runtime/plugin_api.hpp"
 
-namespace rivulet::operators {
+namespace rivulet::runtime {
 namespace {
 
 using graphs::FieldType;
@@ -36,7 +37,8 @@ runtime::BatchPtr numbers(int rows) {
   return b.finish();
 }
 
-std::unique_ptr<runtime::Operator> build_sample(const runtime::OperatorRegistry& registry, double fraction) {
+std::unique_ptr<runtime::Operator> build_sample(const runtime::OperatorRegistry& registry,
+                                                double fraction) {
   graphs::Node node;
   node.id = "s1";
   node.kind = "sample";
@@ -51,7 +53,8 @@ std::unique_ptr<runtime::Operator> build_sample(const runtime::OperatorRegistry&
 }
 
 TEST(Plugin, SamplePluginRegistersBesideTheBuiltinsAndRuns) {
-  runtime::OperatorRegistry registry = builtin_registry();  // a copy: the CLI's registry for one job
+  runtime::OperatorRegistry registry =
+      builtin_operators();  // a copy: the CLI's registry for one job
   const std::size_t builtins = registry.size();
   auto kinds = load_plugin(RIVULET_SAMPLE_PLUGIN, registry);
   ASSERT_TRUE(kinds.ok()) << kinds.error().message;
@@ -122,7 +125,7 @@ TEST(Plugin, MissingEntryPointIsNotAPlugin) {
   EXPECT_EQ(loaded.error().message,
             std::string("plugin '") + RIVULET_NO_ENTRY_PLUGIN +
                 "': not a Rivulet operator plugin: it does not export rivulet_register_operators "
-                "(define it with RIVULET_DEFINE_PLUGIN from operators/plugin_api.hpp)");
+                "(define it with RIVULET_DEFINE_PLUGIN from runtime/plugin_api.hpp)");
 }
 
 TEST(Plugin, MissingFileNamesTheFile) {
@@ -133,5 +136,15 @@ TEST(Plugin, MissingFileNamesTheFile) {
       << loaded.error().message;
 }
 
+// A bare name is a file in the working directory, never a library found on the system's
+// search path: libc is loadable by name with a plain dlopen, and must not be here.
+TEST(Plugin, BareNameIsNotLookedUpOnTheLibraryPath) {
+  runtime::OperatorRegistry registry;
+  auto loaded = load_plugin("libc.so.6", registry);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().message.rfind("plugin 'libc.so.6': cannot load: ", 0), 0u)
+      << loaded.error().message;
+}
+
 }  // namespace
-}  // namespace rivulet::operators
+}  // namespace rivulet::runtime
