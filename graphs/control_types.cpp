@@ -1,6 +1,6 @@
-#include "runtime/node/node_service.hpp"
+#include "graphs/control_types.hpp"
 
-namespace rivulet::runtime::node {
+namespace rivulet::graphs::control {
 
 std::string to_string(JobState state) {
   switch (state) {
@@ -44,4 +44,16 @@ std::string to_string(JobEventKind kind) {
   return "unknown";
 }
 
-}  // namespace rivulet::runtime::node
+std::string to_string(CheckpointStatus status) {
+  switch (status) {
+    case CheckpointStatus::InProgress:
+      return "in progress";
+    case CheckpointStatus::Completed:
+      return "completed";
+    case CheckpointStatus::Failed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+}  // namespace rivulet::graphs::control
