@@ -119,6 +119,8 @@ struct TaskSample {
   std::int64_t watermark_lag_ms = 0;    // wall clock minus watermark; 0 without a watermark
   std::vector<PartitionLag> kafka_lag;  // sources reading Kafka
   std::uint64_t late_records = 0, dead_letters = 0, skipped_records = 0;
+  // Emitted on an output port with no edge (e.g. an unconnected dead_letters or late output).
+  std::uint64_t dropped_records = 0;
   std::uint64_t committed_records = 0;  // sinks: records whose output is committed
 };
 

@@ -77,7 +77,8 @@ class FileSource final : public FileSourceOperator {
         records_(options_.decoder.schema, kBatchRows),
         dead_letters_(options_.dead_letter_schema, 16) {}
 
-  graphs::Status open(const runtime::OperatorContext& /*context*/) override {
+  graphs::Status open(const runtime::OperatorContext& context) override {
+    record_counters_ = context.counters;
     auto decoder = codecs::make_decoder(options_.decoder);
     if (!decoder) return error(decoder.error().message);
     decoder_ = std::move(*decoder);
@@ -167,8 +168,10 @@ class FileSource final : public FileSourceOperator {
         dead_letters_.append_string(2, options_.path);
         dead_letters_.append_int64(3, static_cast<std::int64_t>(line_number_));
         dead_letters_.end_row(now);
+        if (record_counters_) record_counters_->count_dead_letters(1);
         break;
       case OnParseError::Skip:
+        if (record_counters_) record_counters_->count_skipped(1);
         if (counters_.parse_errors <= kLoggedErrors) {
           std::cerr << "rivulet: " << options_.node_id << ": skipped line " << line_number_
                     << " of '" << options_.path << "': " << reason << '\n';
@@ -199,6 +202,7 @@ class FileSource final : public FileSourceOperator {
   runtime::BatchBuilder records_;
   runtime::BatchBuilder dead_letters_;
   FileSourceCounters counters_;
+  runtime::RecordCounters* record_counters_ = nullptr;  // the task's, shown by the runtime
   std::uint64_t line_number_ = 0;
   bool exhausted_ = false;
   bool idle_ = false;

@@ -53,6 +53,7 @@ graphs::Status WindowAggregateOperator::open(const runtime::OperatorContext& con
     return graphs::Error{context.task_name + ": window_aggregate has no input schema"};
   }
   input_schema_ = context.input_schemas[0];
+  counters_ = context.counters;
   if (auto bound = keys_.bind(*input_schema_, options_.key_fields); !bound) {
     return graphs::Error{context.task_name + ": key fields: " + bound.error().message};
   }
@@ -272,6 +273,7 @@ void WindowAggregateOperator::emit_touched(runtime::Collector& out) {
 void WindowAggregateOperator::emit_late(const runtime::BatchPtr& batch, runtime::Collector& out) {
   if (late_rows_.empty()) return;
   stats_.late_records += late_rows_.size();
+  if (counters_) counters_->count_late(late_rows_.size());
   if (late_rows_.size() == batch->num_rows()) {
     out.emit(1, batch);  // the whole batch is late: pass the same pointer on
   } else {

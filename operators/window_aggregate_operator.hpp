@@ -144,6 +144,7 @@ class WindowAggregateOperator final : public runtime::Operator {
   std::vector<std::uint32_t> pending_slots_;
   std::vector<std::uint32_t> touched_;
   std::vector<std::uint32_t> late_rows_;
+  runtime::RecordCounters* counters_ = nullptr;  // the task's, shown by the runtime
 
   std::unique_ptr<runtime::BatchBuilder> output_;
   WindowAggregateStats stats_;

@@ -38,4 +38,31 @@ class BackpressureClock {
   std::optional<std::chrono::steady_clock::time_point> since_;
 };
 
+// The same for the time a task waits for input (TaskMetrics::idle_ns): begin() when it runs
+// out of input, end() when input (or the end of the job) arrives. One clock read per
+// transition, and the transitions happen per batch at most.
+class IdleClock {
+ public:
+  explicit IdleClock(TaskMetrics& metrics) : metrics_(metrics) {}
+  ~IdleClock() { end(); }
+  IdleClock(const IdleClock&) = delete;
+  IdleClock& operator=(const IdleClock&) = delete;
+
+  void begin() {
+    if (since_ != 0) return;
+    since_ = TaskMetrics::steady_clock_ns();
+    metrics_.begin_idle(since_);
+  }
+  void end() {
+    if (since_ == 0) return;
+    const std::int64_t now = TaskMetrics::steady_clock_ns();
+    metrics_.end_idle(now > since_ ? static_cast<std::uint64_t>(now - since_) : 0);
+    since_ = 0;
+  }
+
+ private:
+  TaskMetrics& metrics_;
+  std::int64_t since_ = 0;
+};
+
 }  // namespace rivulet::runtime

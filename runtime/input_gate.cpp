@@ -30,6 +30,7 @@ bool InputGate::receive(StreamMessage&& message) {
     }
     ++c.queued_data;
     TaskMetrics::raise(metrics_.max_input_queue, c.queued_data);
+    publish_fill(message.channel, c.queued_data);
   }
   c.queue.push_back(std::move(message.payload));
   return true;
@@ -52,6 +53,7 @@ std::optional<InputEvent> InputGate::next() {
 void InputGate::consumed_batch(std::uint32_t channel) {
   Channel& c = channels_[channel];
   --c.queued_data;
+  publish_fill(channel, c.queued_data);
   if (++c.accrued >= grant_batch_) grant(c, channel);
 }
 

@@ -56,6 +56,12 @@ class InputGate {
     bool blocked = false;
   };
   void grant(Channel& channel, std::uint32_t input_channel);
+  // The queue length as the metrics show it (input channel fill); per batch, one store.
+  void publish_fill(std::uint32_t channel, std::uint32_t queued) {
+    if (channel < metrics_.input_queued.size()) {
+      metrics_.input_queued[channel].store(queued, std::memory_order_relaxed);
+    }
+  }
 
   Transport& transport_;
   TaskMetrics& metrics_;

@@ -1,9 +1,11 @@
 #include "runtime/job.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "caf/actor_system.hpp"
 #include "caf/send.hpp"
+#include "runtime/metrics/edge_tap.hpp"
 #include "runtime/restart_strategy.hpp"
 #include "runtime/savepoint_restore.hpp"
 
@@ -51,7 +53,10 @@ graphs::Result<std::unique_ptr<Job>> Job::start(caf::actor_system& system, Physi
     }
   }
   for (std::size_t i = 0; i < job->plan_->tasks.size(); ++i) {
-    job->metrics_.push_back(std::make_shared<TaskMetrics>());
+    auto metrics = std::make_shared<TaskMetrics>();
+    const TaskSpec& spec = job->plan_->tasks[i].spec;
+    metrics->track_inputs(spec.inputs.size(), spec.channels.credit_window);
+    job->metrics_.push_back(std::move(metrics));
   }
   job->outcome_ = std::make_shared<JobOutcome>();
   SupervisorConfig config;
@@ -103,5 +108,33 @@ JobStatus Job::wait() const {
 }
 
 JobStatus Job::status() const { return outcome_->current(); }
+
+graphs::Result<std::unique_ptr<node::Handle>> Job::tap(
+    const node::EdgeRef& edge, std::uint32_t max_records_per_second,
+    std::function<void(node::PreviewRecords)> deliver) const {
+  const std::string what = "edge " + edge.from_node + "." + edge.from_port + " -> " + edge.to_node +
+                           "." + edge.to_port + ": ";
+  for (const PlannedNode& from : plan_->nodes) {
+    const graphs::Node& node = plan_->node_of(from);
+    if (from.name != edge.from_node && node.id != edge.from_node) continue;
+    const auto& outputs = from.spec.outputs;
+    std::size_t port = 0;
+    while (port < outputs.size() && outputs[port].name != edge.from_port) ++port;
+    if (port == outputs.size()) return graphs::Error{what + "no output port " + edge.from_port};
+    if (port >= 32) return graphs::Error{what + "only the first 32 output ports can be tapped"};
+    const graphs::Graph& graph = plan_->graphs[from.graph_index];
+    const std::string to_id = edge.to_node.substr(edge.to_node.rfind('/') + 1);
+    const bool connected = std::any_of(graph.edges.begin(), graph.edges.end(), [&](const auto& e) {
+      return e.from.node == node.id && e.from.port == edge.from_port && e.to.node == to_id &&
+             e.to.port == edge.to_port;
+    });
+    if (!connected) return graphs::Error{what + "no such edge in the job"};
+    std::vector<std::shared_ptr<TaskMetrics>> tasks;
+    for (TaskId task : from.tasks) tasks.push_back(metrics_[task]);
+    return install_tap(std::move(tasks), static_cast<std::uint32_t>(port),
+                       from.output_schemas.at(port), max_records_per_second, std::move(deliver));
+  }
+  return graphs::Error{what + "no node " + edge.from_node};
+}
 
 }  // namespace rivulet::runtime

@@ -4,6 +4,8 @@
 // daemon) uses to stop, cancel, wait for and watch a job.
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "runtime/checkpoint_coordinator.hpp"
 #include "runtime/checkpoint_store.hpp"
 #include "runtime/job_supervisor.hpp"
+#include "runtime/node/node_service.hpp"
 #include "runtime/physical_plan.hpp"
 #include "runtime/task_metrics.hpp"
 
@@ -76,6 +79,13 @@ class Job {
   // Live counters, index = TaskId (see PhysicalPlan::tasks for names and nodes).
   const std::vector<std::shared_ptr<TaskMetrics>>& task_metrics() const { return metrics_; }
   const CheckpointMetrics& checkpoint_metrics() const { return *checkpoint_metrics_; }
+  // A preview of the records crossing `edge` (all its channels): at most
+  // max_records_per_second of them, formatted as text by the edge's schema, handed to
+  // `deliver` on a thread of the tap's own about twice a second. Destroying the handle removes
+  // the tap (it may outlive the job). An error names what in `edge` does not exist.
+  [[nodiscard]] graphs::Result<std::unique_ptr<node::Handle>> tap(
+      const node::EdgeRef& edge, std::uint32_t max_records_per_second,
+      std::function<void(node::PreviewRecords)> deliver) const;
   // With JobOptions::restore_from: the checkpoint id started from, and the nodes whose state
   // was dropped (allow_non_restored_state).
   CheckpointId restored_id() const { return restored_id_; }

@@ -14,6 +14,7 @@
 
 #include "graphs/result.hpp"
 #include "runtime/record_batch.hpp"
+#include "runtime/record_counters.hpp"
 #include "runtime/state_io.hpp"
 
 namespace rivulet::runtime {
@@ -24,6 +25,9 @@ struct OperatorContext {
   std::uint32_t parallelism = 1;
   std::vector<SchemaPtr> input_schemas;   // by input port
   std::vector<SchemaPtr> output_schemas;  // by output port
+  // Where the operator counts late records, dead letters, skipped records and Kafka lag; owned
+  // by the task's metrics and valid while the operator is open. Null in tests that pass none.
+  RecordCounters* counters = nullptr;
 };
 
 // Where an operator puts its output. The runtime's implementation partitions each batch over

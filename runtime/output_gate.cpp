@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "runtime/metrics/edge_tap.hpp"
+
 namespace rivulet::runtime {
 
 OutputGate::OutputGate(const std::vector<OutputEdgeSpec>& edges, const ChannelConfig& config,
@@ -28,9 +30,16 @@ OutputGate::OutputGate(const std::vector<OutputEdgeSpec>& edges, const ChannelCo
 void OutputGate::emit(std::size_t output_port, BatchPtr batch) {
   if (!batch || batch->num_rows() == 0) return;
   TaskMetrics::add(metrics_.records_out, batch->num_rows());
+  TaskMetrics::add(metrics_.bytes_out, batch->byte_size());
   if (idle_) mark_idle(false);  // data means the stream is active again
+  if (output_port < 32 &&
+      (metrics_.tapped_ports.load(std::memory_order_relaxed) >> output_port) & 1u) {
+    offer_to_taps(metrics_, static_cast<std::uint32_t>(output_port), batch);
+  }
+  bool delivered = false;
   for (Edge& edge : edges_) {
     if (edge.port != output_port || edge.channels.empty()) continue;
+    delivered = true;
     if (edge.channels.size() == 1) {
       channels_[edge.channels[0]].push(batch, transport_, metrics_);
       continue;
@@ -54,6 +63,7 @@ void OutputGate::emit(std::size_t output_port, BatchPtr batch) {
         break;
     }
   }
+  if (!delivered) TaskMetrics::add(metrics_.dropped_records, batch->num_rows());
 }
 
 bool OutputGate::has_capacity() const {

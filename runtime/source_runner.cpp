@@ -15,7 +15,8 @@ SourceRunner::SourceRunner(const TaskSpec& spec, std::unique_ptr<SourceOperator>
       metrics_(std::move(metrics)),
       output_(spec.outputs, spec.channels, spec.subtask_index, transport, *metrics_),
       collector_(output_, *metrics_),
-      backpressure_(*metrics_) {}
+      backpressure_(*metrics_),
+      idle_(*metrics_) {}
 
 SourceRunner::~SourceRunner() {
   if (!closed_ && op_) op_->close();
@@ -33,13 +34,22 @@ graphs::Result<SourceRunner::Step> SourceRunner::step() {
       return Step::Finished;
     }
     if (!output_.has_capacity()) {
+      idle_.end();
       if (backpressure_.update(false)) op_->on_capacity(false);
       return Step::WaitForCredit;
     }
     // Each emitted batch adds at most one batch to any channel, so polling no more than the
     // channels can take keeps every local buffer within max_pending.
     const std::size_t room = output_.room();
+    const std::uint64_t before = metrics_->records_out.load(std::memory_order_relaxed);
     op_->poll(collector_, std::min<std::size_t>(room, spec_.channels.max_batches_per_poll));
+    // A poll that produced nothing waited for input (e.g. a Kafka poll timeout): idle until
+    // one produces again.
+    if (metrics_->records_out.load(std::memory_order_relaxed) == before) {
+      idle_.begin();
+    } else {
+      idle_.end();
+    }
     return Step::Continue;
   } catch (const std::exception& e) {
     metrics_->state.store(TaskState::Failed, std::memory_order_relaxed);
@@ -110,6 +120,7 @@ void SourceRunner::RecordingCollector::emit_watermark(std::int64_t watermark_ms)
 
 void SourceRunner::end_stream() {
   ended_ = true;
+  idle_.end();
   output_.emit_end_of_stream();
   // End of stream implies the final watermark downstream (tasks advance to +inf on it).
   metrics_->watermark_ms.store(kMaxWatermark, std::memory_order_relaxed);

@@ -75,6 +75,7 @@ class SourceRunner {
   OutputGate output_;
   RecordingCollector collector_;
   BackpressureClock backpressure_;
+  IdleClock idle_;
   bool stop_requested_ = false;
   bool halted_ = false;
   bool ended_ = false;

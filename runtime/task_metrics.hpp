@@ -5,16 +5,25 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 #include "runtime/channel_messages.hpp"
+#include "runtime/record_counters.hpp"
 
 namespace rivulet::runtime {
 
 enum class TaskState : std::uint32_t { Created, Running, Finishing, Finished, Failed };
 
+class EdgeTap;
+
 struct TaskMetrics {
   std::atomic<std::uint64_t> records_in{0};
   std::atomic<std::uint64_t> records_out{0};
+  // RecordBatch::byte_size() of what came in / went out (a batch split by hash counts once).
+  std::atomic<std::uint64_t> bytes_in{0};
+  std::atomic<std::uint64_t> bytes_out{0};
   std::atomic<std::uint64_t> batches_in{0};
   std::atomic<std::uint64_t> batches_out{0};  // per channel: a broadcast batch counts N times
   // Time with output capacity exhausted (waiting for credit) — Flink's "backpressured" time.
@@ -27,6 +36,12 @@ struct TaskMetrics {
   // Even while the two fields above are consistent, odd while the task's thread updates them
   // (a seqlock: the updates happen only when capacity runs out or returns, never per record).
   std::atomic<std::uint64_t> backpressure_version{0};
+  // Time waiting for input (Flink's "idle"): an operator task with every input queue empty, a
+  // source whose poll produced nothing. Same scheme as the backpressured time (completed waits
+  // plus the start of the one in progress, under the same seqlock); read via idle_ns_at().
+  // Busy time is what is neither idle nor backpressured.
+  std::atomic<std::uint64_t> idle_ns{0};
+  std::atomic<std::int64_t> idle_since_ns{0};
   std::atomic<std::int64_t> watermark_ms{kMinWatermark};
   std::atomic<std::uint64_t> checkpoints_completed{0};
   // High-water marks, exact because they are measured where the queues live:
@@ -40,19 +55,46 @@ struct TaskMetrics {
   // Data batches that arrived beyond the granted credit: a protocol bug if ever non-zero.
   std::atomic<std::uint64_t> credit_violations{0};
   std::atomic<TaskState> state{TaskState::Created};
+  // Records emitted on an output port with no edge (e.g. dead letters or late records of an
+  // unconnected output): counted, never silently gone.
+  std::atomic<std::uint64_t> dropped_records{0};
+  // What the operator counts itself (late records, dead letters, skipped, Kafka lag).
+  RecordCounters counters;
+
+  // Data batches queued per input channel right now (index = input channel), and the credit
+  // window they are measured against; sized once by the job before the task starts (empty:
+  // not tracked).
+  std::vector<std::atomic<std::uint32_t>> input_queued;
+  std::uint32_t credit_window = 1;
+  void track_inputs(std::size_t channels, std::uint32_t window) {
+    input_queued = std::vector<std::atomic<std::uint32_t>>(channels);
+    credit_window = window ? window : 1;
+  }
+
+  // Edge preview taps on this task's output ports (runtime/metrics/edge_tap.hpp). The task's
+  // thread reads `tapped_ports` (bit per port < 32) once per emitted batch and takes the lock
+  // only when its port is tapped, so an untapped job pays one relaxed load per batch.
+  std::atomic<std::uint32_t> tapped_ports{0};
+  std::mutex taps_mutex;
+  std::vector<std::shared_ptr<EdgeTap>> taps;  // under taps_mutex
+
+  // Completed plus ongoing idle time as of `now_ns`; any thread.
+  std::uint64_t idle_ns_at(std::int64_t now_ns) const {
+    return consistent_wait(idle_ns, idle_since_ns, now_ns);
+  }
+  void begin_idle(std::int64_t since_ns) {
+    update_backpressure([&] { idle_since_ns.store(since_ns, std::memory_order_relaxed); });
+  }
+  void end_idle(std::uint64_t waited_ns) {
+    update_backpressure([&] {
+      add(idle_ns, waited_ns);
+      idle_since_ns.store(0, std::memory_order_relaxed);
+    });
+  }
 
   // Completed plus ongoing backpressured time as of `now_ns` (steady_clock_ns()); any thread.
   std::uint64_t backpressured_ns_at(std::int64_t now_ns) const {
-    for (;;) {
-      const std::uint64_t before = backpressure_version.load(std::memory_order_acquire);
-      const std::uint64_t done = backpressured_ns.load(std::memory_order_relaxed);
-      const std::int64_t since = backpressured_since_ns.load(std::memory_order_relaxed);
-      std::atomic_thread_fence(std::memory_order_acquire);
-      if ((before & 1) == 0 && backpressure_version.load(std::memory_order_relaxed) == before) {
-        return done + (since != 0 && now_ns > since ? static_cast<std::uint64_t>(now_ns - since)
-                                                    : 0);
-      }
-    }
+    return consistent_wait(backpressured_ns, backpressured_since_ns, now_ns);
   }
   // Writer side (the task's thread): a wait began at `since_ns`, or ended after `waited_ns`.
   void begin_backpressure(std::int64_t since_ns) {
@@ -80,6 +122,20 @@ struct TaskMetrics {
   }
 
  private:
+  std::uint64_t consistent_wait(const std::atomic<std::uint64_t>& completed,
+                                const std::atomic<std::int64_t>& ongoing_since,
+                                std::int64_t now_ns) const {
+    for (;;) {
+      const std::uint64_t before = backpressure_version.load(std::memory_order_acquire);
+      const std::uint64_t done = completed.load(std::memory_order_relaxed);
+      const std::int64_t since = ongoing_since.load(std::memory_order_relaxed);
+      std::atomic_thread_fence(std::memory_order_acquire);
+      if ((before & 1) == 0 && backpressure_version.load(std::memory_order_relaxed) == before) {
+        return done +
+               (since != 0 && now_ns > since ? static_cast<std::uint64_t>(now_ns - since) : 0);
+      }
+    }
+  }
   template <class Update>
   void update_backpressure(Update update) {
     const std::uint64_t v = backpressure_version.load(std::memory_order_relaxed);

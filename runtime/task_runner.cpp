@@ -6,13 +6,14 @@
 
 namespace rivulet::runtime {
 
-OperatorContext make_operator_context(const TaskSpec& spec) {
+OperatorContext make_operator_context(const TaskSpec& spec, TaskMetrics& metrics) {
   OperatorContext ctx;
   ctx.task_name = spec.name;
   ctx.subtask_index = spec.subtask_index;
   ctx.parallelism = spec.parallelism;
   ctx.input_schemas = spec.input_schemas;
   ctx.output_schemas = spec.output_schemas;
+  ctx.counters = &metrics.counters;
   return ctx;
 }
 
@@ -26,6 +27,7 @@ TaskRunner::TaskRunner(const TaskSpec& spec, std::unique_ptr<Operator> op, Trans
       output_(spec.outputs, spec.channels, spec.subtask_index, transport, *metrics_),
       watermarks_(spec.inputs.size()),
       backpressure_(*metrics_),
+      idle_(*metrics_),
       ended_channels_(spec.inputs.size(), false),
       open_channels_(spec.inputs.size()),
       barrier_seen_(spec.inputs.size(), false) {}
@@ -45,6 +47,7 @@ graphs::Status TaskRunner::open() {
 }
 
 graphs::Status TaskRunner::on_message(StreamMessage&& message) {
+  idle_.end();  // input arrived
   if (!input_.receive(std::move(message))) {
     return graphs::Error{spec_.name + ": message on unknown input channel"};
   }
@@ -68,7 +71,11 @@ graphs::Status TaskRunner::drain() {
     return graphs::Error{spec_.name + ": " + e.what()};
   }
   input_.flush_credits();
-  backpressure_.update(output_.has_capacity());
+  const bool capacity = output_.has_capacity();
+  backpressure_.update(capacity);
+  // With capacity left, drain stopped for want of input: the task waits for input (idle)
+  // until the next message. Without capacity the wait is backpressure, counted above.
+  if (capacity && !ended_) idle_.begin();
   if (finished() && !transport_.coordinated()) close();
   return graphs::Ok{};
 }
@@ -116,6 +123,7 @@ void TaskRunner::handle(InputEvent& event) {
 void TaskRunner::on_data(std::uint32_t channel, const BatchPtr& batch) {
   TaskMetrics::add(metrics_->batches_in, 1);
   TaskMetrics::add(metrics_->records_in, batch->num_rows());
+  TaskMetrics::add(metrics_->bytes_in, batch->byte_size());
   op_->process(input_.input_port(channel), batch, output_);
   input_.consumed_batch(channel);
 }

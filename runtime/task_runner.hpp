@@ -22,14 +22,14 @@
 
 namespace rivulet::runtime {
 
-OperatorContext make_operator_context(const TaskSpec& spec);
+OperatorContext make_operator_context(const TaskSpec& spec, TaskMetrics& metrics);
 
 // Opens a task's operator (Operator or SourceOperator): exceptions and errors become one
 // Error prefixed with the task name; on success the task is marked Running.
 template <class Op>
 graphs::Status open_operator(Op& op, const TaskSpec& spec, TaskMetrics& metrics) {
   try {
-    auto status = op.open(make_operator_context(spec));
+    auto status = op.open(make_operator_context(spec, metrics));
     if (!status) return graphs::Error{spec.name + ": open failed: " + status.error().message};
   } catch (const std::exception& e) {
     return graphs::Error{spec.name + ": open failed: " + e.what()};
@@ -91,6 +91,7 @@ class TaskRunner {
   OutputGate output_;
   WatermarkMerger watermarks_;
   BackpressureClock backpressure_;
+  IdleClock idle_;
   std::vector<bool> ended_channels_;
   std::size_t open_channels_;
   std::optional<CheckpointBarrier> aligning_;  // barrier being aligned, if any

@@ -11,6 +11,7 @@ packages=(
   libsimdjson-dev librocksdb-dev libfmt-dev libcli11-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libgraphviz-dev
+  prometheus
 )
 
 missing=()

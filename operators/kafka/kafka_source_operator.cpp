@@ -81,6 +81,7 @@ std::int64_t KafkaSource::now_ms() const {
 }
 
 graphs::Status KafkaSource::open(const runtime::OperatorContext& context) {
+  counters_ = context.counters;
   if (!context.output_schemas.empty() && context.output_schemas[0]) {
     options_.decoder.schema = context.output_schemas[0];
   }
@@ -430,6 +431,7 @@ void KafkaSource::handle_message(const rd_kafka_message_t& message, std::int64_t
       return;
     case OnParseError::Skip:
       ++skipped_;
+      if (counters_) counters_->count_skipped(1);
       return;
     case OnParseError::DeadLetter:
       dead_letter(message, partition, decoded.error().message, timestamp);
@@ -449,6 +451,7 @@ void KafkaSource::dead_letter(const rd_kafka_message_t& message, Partition& /*pa
   b.append_int64(5, timestamp_ms);
   b.end_row(timestamp_ms);
   ++dead_letters_;
+  if (counters_) counters_->count_dead_letters(1);
 }
 
 void KafkaSource::flush_batches(runtime::SourceCollector& out) {

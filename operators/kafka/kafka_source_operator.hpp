@@ -145,6 +145,7 @@ class KafkaSource final : public runtime::SourceOperator, private ClientErrors {
   std::int64_t last_commit_ms_ = 0;
   std::uint64_t records_out_ = 0;
   std::uint64_t dead_letters_ = 0;
+  runtime::RecordCounters* counters_ = nullptr;  // the task's, shown by the runtime
   std::uint64_t skipped_ = 0;
   std::uint64_t group_assignments_ = 0;
   std::chrono::steady_clock::time_point epoch_ = std::chrono::steady_clock::now();

@@ -81,8 +81,13 @@ void LiveTable::sample(Clock::time_point now) {
     std::uint64_t bp = 0;
     std::int64_t watermark = runtime::kMaxWatermark;
     std::vector<TaskState> states;
+    row.late = row.dead_letters = row.skipped = row.dropped = 0;
     for (runtime::TaskId id : plan_.nodes[n].tasks) {
       const runtime::TaskMetrics& m = *metrics_[id];
+      row.late += m.counters.late();
+      row.dead_letters += m.counters.dead_letters();
+      row.skipped += m.counters.skipped();
+      row.dropped += m.dropped_records.load(std::memory_order_relaxed);
       in += m.records_in.load(std::memory_order_relaxed);
       out += m.records_out.load(std::memory_order_relaxed);
       bp += m.backpressured_ns_at(now_ns);  // including a wait still in progress
@@ -113,15 +118,22 @@ std::vector<std::string> LiveTable::table() const {
   const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(last_ - start_).count();
   lines.push_back(fmt::format("rivulet run: {} s", elapsed));
   lines.push_back(fmt::format(
-      "{:<{}}  {:<16} {:>3}  {:>9}  {:>9}  {:>5}  {:>12}  {:<9}  {:>9}  {:>9}", "OPERATOR", width,
-      "KIND", "PAR", "IN/s", "OUT/s", "BP", "WATERMARK", "STATE", "IN", "OUT"));
+      "{:<{}}  {:<16} {:>3}  {:>9}  {:>9}  {:>5}  {:>12}  {:<9}  {:>9}  {:>9}  {:>6}  {:>6}  "
+      "{:>6}  {:>6}",
+      "OPERATOR", width, "KIND", "PAR", "IN/s", "OUT/s", "BP", "WATERMARK", "STATE", "IN", "OUT",
+      "LATE", "DEAD", "SKIP", "DROP"));
   for (const Row& row : rows_) {
     lines.push_back(fmt::format(
-        "{:<{}}  {:<16} {:>3}  {:>9}  {:>9}  {:>5}  {:>12}  {:<9}  {:>9}  {:>9}", row.name, width,
-        row.kind, row.parallelism, row.source ? "-" : human_count(row.in_rate),
+        "{:<{}}  {:<16} {:>3}  {:>9}  {:>9}  {:>5}  {:>12}  {:<9}  {:>9}  {:>9}  {:>6}  {:>6}  "
+        "{:>6}  {:>6}",
+        row.name, width, row.kind, row.parallelism, row.source ? "-" : human_count(row.in_rate),
         human_count(row.out_rate), percent(row.backpressure), format_watermark(row.watermark),
         row.state, row.source ? "-" : human_count(static_cast<double>(row.records_in)),
-        human_count(static_cast<double>(row.records_out))));
+        human_count(static_cast<double>(row.records_out)),
+        human_count(static_cast<double>(row.late)),
+        human_count(static_cast<double>(row.dead_letters)),
+        human_count(static_cast<double>(row.skipped)),
+        human_count(static_cast<double>(row.dropped))));
   }
   return lines;
 }
@@ -151,6 +163,12 @@ std::vector<std::string> LiveTable::summary() const {
                                 std::to_string(row.records_out), row.state));
   }
   lines.push_back(fmt::format("duration {:.1f} s", seconds));
+  for (const Row& row : rows_) {
+    if (row.late + row.dead_letters + row.skipped + row.dropped == 0) continue;
+    lines.push_back(fmt::format(
+        "{}: {} late, {} dead letters, {} skipped, {} dropped (emitted on an unconnected output)",
+        row.name, row.late, row.dead_letters, row.skipped, row.dropped));
+  }
   return lines;
 }
 

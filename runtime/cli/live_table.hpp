@@ -29,7 +29,8 @@ class LiveTable {
   std::vector<std::string> table() const;
   // Compact single line per operator for logs (stdout not a terminal).
   std::vector<std::string> log_lines() const;
-  // Totals per operator and the run's duration, for the end of the run.
+  // Totals per operator and the run's duration, for the end of the run; then one line per
+  // operator that lost or diverted records (late, dead letters, skipped, dropped).
   std::vector<std::string> summary() const;
 
  private:
@@ -46,6 +47,10 @@ class LiveTable {
     std::int64_t watermark = 0;
     std::string state;
     bool source = false;
+    // Records not passed on the normal way (issue 12: nothing disappears unseen): late
+    // records, dead letters, skipped by on_parse_error = skip, and emitted on an unconnected
+    // output (dropped), summed over instances.
+    std::uint64_t late = 0, dead_letters = 0, skipped = 0, dropped = 0;
   };
 
   const runtime::PhysicalPlan& plan_;
