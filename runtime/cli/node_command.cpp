@@ -15,9 +15,11 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "graphs/control_token.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/metrics/prometheus_exporter.hpp"
 #include "runtime/node/control_server.hpp"
 #include "runtime/node/job_manager.hpp"
 
@@ -31,6 +33,7 @@ struct NodeArguments {
   std::string token_file;
   std::string plugin_dir;
   std::string file_root;
+  std::string metrics_listen;
 };
 
 // The host part of HOST:PORT ("[::1]:7400" -> "::1").
@@ -77,6 +80,26 @@ int run_node(const NodeArguments& args) {
   std::unique_ptr<runtime::node::ControlServer> server =
       value_or_throw(runtime::node::ControlServer::start(*jobs, server_config), args.listen);
 
+  // Prometheus samples with their own sampler id, so its rates do not disturb subscribers'.
+  constexpr std::uint64_t kPrometheusSampler = ~std::uint64_t{0};
+  std::unique_ptr<runtime::PrometheusExporter> exporter;
+  if (!args.metrics_listen.empty()) {
+    runtime::node::JobManager& manager = *jobs;
+    exporter = value_or_throw(runtime::PrometheusExporter::start(
+                                  args.metrics_listen,
+                                  [&manager] {
+                                    std::vector<runtime::node::JobMetrics> samples;
+                                    for (const runtime::node::JobSummary& job : manager.jobs()) {
+                                      auto metrics = manager.metrics(job.id, kPrometheusSampler);
+                                      if (metrics) samples.push_back(std::move(*metrics));
+                                    }
+                                    return samples;
+                                  }),
+                              "--metrics-listen " + args.metrics_listen);
+    std::cerr << "rivulet node: Prometheus metrics on " << host_of(args.metrics_listen) << ':'
+              << exporter->port() << "/metrics" << std::endl;
+  }
+
   const runtime::node::NodeInfo info = jobs->info();
   std::cerr << "rivulet node: listening on " << host_of(args.listen) << ':' << server->port()
             << ", data dir " << args.data_dir;
@@ -107,6 +130,7 @@ int run_node(const NodeArguments& args) {
     }
   });
   server.reset();  // no new calls while the jobs stop
+  exporter.reset();
   jobs->shutdown();
   jobs.reset();
   done.store(true);
@@ -136,6 +160,8 @@ void add_node_command(CLI::App& app, Invocation& invocation) {
                    "Load operator plugins from this directory only (the libraries are trusted)");
   node->add_option("--file-root", args->file_root,
                    "Directory that file_source / file_sink paths of deployed graphs refer to");
+  node->add_option("--metrics-listen", args->metrics_listen,
+                   "HOST:PORT to serve Prometheus metrics on (GET /metrics); default: none");
   node->footer(
       "The first Ctrl-C or SIGTERM stops every running job with a savepoint into the data dir "
       "and exits 0; the next start resumes them. A second one exits at once.");

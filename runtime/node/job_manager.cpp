@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <system_error>
 #include <utility>
@@ -13,6 +14,7 @@
 #include "runtime/embedded_broker.hpp"
 #include "runtime/lifecycle/job_preparation.hpp"
 #include "runtime/lifecycle/job_run.hpp"
+#include "runtime/metrics/job_sampler.hpp"
 #include "runtime/node/job_record.hpp"
 #include "runtime/plugin_loader.hpp"
 #include "runtime/restart_strategy.hpp"
@@ -81,7 +83,8 @@ class ManagedJob {
   std::optional<CheckpointRecord> last_checkpoint;
   std::uint64_t seen_completed = 0, seen_aborted = 0;
   bool ended = false;
-  bool keep_running_record = false;  // shutdown(): the next open() resumes it
+  bool keep_running_record = false;              // shutdown(): the next open() resumes it
+  std::map<std::uint64_t, JobSampler> samplers;  // by sampler id: each keeps its own rates
 };
 
 namespace {
@@ -441,9 +444,16 @@ graphs::Result<std::string> JobManager::savepoint(const JobId& id) {
 
 graphs::Catalog JobManager::catalog() const { return registry_.catalog(); }
 
-graphs::Result<JobMetrics> JobManager::metrics(const JobId& id, std::uint64_t) {
-  if (!find(id)) return unknown_job(id);
-  return graphs::Error{"job metrics are not available yet on this node"};
+graphs::Result<JobMetrics> JobManager::metrics(const JobId& id, std::uint64_t sampler_id) {
+  const std::shared_ptr<ManagedJob> job = find(id);
+  if (!job) return unknown_job(id);
+  if (!job->run) return graphs::Error{"job " + id + " has no running attempt to sample"};
+  std::lock_guard lock(job->mutex);
+  JobMetrics metrics = job->samplers[sampler_id].sample(job->run->job(), now_ms());
+  metrics.job = id;
+  metrics.restarts = job->restarts;
+  if (job->last_checkpoint) metrics.checkpoints.push_back(*job->last_checkpoint);
+  return metrics;
 }
 
 graphs::Result<std::vector<JobEvent>> JobManager::events(const JobId& id,
@@ -458,11 +468,13 @@ graphs::Result<std::vector<JobEvent>> JobManager::events(const JobId& id,
   return out;
 }
 
-graphs::Result<std::unique_ptr<Handle>> JobManager::preview(const JobId& id, const EdgeRef&,
-                                                            std::uint32_t,
-                                                            std::function<void(PreviewRecords)>) {
-  if (!find(id)) return unknown_job(id);
-  return graphs::Error{"edge preview is not available yet on this node"};
+graphs::Result<std::unique_ptr<Handle>> JobManager::preview(
+    const JobId& id, const EdgeRef& edge, std::uint32_t max_records_per_second,
+    std::function<void(PreviewRecords)> deliver) {
+  const std::shared_ptr<ManagedJob> job = find(id);
+  if (!job) return unknown_job(id);
+  if (!job->run) return graphs::Error{"job " + id + " has no running attempt to preview"};
+  return job->run->job().tap(edge, max_records_per_second, std::move(deliver));
 }
 
 void JobManager::shutdown() {
