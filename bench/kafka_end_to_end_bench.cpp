@@ -116,9 +116,9 @@ const std::vector<std::pair<std::string, std::string>> kSinkLikeProducer{
     {"enable.idempotence", "true"}, {"linger.ms", "5"}, {"partitioner", "murmur2_random"}};
 // The consumer settings the kafka_source operator uses (isolation.level is its default).
 const std::vector<std::pair<std::string, std::string>> kSourceLikeConsumer{
-    {"group.id", "bench-baseline"},           {"enable.auto.commit", "false"},
-    {"enable.auto.offset.store", "false"},    {"isolation.level", "read_committed"},
-    {"queued.max.messages.kbytes", "16384"},  {"enable.partition.eof", "false"}};
+    {"group.id", "bench-baseline"},          {"enable.auto.commit", "false"},
+    {"enable.auto.offset.store", "false"},   {"isolation.level", "read_committed"},
+    {"queued.max.messages.kbytes", "16384"}, {"enable.partition.eof", "false"}};
 
 // Produces with retries on a full local queue.
 void produce(rd_kafka_t* producer, rd_kafka_topic_t* topic, const std::string& value,
@@ -196,8 +196,7 @@ std::vector<std::int64_t> end_offsets(const std::string& bootstrap, const std::s
     }
     if (low != 0) {
       throw std::runtime_error("the mock dropped old data of " + topic + ":" + std::to_string(p) +
-                               " (log start " + std::to_string(low) +
-                               "): use fewer --records");
+                               " (log start " + std::to_string(low) + "): use fewer --records");
     }
     ends.push_back(high);
     total += high;
@@ -248,8 +247,8 @@ RunResult measure(Body body) {
 // --- (a) the plain librdkafka loop --------------------------------------------------------
 
 std::uint64_t copy_with_librdkafka(const std::string& bootstrap,
-                                  const std::vector<std::int64_t>& ends,
-                                  const std::string& out_topic) {
+                                   const std::vector<std::int64_t>& ends,
+                                   const std::string& out_topic) {
   Client consumer;
   consumer.rk = new_client(RD_KAFKA_CONSUMER, bootstrap, kSourceLikeConsumer);
   Client producer;
@@ -341,14 +340,15 @@ Pipeline build_pipeline(const std::string& bootstrap, const std::string& in_topi
   const graphs::Schema schema = record_schema();
   StringList partitions;
   for (int p = 0; p < kPartitions; ++p) partitions.push_back(in_topic + ":" + std::to_string(p));
-  const graphs::Node source_node =
-      make_node("src", "kafka_source",
-                {{"topics", StringList{in_topic}}, {"partitions", partitions},
-                 {"start_from", std::string("earliest")}, {"stop_at_end", bounded},
-                 {"schema", schema}, {"properties", consumer_properties}});
+  const graphs::Node source_node = make_node("src", "kafka_source",
+                                             {{"topics", StringList{in_topic}},
+                                              {"partitions", partitions},
+                                              {"start_from", std::string("earliest")},
+                                              {"stop_at_end", bounded},
+                                              {"schema", schema},
+                                              {"properties", consumer_properties}});
   const graphs::Node sink_node =
-      make_node("sink", "kafka_sink",
-                {{"topic", out_topic}, {"key_fields", StringList{"user"}}});
+      make_node("sink", "kafka_sink", {{"topic", out_topic}, {"key_fields", StringList{"user"}}});
   const graphs::OperatorSpec source_spec = operators::kafka_source_spec();
   const graphs::OperatorSpec sink_spec = operators::kafka_sink_spec();
 
@@ -458,8 +458,8 @@ GraphRun run_graph(const std::string& bootstrap, const std::string& out_topic,
     }
     const runtime::JobStatus status = job->wait();
     if (status.state != runtime::JobState::Finished) {
-      throw std::runtime_error(std::string("(c): job ") + runtime::to_string(status.state) +
-                               ": " + status.message);
+      throw std::runtime_error(std::string("(c): job ") + runtime::to_string(status.state) + ": " +
+                               status.message);
     }
     const runtime::PhysicalPlan& p = job->plan();
     for (const runtime::PlannedNode& node : p.nodes) {
@@ -590,8 +590,9 @@ Latency run_latency(const std::string& bootstrap, double rate, double seconds) {
   if (latencies_ms.empty()) return result;
   std::sort(latencies_ms.begin(), latencies_ms.end());
   auto at = [&](double q) {
-    return latencies_ms[std::min(latencies_ms.size() - 1,
-                                 static_cast<std::size_t>(q * static_cast<double>(latencies_ms.size())))];
+    return latencies_ms[std::min(
+        latencies_ms.size() - 1,
+        static_cast<std::size_t>(q * static_cast<double>(latencies_ms.size())))];
   };
   result.p50_ms = at(0.50);
   result.p99_ms = at(0.99);
@@ -628,9 +629,9 @@ int run(int argc, char** argv) {
   if (!options.has('a') || options.variants.find_first_not_of("abc") != std::string::npos) {
     throw std::runtime_error("--variants: letters of \"abc\", always with a (the baseline)");
   }
-  BrokerProcess broker(RIVULET_CLI, {"--topic", "in:4", "--topic", "out_a:4", "--topic", "out_b:4",
-                                     "--topic", "out_c:4", "--topic", "lat_in:4", "--topic",
-                                     "lat_out:4"});
+  BrokerProcess broker(RIVULET_CLI,
+                       {"--topic", "in:4", "--topic", "out_a:4", "--topic", "out_b:4", "--topic",
+                        "out_c:4", "--topic", "lat_in:4", "--topic", "lat_out:4"});
   const std::string& bootstrap = broker.bootstrap_servers();
   std::printf("broker: `rivulet broker` (own process) at %s\n", bootstrap.c_str());
   std::printf("simdjson: %s\n", operators::codecs::json_parser_implementation().c_str());
@@ -644,9 +645,8 @@ int run(int argc, char** argv) {
   const auto expected = static_cast<std::uint64_t>(options.records);
   auto check = [&](const char* variant, std::uint64_t records) {
     if (records != expected) {
-      throw std::runtime_error(std::string("run ") + variant + " moved " +
-                               std::to_string(records) + " records, expected " +
-                               std::to_string(expected));
+      throw std::runtime_error(std::string("run ") + variant + " moved " + std::to_string(records) +
+                               " records, expected " + std::to_string(expected));
     }
   };
   auto median = [](std::vector<double> values) {
@@ -662,16 +662,18 @@ int run(int argc, char** argv) {
     check("(a)", a.records);
     best_a = std::max(best_a, a.rate());
     cpu_a = std::min(cpu_a, a.process_us_per_record());
-    std::printf("run %d: (a) librdkafka loop %8.0f records/s %.2f s, CPU %.2f us/record "
-                "(loop thread %.2f)\n",
-                r + 1, a.rate(), a.seconds, a.process_us_per_record(), a.thread_us_per_record());
+    std::printf(
+        "run %d: (a) librdkafka loop %8.0f records/s %.2f s, CPU %.2f us/record "
+        "(loop thread %.2f)\n",
+        r + 1, a.rate(), a.seconds, a.process_us_per_record(), a.thread_us_per_record());
     if (options.has('b')) {
       const RunResult b = measure([&] { return copy_with_operators(bootstrap, "out_b"); });
       check("(b)", b.records);
-      std::printf("       (b) operator loop  %8.0f records/s %.2f s, CPU %.2f us/record "
-                  "(loop thread %.2f)  ratio (b)/(a) %.2f\n",
-                  b.rate(), b.seconds, b.process_us_per_record(), b.thread_us_per_record(),
-                  b.rate() / a.rate());
+      std::printf(
+          "       (b) operator loop  %8.0f records/s %.2f s, CPU %.2f us/record "
+          "(loop thread %.2f)  ratio (b)/(a) %.2f\n",
+          b.rate(), b.seconds, b.process_us_per_record(), b.thread_us_per_record(),
+          b.rate() / a.rate());
       ratios_b.push_back(b.rate() / a.rate());
       best_b = std::max(best_b, b.rate());
       cpu_b = std::min(cpu_b, b.process_us_per_record());
@@ -690,11 +692,12 @@ int run(int argc, char** argv) {
                                  ", sink got " + std::to_string(sink.records_in));
       }
       windows_out = sink.records_in;
-      std::printf("       (c) runtime graph  %8.0f records/s %.2f s, CPU %.2f us/record  "
-                  "ratio (c)/(a) %.2f  [%llu window results; per operator: backpressured s, "
-                  "records per output batch:",
-                  c.result.rate(), c.result.seconds, c.result.process_us_per_record(),
-                  c.result.rate() / a.rate(), static_cast<unsigned long long>(windows_out));
+      std::printf(
+          "       (c) runtime graph  %8.0f records/s %.2f s, CPU %.2f us/record  "
+          "ratio (c)/(a) %.2f  [%llu window results; per operator: backpressured s, "
+          "records per output batch:",
+          c.result.rate(), c.result.seconds, c.result.process_us_per_record(),
+          c.result.rate() / a.rate(), static_cast<unsigned long long>(windows_out));
       for (const NodeTotals& node : c.nodes) {
         std::printf(" %s %.2f", node.name.c_str(), node.backpressured_s);
         if (node.batches_out > 0) {
@@ -710,28 +713,32 @@ int run(int argc, char** argv) {
   }
   // The variants alternate, so each run's ratio compares neighbours in time; the median of
   // those is the figure least moved by other load on the machine.
-  std::printf("best of %d: (a) %.0f records/s, least process CPU %.2f us/record\n",
-              options.repeats, best_a, cpu_a);
+  std::printf("best of %d: (a) %.0f records/s, least process CPU %.2f us/record\n", options.repeats,
+              best_a, cpu_a);
   if (options.has('b')) {
-    std::printf("            (b) %.0f records/s, ratio of bests %.2f, median run ratio %.2f, "
-                "least process CPU %.2f us/record\n",
-                best_b, best_b / best_a, median(ratios_b), cpu_b);
+    std::printf(
+        "            (b) %.0f records/s, ratio of bests %.2f, median run ratio %.2f, "
+        "least process CPU %.2f us/record\n",
+        best_b, best_b / best_a, median(ratios_b), cpu_b);
   }
   if (options.has('c')) {
-    std::printf("            (c) %.0f records/s, ratio of bests %.2f, median run ratio %.2f "
-                "(range %.2f - %.2f), least process CPU %.2f us/record\n",
-                best_c, best_c / best_a, median(ratios_c),
-                *std::min_element(ratios_c.begin(), ratios_c.end()),
-                *std::max_element(ratios_c.begin(), ratios_c.end()), cpu_c);
+    std::printf(
+        "            (c) %.0f records/s, ratio of bests %.2f, median run ratio %.2f "
+        "(range %.2f - %.2f), least process CPU %.2f us/record\n",
+        best_c, best_c / best_a, median(ratios_c),
+        *std::min_element(ratios_c.begin(), ratios_c.end()),
+        *std::max_element(ratios_c.begin(), ratios_c.end()), cpu_c);
   }
 
   if (options.latency_seconds > 0 && options.has('b')) {
     const double rate = best_b / 2;
     const Latency latency = run_latency(bootstrap, rate, options.latency_seconds);
-    std::printf("latency of (b) at %.0f records/s for %.0f s after 1 s warm-up (%llu records measured): p50 %.1f ms, p99 %.1f "
-                "ms, p99.9 %.1f ms, max %.1f ms\n",
-                rate, options.latency_seconds, static_cast<unsigned long long>(latency.received),
-                latency.p50_ms, latency.p99_ms, latency.p999_ms, latency.max_ms);
+    std::printf(
+        "latency of (b) at %.0f records/s for %.0f s after 1 s warm-up (%llu records measured): "
+        "p50 %.1f ms, p99 %.1f "
+        "ms, p99.9 %.1f ms, max %.1f ms\n",
+        rate, options.latency_seconds, static_cast<unsigned long long>(latency.received),
+        latency.p50_ms, latency.p99_ms, latency.p999_ms, latency.max_ms);
   }
   return 0;
 }

@@ -78,7 +78,7 @@ void BM_WindowJoin(benchmark::State& state) {
   out.push_back({"right_user", FieldType::Int64, false});
   out.push_back({"amount", FieldType::Float64, false});
   runtime::OperatorBuildContext context{node, spec, {ls, rs}, {out}, {{"user"}, {"user"}},
-                                          0,    1,    {}};
+                                        0,    1,    {}};
   const auto factory = std::get<runtime::TransformFactory>(operators::window_join_factory());
   std::size_t pairs = 0;
   for (auto _ : state) {

@@ -17,12 +17,29 @@ inline constexpr std::uint32_t kCurrentCatalogVersion = 1;
 enum class PortKind { Records, Keyed };
 
 enum class ParameterType {
-  Bool, Int, Float, String, Enum, Duration, StringList, FieldList, Expression, ExpressionList,
-  AggregateList, Schema
+  Bool,
+  Int,
+  Float,
+  String,
+  Enum,
+  Duration,
+  StringList,
+  FieldList,
+  Expression,
+  ExpressionList,
+  AggregateList,
+  Schema
 };
 
 enum class SchemaRuleKind {
-  None, SameAsInput, FromParameter, Projection, ExtendInput, WindowAggregate, Join, Fixed,
+  None,
+  SameAsInput,
+  FromParameter,
+  Projection,
+  ExtendInput,
+  WindowAggregate,
+  Join,
+  Fixed,
   AppendFixed
 };
 
@@ -30,10 +47,10 @@ enum class SchemaRuleKind {
 // (see SchemaRule in catalog.capnp).
 struct SchemaRule {
   SchemaRuleKind kind = SchemaRuleKind::None;
-  std::string port;        // SameAsInput, ExtendInput, WindowAggregate, AppendFixed; Join: left
-  std::string right_port;  // Join
-  std::string parameter;   // FromParameter, Projection, ExtendInput (expressions),
-                           // WindowAggregate (aggregates)
+  std::string port;            // SameAsInput, ExtendInput, WindowAggregate, AppendFixed; Join: left
+  std::string right_port;      // Join
+  std::string parameter;       // FromParameter, Projection, ExtendInput (expressions),
+                               // WindowAggregate (aggregates)
   std::string keys_parameter;  // WindowAggregate
   Schema fields;               // Fixed, AppendFixed
   // Join: the right fields become nullable when this parameter has this value (outer joins).

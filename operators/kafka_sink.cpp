@@ -41,7 +41,8 @@ graphs::OperatorSpec kafka_sink_spec() {
                "exactly_once: prefix of the producers' transactional.id (one per instance); "
                "must be unique among all jobs writing to the cluster, and stable across restarts "
                "so that a restarted job aborts its predecessors' open transactions. Empty: "
-               "\"rivulet.{node id}\"; the instance's subtask index is appended (\"-0\", \"-1\", ...)."),
+               "\"rivulet.{node id}\"; the instance's subtask index is appended (\"-0\", \"-1\", "
+               "...)."),
           duration("transaction_timeout", minutes(15),
                    "exactly_once: transaction.timeout.ms. Must exceed the checkpoint interval plus "
                    "the longest expected restart, and must not exceed the brokers' "
@@ -123,6 +124,8 @@ graphs::Result<std::unique_ptr<runtime::Operator>> build_kafka_sink(
 
 }  // namespace
 
-runtime::OperatorFactory kafka_sink_factory() { return runtime::TransformFactory(&build_kafka_sink); }
+runtime::OperatorFactory kafka_sink_factory() {
+  return runtime::TransformFactory(&build_kafka_sink);
+}
 
 }  // namespace rivulet::operators

@@ -35,7 +35,8 @@ namespace {
 // The output layout follows the ExtendInput schema rule (graphs/schema_propagation.cpp): the
 // input fields in order, an item named like one of them replacing it in place, the others
 // appended in order. Input fields that no item replaces pass through untouched.
-graphs::Result<std::unique_ptr<runtime::Operator>> make_map(const runtime::OperatorBuildContext& context) {
+graphs::Result<std::unique_ptr<runtime::Operator>> make_map(
+    const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   if (context.input_schemas.empty()) return params.error("expressions", "the input has no schema");
   const graphs::Schema& input = context.input_schemas[0];

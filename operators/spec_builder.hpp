@@ -183,8 +183,8 @@ inline graphs::SchemaRule window_aggregate(std::string port, std::string keys,
   return r;
 }
 // `outer_parameter` = `outer_value` (e.g. join_type = left) makes the right fields nullable.
-inline graphs::SchemaRule join(std::string left, std::string right, std::string outer_parameter = {},
-                               std::string outer_value = {}) {
+inline graphs::SchemaRule join(std::string left, std::string right,
+                               std::string outer_parameter = {}, std::string outer_value = {}) {
   graphs::SchemaRule r;
   r.kind = graphs::SchemaRuleKind::Join;
   r.port = std::move(left);

@@ -104,7 +104,7 @@ graphs::Result<WindowAggregateOptions> window_aggregate_options(
 
 runtime::OperatorFactory window_aggregate_factory() {
   return runtime::TransformFactory([](const runtime::OperatorBuildContext& context)
-                              -> graphs::Result<std::unique_ptr<runtime::Operator>> {
+                                       -> graphs::Result<std::unique_ptr<runtime::Operator>> {
     auto options = window_aggregate_options(context);
     if (!options) return options.error();
     return std::unique_ptr<runtime::Operator>(

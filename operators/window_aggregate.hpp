@@ -3,8 +3,8 @@
 // windows.
 
 #include "graphs/catalog.hpp"
-#include "runtime/operator_factory.hpp"
 #include "operators/window_aggregate_operator.hpp"
+#include "runtime/operator_factory.hpp"
 
 namespace rivulet::operators {
 

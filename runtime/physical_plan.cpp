@@ -18,7 +18,7 @@ std::vector<TaskId> PhysicalPlan::spawn_order() const {
 }
 
 runtime::OperatorBuildContext build_context(const PhysicalPlan& plan, TaskId task,
-                                              const std::string& bootstrap_servers) {
+                                            const std::string& bootstrap_servers) {
   const PlannedTask& planned_task = plan.tasks[task];
   const PlannedNode& node = plan.nodes[planned_task.node];
   return runtime::OperatorBuildContext{

@@ -25,7 +25,7 @@ struct PlannedNode {
   std::size_t node_index = 0;   // into that graph's nodes
   graphs::OperatorSpec spec;
   runtime::OperatorFactory factory;  // never monostate: the planner rejects spec-only kinds
-  bool source = false;                 // built by a SourceFactory (no inputs, own thread)
+  bool source = false;               // built by a SourceFactory (no inputs, own thread)
   std::vector<graphs::Schema> input_schemas;         // by the spec's input port order
   std::vector<graphs::Schema> output_schemas;        // by the spec's output port order
   std::vector<std::vector<std::string>> input_keys;  // keyed inputs: key fields; else empty
@@ -59,7 +59,7 @@ struct PhysicalPlan {
 // The factory's view of one task instance. `bootstrap_servers` is the job's default Kafka
 // cluster. The context refers into `plan`, which must outlive it.
 runtime::OperatorBuildContext build_context(const PhysicalPlan& plan, TaskId task,
-                                              const std::string& bootstrap_servers);
+                                            const std::string& bootstrap_servers);
 
 // One line per task: "name kind inputs -> outputs (partitioning)", for tests and --explain.
 std::string describe(const PhysicalPlan& plan);

@@ -45,8 +45,8 @@ class DirectoryCheckpointStore final : public CheckpointStore {
   std::vector<std::string> last_skipped() const override;
 
  private:
-  DirectoryCheckpointStore(std::filesystem::path directory, std::uint32_t retained,
-                           JobIdentity job, bool savepoint);
+  DirectoryCheckpointStore(std::filesystem::path directory, std::uint32_t retained, JobIdentity job,
+                           bool savepoint);
 
   CheckpointStorage storage_;
   const JobIdentity job_;

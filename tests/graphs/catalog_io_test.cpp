@@ -56,7 +56,8 @@ Catalog sample_catalog() {
 
   OperatorSpec filter{"filter", "transform", "", {}, {}, {}, false, 0};
   filter.inputs.push_back(PortSpec{"in", PortKind::Records, true, "Records to test.", {}});
-  filter.outputs.push_back(output("out", {SchemaRuleKind::SameAsInput, "in", "", "", "", {}, "", ""}));
+  filter.outputs.push_back(
+      output("out", {SchemaRuleKind::SameAsInput, "in", "", "", "", {}, "", ""}));
   filter.parameters.push_back(ParameterSpec{"predicate",
                                             ParameterType::Expression,
                                             true,
@@ -130,16 +131,16 @@ Catalog sample_catalog() {
       output("joined", {SchemaRuleKind::Join, "left", "right", "", "", {}, "join_type", "left"}),
       output("projected", {SchemaRuleKind::Projection, "", "", "select", "", {}, "", ""}),
       output("extended", {SchemaRuleKind::ExtendInput, "left", "", "computed", "", {}, "", ""}),
-      output("fixed", {SchemaRuleKind::Fixed, "", "", "", "", {{"n", FieldType::Int64, false}}, "", ""}),
-      output("appended",
-             {SchemaRuleKind::AppendFixed,
-              "left",
-              "",
-              "",
-              "",
-              {{"alert", FieldType::String, true}, {"at", FieldType::Timestamp, false}},
-              "",
-              ""}),
+      output("fixed",
+             {SchemaRuleKind::Fixed, "", "", "", "", {{"n", FieldType::Int64, false}}, "", ""}),
+      output("appended", {SchemaRuleKind::AppendFixed,
+                          "left",
+                          "",
+                          "",
+                          "",
+                          {{"alert", FieldType::String, true}, {"at", FieldType::Timestamp, false}},
+                          "",
+                          ""}),
       output("empty_fixed", {SchemaRuleKind::Fixed, "", "", "", "", {}, "", ""}),
       output("none", {}),
   };

@@ -14,9 +14,9 @@
 
 #include "graphs/expr/check.hpp"
 #include "operators/expression/evaluator.hpp"
-#include "runtime/operator_factory.hpp"
 #include "runtime/batch_builder.hpp"
 #include "runtime/operator.hpp"
+#include "runtime/operator_factory.hpp"
 
 namespace rivulet::operators::testing {
 

@@ -2,6 +2,8 @@
 // consumer; delivery errors fail the task; bad parameters are refused at build time
 // (exactly_once: transactional_sink_test.cpp).
 
+#include "operators/kafka_sink.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,7 +11,6 @@
 
 #include "operators/kafka/client_errors.hpp"
 #include "operators/kafka/kafka_sink_operator.hpp"
-#include "operators/kafka_sink.hpp"
 #include "runtime/batch_builder.hpp"
 #include "runtime/embedded_broker.hpp"
 #include "tests/operators/kafka_test_support.hpp"
@@ -127,8 +128,8 @@ TEST_F(KafkaSinkTest, SeveralKeyFieldsMakeAJsonKeyAndCsvValues) {
 }
 
 TEST_F(KafkaSinkTest, DeliveryErrorsFailTheTask) {
-  auto sink = build({{"topic", std::string("out")},
-                     {"properties", StringList{"message.timeout.ms=1500"}}});
+  auto sink =
+      build({{"topic", std::string("out")}, {"properties", StringList{"message.timeout.ms=1500"}}});
   ASSERT_TRUE(sink.ok()) << sink.error().message;
   ASSERT_TRUE(broker_->set_broker_down(1).ok());
   ASSERT_TRUE((*sink)->open({}).ok());
@@ -145,8 +146,8 @@ TEST_F(KafkaSinkTest, DeliveryErrorsFailTheTask) {
 }
 
 TEST_F(KafkaSinkTest, FactoryRefusesManagedPropertiesAndUnknownKeys) {
-  auto managed = build({{"topic", std::string("out")},
-                        {"properties", StringList{"enable.idempotence=false"}}});
+  auto managed = build(
+      {{"topic", std::string("out")}, {"properties", StringList{"enable.idempotence=false"}}});
   ASSERT_FALSE(managed.ok());
   EXPECT_NE(managed.error().message.find("'enable.idempotence' is managed by Rivulet"),
             std::string::npos);

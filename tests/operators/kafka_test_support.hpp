@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "graphs/graph.hpp"
-#include "runtime/operator_factory.hpp"
 #include "runtime/operator.hpp"
+#include "runtime/operator_factory.hpp"
 
 namespace rivulet::operators::testing {
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/operator_factory.hpp"
 #include "runtime/batch_builder.hpp"
 #include "runtime/operator.hpp"
+#include "runtime/operator_factory.hpp"
 #include "runtime/state_io.hpp"
 
 namespace rivulet::operators::testing {

@@ -8,7 +8,6 @@
 // here); the runtime never runs two instances of one sink at once within a job.
 
 #include <gtest/gtest.h>
-
 #include <librdkafka/rdkafka.h>
 
 #include <map>
@@ -115,8 +114,9 @@ class TransactionalSinkTest : public ::testing::Test {
 TEST(OutputLogTest, RoundTripsAndRefusesEveryTruncation) {
   OutputLog log;
   log.scan_from = {0, 17, -1};
-  log.prepared = {LoggedEpoch{3, {LoggedRecord{1, std::string("k"), "v1"}, LoggedRecord{2, {}, ""}}},
-                  LoggedEpoch{4, {LoggedRecord{0, std::string(""), std::string(300, 'x')}}}};
+  log.prepared = {
+      LoggedEpoch{3, {LoggedRecord{1, std::string("k"), "v1"}, LoggedRecord{2, {}, ""}}},
+      LoggedEpoch{4, {LoggedRecord{0, std::string(""), std::string(300, 'x')}}}};
   const std::vector<std::byte> bytes = kafka::encode_output_log(log);
   auto decoded = kafka::decode_output_log(bytes);
   ASSERT_TRUE(decoded.ok()) << decoded.error().message;
@@ -211,19 +211,20 @@ TEST_F(TransactionalSinkTest, RestoreSkipsWhatWasPublishedAndCompletesAHalfPubli
   ASSERT_EQ(epoch2.id, 2u);
   {
     char errstr[512];
-    rd_kafka_t* producer =
-        rd_kafka_new(RD_KAFKA_PRODUCER, runtime::kafkatest::client_conf(broker_->bootstrap_servers()),
-                     errstr, sizeof errstr);
+    rd_kafka_t* producer = rd_kafka_new(
+        RD_KAFKA_PRODUCER, runtime::kafkatest::client_conf(broker_->bootstrap_servers()), errstr,
+        sizeof errstr);
     ASSERT_NE(producer, nullptr) << errstr;
     for (std::size_t i = 0; i < epoch2.records.size() / 2; ++i) {
       const LoggedRecord& r = epoch2.records[i];
-      ASSERT_EQ(rd_kafka_producev(producer, RD_KAFKA_V_TOPIC("out"), RD_KAFKA_V_PARTITION(r.partition),
-                                  RD_KAFKA_V_KEY(r.key->data(), r.key->size()),
-                                  RD_KAFKA_V_VALUE(const_cast<char*>(r.value.data()), r.value.size()),
-                                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                  RD_KAFKA_V_HEADER(kafka::kSinkHeader, "tx-test-0", 9),
-                                  RD_KAFKA_V_HEADER(kafka::kEpochHeader, "2", 1), RD_KAFKA_V_END),
-                RD_KAFKA_RESP_ERR_NO_ERROR);
+      ASSERT_EQ(
+          rd_kafka_producev(producer, RD_KAFKA_V_TOPIC("out"), RD_KAFKA_V_PARTITION(r.partition),
+                            RD_KAFKA_V_KEY(r.key->data(), r.key->size()),
+                            RD_KAFKA_V_VALUE(const_cast<char*>(r.value.data()), r.value.size()),
+                            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                            RD_KAFKA_V_HEADER(kafka::kSinkHeader, "tx-test-0", 9),
+                            RD_KAFKA_V_HEADER(kafka::kEpochHeader, "2", 1), RD_KAFKA_V_END),
+          RD_KAFKA_RESP_ERR_NO_ERROR);
     }
     ASSERT_EQ(rd_kafka_flush(producer, 30000), RD_KAFKA_RESP_ERR_NO_ERROR);
     rd_kafka_destroy(producer);

@@ -5,7 +5,6 @@
 // operator throws once restarts from the last checkpoint and its committed output equals an
 // uninterrupted run's exactly. No assertion depends on wall-clock time; timeouts only keep a
 // broken build from hanging.
-#include "actor_system_support.hpp"
 #include "runtime/checkpoint_coordinator.hpp"
 
 #include <gtest/gtest.h>
@@ -21,6 +20,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "actor_system_support.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "caf/scoped_actor.hpp"
@@ -251,21 +251,19 @@ runtime::OperatorRegistry make_registry(const std::shared_ptr<World>& world) {
   };
   auto transform = [](auto make) {
     return runtime::TransformFactory(
-        [make](const runtime::OperatorBuildContext& c) -> graphs::Result<std::unique_ptr<Operator>> {
-          return make(c);
-        });
+        [make](const runtime::OperatorBuildContext& c)
+            -> graphs::Result<std::unique_ptr<Operator>> { return make(c); });
   };
-  must(
-      registry.add(SpecOf("ckpt_source", "source", "Counts, checkpointed.")
-                       .outputs({output("out", fixed(record_schema()), "Records.")})
-                       .parameters({integer("count", 1000, "Records per instance."),
-                                    integer("epoch", 100, "Records per checkpoint.")}),
-                   runtime::SourceFactory([world](const runtime::OperatorBuildContext& c)
-                                                -> graphs::Result<std::unique_ptr<SourceOperator>> {
-                     return std::unique_ptr<SourceOperator>(std::make_unique<CheckpointedSource>(
-                         world, int_parameter(c.node, "count", 1000),
-                         int_parameter(c.node, "epoch", 100), c.subtask_index));
-                   })));
+  must(registry.add(SpecOf("ckpt_source", "source", "Counts, checkpointed.")
+                        .outputs({output("out", fixed(record_schema()), "Records.")})
+                        .parameters({integer("count", 1000, "Records per instance."),
+                                     integer("epoch", 100, "Records per checkpoint.")}),
+                    runtime::SourceFactory([world](const runtime::OperatorBuildContext& c)
+                                               -> graphs::Result<std::unique_ptr<SourceOperator>> {
+                      return std::unique_ptr<SourceOperator>(std::make_unique<CheckpointedSource>(
+                          world, int_parameter(c.node, "count", 1000),
+                          int_parameter(c.node, "epoch", 100), c.subtask_index));
+                    })));
   must(registry.add(
       SpecOf("keyer", "keying", "Keys.")
           .inputs({input("in", "Records.")})
@@ -274,12 +272,13 @@ runtime::OperatorRegistry make_registry(const std::shared_ptr<World>& world) {
       transform([](const runtime::OperatorBuildContext&) -> std::unique_ptr<Operator> {
         return std::make_unique<jobtest::Pass>();
       })));
-  must(registry.add(SpecOf("keyed_sum", "transform", "Running sums per key.")
-                        .inputs({keyed_input("in", "Keyed records.")})
-                        .outputs({output("out", same_as_input("in"), "Sums.")}),
-                    transform([world](const runtime::OperatorBuildContext&) -> std::unique_ptr<Operator> {
-                      return std::make_unique<KeyedSum>(world);
-                    })));
+  must(registry.add(
+      SpecOf("keyed_sum", "transform", "Running sums per key.")
+          .inputs({keyed_input("in", "Keyed records.")})
+          .outputs({output("out", same_as_input("in"), "Sums.")}),
+      transform([world](const runtime::OperatorBuildContext&) -> std::unique_ptr<Operator> {
+        return std::make_unique<KeyedSum>(world);
+      })));
   must(registry.add(
       SpecOf("commit_sink", "sink", "Commits on checkpoints.").inputs({input("in", "Records.")}),
       transform([world](const runtime::OperatorBuildContext& c) -> std::unique_ptr<Operator> {

@@ -1,6 +1,6 @@
 #pragma once
-// Tiny operators with their own specs, registered in a test runtime::OperatorRegistry, so the planner and
-// job tests do not depend on the real operators (which are written in parallel):
+// Tiny operators with their own specs, registered in a test runtime::OperatorRegistry, so the
+// planner and job tests do not depend on the real operators (which are written in parallel):
 //   count_source  — a bounded (or, with count = 0, unbounded) source of {seq, key} records
 //   pass          — emits its input unchanged
 //   fail_after    — throws once it has seen `after` records (only in the first `fail_builds`
@@ -19,10 +19,10 @@
 #include <vector>
 
 #include "graphs/graph.hpp"
-#include "runtime/operator_registry.hpp"
 #include "operators/spec_builder.hpp"
 #include "runtime/batch_builder.hpp"
 #include "runtime/operator.hpp"
+#include "runtime/operator_registry.hpp"
 
 namespace rivulet::runtime::jobtest {
 
@@ -136,7 +136,7 @@ inline std::int64_t int_parameter(const graphs::Node& node, const std::string& n
 // The test registry; every sink writes into `log`. `fail_builds`: how many fail_after instances
 // (counted over the whole job, restarts included) fail; later ones pass records through.
 inline runtime::OperatorRegistry make_registry(std::shared_ptr<Collected> log,
-                                                 int fail_builds = 1 << 30) {
+                                               int fail_builds = 1 << 30) {
   using namespace operators::spec;  // NOLINT(google-build-using-namespace): spec declarations
   using SpecOf = operators::spec::Operator;  // runtime::Operator would hide it here
   using runtime::OperatorBuildContext;
@@ -145,42 +145,42 @@ inline runtime::OperatorRegistry make_registry(std::shared_ptr<Collected> log,
     if (!status) throw std::logic_error(status.error().message);
   };
 
-  must(registry.add(
-      SpecOf("count_source", "source", "Counts.")
-          .outputs({output("out", fixed(record_schema()), "Records.")})
-          .parameters({integer("count", 100, "Records per instance; 0: unbounded."),
-                       integer("batch", 10, "Rows per batch."),
-                       integer("keys", 10, "Distinct keys.")}),
-      runtime::SourceFactory(
-          [](const runtime::OperatorBuildContext& c) -> graphs::Result<std::unique_ptr<SourceOperator>> {
-            return std::unique_ptr<SourceOperator>(std::make_unique<CountingSource>(
-                int_parameter(c.node, "count", 100), int_parameter(c.node, "batch", 10),
-                c.subtask_index, int_parameter(c.node, "keys", 10)));
-          })));
+  must(registry.add(SpecOf("count_source", "source", "Counts.")
+                        .outputs({output("out", fixed(record_schema()), "Records.")})
+                        .parameters({integer("count", 100, "Records per instance; 0: unbounded."),
+                                     integer("batch", 10, "Rows per batch."),
+                                     integer("keys", 10, "Distinct keys.")}),
+                    runtime::SourceFactory([](const runtime::OperatorBuildContext& c)
+                                               -> graphs::Result<std::unique_ptr<SourceOperator>> {
+                      return std::unique_ptr<SourceOperator>(std::make_unique<CountingSource>(
+                          int_parameter(c.node, "count", 100), int_parameter(c.node, "batch", 10),
+                          c.subtask_index, int_parameter(c.node, "keys", 10)));
+                    })));
 
   auto transform = [](auto make) {
     return runtime::TransformFactory(
-        [make](const runtime::OperatorBuildContext& c) -> graphs::Result<std::unique_ptr<Operator>> {
-          return make(c);
-        });
+        [make](const runtime::OperatorBuildContext& c)
+            -> graphs::Result<std::unique_ptr<Operator>> { return make(c); });
   };
 
-  must(registry.add(SpecOf("pass", "transform", "Passes.")
-                        .inputs({input("in", "Records.")})
-                        .outputs({output("out", same_as_input("in"), "Records.")}),
-                    transform([](const runtime::OperatorBuildContext&) -> std::unique_ptr<Operator> {
-                      return std::make_unique<Pass>();
-                    })));
+  must(
+      registry.add(SpecOf("pass", "transform", "Passes.")
+                       .inputs({input("in", "Records.")})
+                       .outputs({output("out", same_as_input("in"), "Records.")}),
+                   transform([](const runtime::OperatorBuildContext&) -> std::unique_ptr<Operator> {
+                     return std::make_unique<Pass>();
+                   })));
 
   must(registry.add(
       SpecOf("fail_after", "transform", "Fails.")
           .inputs({input("in", "Records.")})
           .outputs({output("out", same_as_input("in"), "Records.")})
           .parameters({integer("after", 100, "Records before failing.")}),
-      transform([log, fail_builds](const runtime::OperatorBuildContext& c) -> std::unique_ptr<Operator> {
-        if (log->builds_of_failing.fetch_add(1) >= fail_builds) return std::make_unique<Pass>();
-        return std::make_unique<FailAfter>(int_parameter(c.node, "after", 100));
-      })));
+      transform(
+          [log, fail_builds](const runtime::OperatorBuildContext& c) -> std::unique_ptr<Operator> {
+            if (log->builds_of_failing.fetch_add(1) >= fail_builds) return std::make_unique<Pass>();
+            return std::make_unique<FailAfter>(int_parameter(c.node, "after", 100));
+          })));
 
   must(registry.add(
       SpecOf("keyer", "keying", "Keys.")

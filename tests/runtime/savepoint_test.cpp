@@ -280,7 +280,7 @@ TEST_F(SavepointTest, RestartAfterACheckpointOfThisJobRestoresThatCheckpoint) {
             .inputs({input("in", "Records.")})
             .outputs({output("out", same_as_input("in"), "Records.")}),
         runtime::TransformFactory([builds](const runtime::OperatorBuildContext&)
-                                        -> graphs::Result<std::unique_ptr<Operator>> {
+                                      -> graphs::Result<std::unique_ptr<Operator>> {
           return std::unique_ptr<Operator>(
               std::make_unique<FailAfterACheckpoint>(builds->fetch_add(1) == 0));
         })));

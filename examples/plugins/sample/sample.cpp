@@ -8,9 +8,9 @@
 #include <memory>
 #include <vector>
 
-#include "runtime/plugin_api.hpp"
 #include "operators/spec_builder.hpp"
 #include "runtime/batch_builder.hpp"
+#include "runtime/plugin_api.hpp"
 
 namespace {
 

@@ -39,7 +39,7 @@ runtime::OperatorRegistry registry(std::shared_ptr<Seen> seen) {
   auto status =
       r.add(operators::spec::Operator("holder", "sink", "Holds.").inputs({input("in", "Records.")}),
             runtime::TransformFactory([seen](const runtime::OperatorBuildContext& c)
-                                            -> graphs::Result<std::unique_ptr<Operator>> {
+                                          -> graphs::Result<std::unique_ptr<Operator>> {
               seen->options.push_back(c.state_backend);
               return std::unique_ptr<Operator>(std::make_unique<Holder>(c.state_backend));
             }));

@@ -15,8 +15,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "runtime/plugin_api.hpp"
 #include "operators/spec_builder.hpp"
+#include "runtime/plugin_api.hpp"
 
 namespace {
 
