@@ -89,6 +89,11 @@ struct ParameterSpec {
   documentation @10 :Text;
   inputPort @11 :Text;             # expression/field parameters: checked against this input
   resultType @12 :Text;            # expression parameters: required type ("bool"), "" = any
+  # "key=value" list parameters (client properties): the keys a graph may set, and the keys
+  # whose value is a file path (relative, no "..": resolved inside a directory the node sets).
+  # Both empty: any key.
+  allowedKeys @13 :List(Text);
+  pathKeys @14 :List(Text);
 }
 
 struct OperatorSpec {

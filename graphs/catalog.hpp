@@ -82,6 +82,11 @@ struct ParameterSpec {
   std::string documentation;
   std::string input_port;   // Expression / field parameters are checked against this input
   std::string result_type;  // Expression parameters: required result type ("bool"); "" = any
+  // "key=value" list parameters (client properties): the keys a graph may set, and the keys
+  // whose value is a file path (relative, no ".."; the node resolves it inside a directory it
+  // configures). Both empty: any key.
+  std::vector<std::string> allowed_keys;
+  std::vector<std::string> path_keys;
   bool operator==(const ParameterSpec&) const = default;
 };
 

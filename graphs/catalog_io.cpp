@@ -205,6 +205,10 @@ void to_wire(const ParameterSpec& spec, wire::ParameterSpec::Builder out) {
   if (!spec.documentation.empty()) out.setDocumentation(text(spec.documentation));
   if (!spec.input_port.empty()) out.setInputPort(text(spec.input_port));
   if (!spec.result_type.empty()) out.setResultType(text(spec.result_type));
+  if (!spec.allowed_keys.empty()) {
+    set_strings(spec.allowed_keys, out.initAllowedKeys(spec.allowed_keys.size()));
+  }
+  if (!spec.path_keys.empty()) set_strings(spec.path_keys, out.initPathKeys(spec.path_keys.size()));
 }
 
 ParameterSpec from_wire(wire::ParameterSpec::Reader in) {
@@ -222,6 +226,8 @@ ParameterSpec from_wire(wire::ParameterSpec::Reader in) {
     spec.documentation = str(in.getDocumentation());
     spec.input_port = str(in.getInputPort());
     spec.result_type = str(in.getResultType());
+    for (auto key : in.getAllowedKeys()) spec.allowed_keys.push_back(str(key));
+    for (auto key : in.getPathKeys()) spec.path_keys.push_back(str(key));
   } catch (const WireError& e) {
     throw WireError("parameter '" + spec.name + "': " + e.what());
   }

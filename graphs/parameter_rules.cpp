@@ -69,6 +69,55 @@ void check_range(Context& context, const Node& node, const ParameterSpec& spec, 
   }
 }
 
+bool listed(const std::vector<std::string>& keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return text;
+}
+
+// "key=value" items of a parameter whose spec lists the keys a graph may set (client
+// properties): an unlisted key may load code or run a command on the node, so it is an error;
+// a file key takes a relative path without "..", resolved by the node inside a directory it
+// configures.
+void check_key_value_items(Context& context, const Node& node, const ParameterSpec& spec,
+                           const StringList& items, const std::string& field) {
+  std::vector<std::string> known = spec.allowed_keys;
+  known.insert(known.end(), spec.path_keys.begin(), spec.path_keys.end());
+  for (const std::string& item : items) {
+    const std::size_t equals = item.find('=');
+    const std::string key(trimmed(std::string_view(item).substr(0, equals)));
+    if (equals == std::string::npos || key.empty()) {
+      context.node_problem(node, field, "'" + item + "' is not of the form key=value");
+      continue;
+    }
+    const std::string value(trimmed(std::string_view(item).substr(equals + 1)));
+    if (listed(spec.path_keys, key)) {
+      const bool climbs = value == ".." || value.rfind("../", 0) == 0 ||
+                          value.find("/../") != std::string::npos ||
+                          (value.size() >= 3 && value.compare(value.size() - 3, 3, "/..") == 0);
+      if (value.empty() || value.front() == '/' || climbs) {
+        context.node_problem(node, field,
+                             "'" + key +
+                                 "' names a file: give a path relative to the node's "
+                                 "credentials directory (no leading '/', no '..'), not '" +
+                                 value + "'");
+      }
+      continue;
+    }
+    if (!listed(spec.allowed_keys, key)) {
+      context.node_problem(node, field,
+                           "property '" + key +
+                               "' is not allowed: only plain client settings are (none that "
+                               "loads a library or runs a command, none that Rivulet manages)" +
+                               did_you_mean(key, known));
+    }
+  }
+}
+
 void check_value(Context& context, const Node& node, const ParameterSpec& spec,
                  const Value& value) {
   const std::string field = "parameters." + spec.name;
@@ -118,6 +167,10 @@ void check_value(Context& context, const Node& node, const ParameterSpec& spec,
     default:
       if (is_list(spec.type) && spec.required && std::get<StringList>(value).empty()) {
         context.node_problem(node, field, "the list is empty, but the parameter is required");
+      }
+      if (spec.type == ParameterType::StringList &&
+          !(spec.allowed_keys.empty() && spec.path_keys.empty())) {
+        check_key_value_items(context, node, spec, std::get<StringList>(value), field);
       }
       break;
   }

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "operators/kafka/client_properties.hpp"
 #include "operators/spec_builder.hpp"
 
 namespace rivulet::operators::common {
@@ -89,13 +90,18 @@ inline spec::Param bootstrap_servers() {
                     "cluster (in local mode, the embedded broker).");
 }
 
-inline spec::Param kafka_properties(const std::string& client, const std::string& reserved) {
+inline spec::Param kafka_properties(kafka::ClientRole role, const std::string& reserved) {
+  const std::string client = role == kafka::ClientRole::Consumer ? "consumer" : "producer";
   return spec::list("properties", spec::ParameterType::StringList,
                     "Extra librdkafka " + client +
-                        " properties as \"key=value\" items, passed through unchanged, e.g. "
+                        " properties as \"key=value\" items, e.g. "
                         "\"security.protocol=SASL_SSL\", \"sasl.mechanism=PLAIN\", "
-                        "\"ssl.ca.location=/etc/ssl/ca.pem\". Rivulet manages " +
-                        reserved + " itself; setting them here is an error.");
+                        "\"ssl.ca.location=kafka/ca.pem\". Only plain client settings are "
+                        "allowed (none that loads a library or runs a command); settings naming "
+                        "a file take a path relative to the node's credentials directory. "
+                        "Rivulet manages " +
+                        reserved + " itself; setting them here is an error.")
+      .keys(kafka::allowed_client_properties(role), kafka::credential_file_properties());
 }
 
 }  // namespace rivulet::operators::common

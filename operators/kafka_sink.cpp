@@ -49,7 +49,7 @@ graphs::OperatorSpec kafka_sink_spec() {
                    "transaction.max.timeout.ms (15 min by default), or the broker aborts "
                    "transactions still waiting for their checkpoint.")
               .min(1000),
-          common::kafka_properties("producer",
+          common::kafka_properties(kafka::ClientRole::Producer,
                                    "bootstrap.servers, transactional.id, "
                                    "transaction.timeout.ms and enable.idempotence"),
       });
@@ -103,6 +103,7 @@ graphs::Result<std::unique_ptr<runtime::Operator>> build_kafka_sink(
   options.properties = *properties;
   // Refuse bad properties now rather than when the job starts.
   kafka::ClientSettings settings;
+  settings.role = kafka::ClientRole::Producer;
   settings.managed = {{"bootstrap.servers", options.bootstrap_servers},
                       {"enable.idempotence", "true"},
                       {"transactional.id", ""},

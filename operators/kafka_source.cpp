@@ -91,7 +91,7 @@ graphs::OperatorSpec kafka_source_spec() {
           common::max_out_of_orderness(seconds(5)),
           common::idle_timeout(),
           common::kafka_properties(
-              "consumer",
+              kafka::ClientRole::Consumer,
               "bootstrap.servers, group.id, group.instance.id, enable.auto.commit, "
               "isolation.level and auto.offset.reset"),
           boolean("stop_at_end", false,

@@ -71,6 +71,14 @@ class Param {
     return *this;
   }
 
+  // "key=value" list parameters: the keys a graph may set, and those whose value is a file
+  // path confined to a directory the node configures.
+  Param& keys(std::vector<std::string> allowed, std::vector<std::string> paths = {}) {
+    spec_.allowed_keys = std::move(allowed);
+    spec_.path_keys = std::move(paths);
+    return *this;
+  }
+
   operator graphs::ParameterSpec() const { return spec_; }  // NOLINT(google-explicit-constructor)
 
  private:

@@ -16,6 +16,7 @@ KafkaSink::~KafkaSink() { close(); }
 
 graphs::Status KafkaSink::open(const runtime::OperatorContext& /*context*/) {
   ClientSettings settings;
+  settings.role = ClientRole::Producer;
   settings.managed = {
       {"bootstrap.servers", options_.bootstrap_servers},
       // Retries can neither duplicate nor reorder: at-least-once without self-made duplicates.

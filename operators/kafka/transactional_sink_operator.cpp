@@ -39,6 +39,7 @@ void TransactionalKafkaSink::throw_on_error(rd_kafka_error_t* error, const char*
 
 graphs::Status TransactionalKafkaSink::open(const runtime::OperatorContext& /*context*/) {
   ClientSettings settings;
+  settings.role = ClientRole::Producer;
   settings.managed = {
       {"bootstrap.servers", options_.sink.bootstrap_servers},
       {"transactional.id", options_.transactional_id},

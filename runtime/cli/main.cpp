@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <csignal>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -125,6 +126,10 @@ CommandRegistration::CommandRegistration(const char* name, AddCommand add) {
 
 int main(int argc, char** argv) {
   using rivulet::cli::print_error;
+  // A closed pipe on stdout (`rivulet run ... | head`) makes writes fail with EPIPE instead of
+  // killing the process mid-job: `rivulet run` then stops its job as on Ctrl-C and exits
+  // quietly, other commands just end. Sockets (librdkafka, Cap'n Proto) want this too.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     return rivulet::cli::run(argc, argv);
   } catch (const rivulet::cli::UserError& error) {

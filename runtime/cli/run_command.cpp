@@ -112,8 +112,18 @@ class Display {
     }
   }
 
+  // True once a write to stdout failed (its reader went away: EPIPE, SIGPIPE being ignored).
+  bool output_closed() const { return output_closed_; }
+
   // Called often; redraws the table every second (terminal) or logs every 5 s (pipe).
   void tick(Clock::time_point now, TopicViewer* viewer, bool force = false) {
+    if (output_closed_) return;
+    draw(now, viewer, force);
+    if (!std::cout) output_closed_ = true;
+  }
+
+ private:
+  void draw(Clock::time_point now, TopicViewer* viewer, bool force) {
     std::vector<std::string> arrived;
     if (viewer) arrived = viewer->take();
     if (!tty_) {
@@ -143,7 +153,6 @@ class Display {
     }
   }
 
- private:
   static std::string join(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
@@ -157,6 +166,7 @@ class Display {
   TerminalBlock block_;
   std::vector<std::string> recent_;
   std::string status_;
+  bool output_closed_ = false;
 };
 
 // "60", "2.5": no trailing zeros.
@@ -267,7 +277,7 @@ int run_graphs(const RunArguments& args) {
   auto stop = [&](Clock::time_point now, const std::string& drain_status) {
     stopped_at = now;
     if (!savepoint_target) {
-      display.set_status(drain_status);
+      if (!drain_status.empty()) display.set_status(drain_status);
       job.stop();
       return;
     }
@@ -291,6 +301,8 @@ int run_graphs(const RunArguments& args) {
       }
     }
     if (deadline && !stopped_at && now >= *deadline) stop(now, "time is up: stopping");
+    // The reader of our output went away (`| head`): stop as on Ctrl-C, and say nothing more.
+    if (display.output_closed() && !stopped_at) stop(now, "");
     if (savepoint.valid() &&
         savepoint.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
       savepoint_result = savepoint.get();
@@ -340,6 +352,7 @@ int run_graphs(const RunArguments& args) {
   } else if (savepoint_target) {
     std::cerr << "rivulet: no savepoint taken, the job finished before it was stopped" << std::endl;
   }
+  if (display.output_closed()) return 0;  // quiet, like other tools writing into `| head`
   std::cout << '\n';
   for (const std::string& line : table.summary()) std::cout << line << '\n';
   std::cout.flush();

@@ -233,8 +233,11 @@ TEST_F(RunCommandTest, FromSavepointWithCheckpointDirCheckpointsAfterTheSavepoin
 TEST_F(RunCommandTest, FromSavepointNamesANodeWithStateThatIsNotInTheGraph) {
   const fs::path savepoint = dir_ / "sp";
   write_savepoint(savepoint, 200, 1, {"enrich#0"});
-  const std::vector<std::string> args = {"run", (kData / "cards_to_file.json").string(), "--set",
-                                         "out.path=" + out_path(), "--from-savepoint",
+  const std::vector<std::string> args = {"run",
+                                         (kData / "cards_to_file.json").string(),
+                                         "--set",
+                                         "out.path=" + out_path(),
+                                         "--from-savepoint",
                                          savepoint.string()};
   expect_one_line_error(run_rivulet(args),
                         "savepoint " + savepoint.string() +
@@ -258,9 +261,13 @@ TEST_F(RunCommandTest, FromSavepointNamesANodeWithStateThatIsNotInTheGraph) {
 TEST_F(RunCommandTest, DryRunChecksTheSavepointToo) {
   const fs::path savepoint = dir_ / "sp";
   write_savepoint(savepoint, 200, 1, {"enrich#0"});
-  std::vector<std::string> args = {"run", (kData / "cards_to_file.json").string(), "--set",
-                                   "out.path=" + out_path(), "--from-savepoint",
-                                   savepoint.string(), "--dry-run"};
+  std::vector<std::string> args = {"run",
+                                   (kData / "cards_to_file.json").string(),
+                                   "--set",
+                                   "out.path=" + out_path(),
+                                   "--from-savepoint",
+                                   savepoint.string(),
+                                   "--dry-run"};
   expect_one_line_error(run_rivulet(args),
                         "savepoint " + savepoint.string() +
                             ": node 'enrich' has state in the savepoint but is not in the graph "
@@ -269,15 +276,18 @@ TEST_F(RunCommandTest, DryRunChecksTheSavepointToo) {
   Outcome planned = run_rivulet(args);
   ASSERT_EQ(planned.exit_code, 0) << planned.err;
   EXPECT_NE(planned.out.find("gen#0"), std::string::npos) << planned.out;  // the plan
-  EXPECT_FALSE(fs::exists(out_path()));  // nothing ran
+  EXPECT_FALSE(fs::exists(out_path()));                                    // nothing ran
 }
 
 TEST_F(RunCommandTest, FromSavepointRefusesAChangedParallelism) {
   const fs::path savepoint = dir_ / "sp";
   write_savepoint(savepoint, 200, /*gen_parallelism=*/2);
   for (bool allow : {false, true}) {  // dropping state does not cover rescaling
-    std::vector<std::string> args = {"run", (kData / "cards_to_file.json").string(), "--set",
-                                     "out.path=" + out_path(), "--from-savepoint",
+    std::vector<std::string> args = {"run",
+                                     (kData / "cards_to_file.json").string(),
+                                     "--set",
+                                     "out.path=" + out_path(),
+                                     "--from-savepoint",
                                      savepoint.string()};
     if (allow) args.push_back("--allow-non-restored-state");
     expect_one_line_error(run_rivulet(args),
@@ -325,8 +335,8 @@ TEST_F(RunCommandTest, SavepointOnStopThenResumeMatchesAnUninterruptedRun) {
   ASSERT_LT(before.size(), expected.size()) << "the job ended before the stop";
 
   const std::string second = (dir_ / "second.jsonl").string();
-  Outcome resumed = run_rivulet({"run", graph, "--set", "out.path=" + second, "--from-savepoint",
-                                 savepoint.string()});
+  Outcome resumed = run_rivulet(
+      {"run", graph, "--set", "out.path=" + second, "--from-savepoint", savepoint.string()});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   std::vector<std::string> both = before;
   for (std::string& line : read_lines(second)) both.push_back(std::move(line));
@@ -354,11 +364,35 @@ TEST_F(RunCommandTest, SigintWithSavepointOnStopWritesTheSavepoint) {
   ASSERT_LT(both.size(), expected.size());
 
   const std::string second = (dir_ / "second.jsonl").string();
-  Outcome resumed = run_rivulet({"run", graph, "--set", "out.path=" + second, "--from-savepoint",
-                                 savepoint.string()});
+  Outcome resumed = run_rivulet(
+      {"run", graph, "--set", "out.path=" + second, "--from-savepoint", savepoint.string()});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   for (std::string& line : read_lines(second)) both.push_back(std::move(line));
   EXPECT_EQ(without_time(both), without_time(expected));
+}
+
+// `rivulet run ... | head`: the reader goes away, the next write fails with EPIPE (SIGPIPE is
+// ignored), and the run stops its job as on Ctrl-C and exits 0 without a message, instead of
+// dying of SIGPIPE (exit 141) mid-job.
+TEST_F(RunCommandTest, AClosedOutputPipeStopsTheJobQuietly) {
+  const std::string command =
+      "'" + std::string(RIVULET_CLI) + "' run '" + (kData / "cards_to_file.json").string() +
+      "' --set gen.count=0 --set gen.rate=200 --set out.path='" + out_path() + "' 2> '" +
+      (dir_ / "err.txt").string() + "' | head -n 1 > /dev/null; echo \"status ${PIPESTATUS[0]}\"";
+  ChildProcess shell({"/bin/bash", "-c", command});
+  // The table is logged every 5 s: head takes the first line, the next write finds the pipe
+  // closed. The timeout only keeps a broken build from hanging.
+  ASSERT_EQ(shell.wait(60s).value_or(-1), 0) << shell.err();
+  EXPECT_EQ(shell.out(), "status 0\n");
+  std::ifstream err_file(dir_ / "err.txt");
+  const std::string err((std::istreambuf_iterator<char>(err_file)),
+                        std::istreambuf_iterator<char>());
+  EXPECT_EQ(err.find("error"), std::string::npos) << err;
+  EXPECT_EQ(err.find("output closed"), std::string::npos) << err;
+  // The job drained as on Ctrl-C: what reached the file sink is whole lines.
+  const std::vector<std::string> lines = read_lines(out_path());
+  EXPECT_FALSE(lines.empty());
+  for (const std::string& line : lines) EXPECT_EQ(line.back(), '}') << line;
 }
 
 }  // namespace
