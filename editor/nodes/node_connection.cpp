@@ -29,6 +29,7 @@ NodeConnection::NodeConnection(QString address, std::string token, Timing timing
       mailbox_(std::make_shared<Mailbox>(this)),
       next_retry_(timing.first_retry) {
   registerControlMetaTypes();
+  qRegisterMetaType<NodeConnection*>();  // DeployController's and NodesPanel's signals carry it
   retry_timer_.setSingleShot(true);
   connect(&retry_timer_, &QTimer::timeout, this, &NodeConnection::attempt);
   poll_timer_.setInterval(static_cast<int>(timing_.poll_interval.count()));
