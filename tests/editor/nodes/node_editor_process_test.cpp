@@ -11,6 +11,7 @@
 #include <QAction>
 #include <QLabel>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTest>
 #include <QTreeWidget>
 #include <csignal>
@@ -217,6 +218,36 @@ TEST_F(NodeEditorProcessTest, DeployMonitorSavepointRedeployCancelAndLoseTheNode
   node->subscribe(fraud.toStdString(), 250);
   EXPECT_TRUE(test::waitFor([&] { return read > 0; }, kLong)) << "no records out of the source";
 
+  // Events: the job's history from the start (Started first).
+  std::vector<control::JobEvent> events;
+  QObject::connect(node, &NodeConnection::eventsArrived, &receiver,
+                   [&](const std::vector<control::JobEvent>& batch) {
+                     events.insert(events.end(), batch.begin(), batch.end());
+                   });
+  node->watchEvents(fraud.toStdString());
+  ASSERT_TRUE(test::waitFor([&] { return !events.empty(); }, kLong));
+  EXPECT_EQ(events.front().kind, control::JobEventKind::Started);
+
+  // A preview of the first edge: rows with one value per field of the edge's schema; the tap
+  // ends when the object goes.
+  {
+    std::unique_ptr<PreviewTap> tap =
+        node->preview(fraud.toStdString(), {"transactions", "out", "by_card", "in"}, 50);
+    std::vector<control::PreviewRecords> samples;
+    QString ended;
+    QObject::connect(tap.get(), &PreviewTap::recordsArrived, &receiver,
+                     [&](const control::PreviewRecords& r) {
+                       if (!r.rows.empty()) samples.push_back(r);
+                     });
+    QObject::connect(tap.get(), &PreviewTap::ended, &receiver,
+                     [&](const QString& why) { ended = why; });
+    ASSERT_TRUE(test::waitFor([&] { return !samples.empty() || !ended.isEmpty(); }, kLong));
+    ASSERT_FALSE(samples.empty()) << ended.toStdString();
+    ASSERT_EQ(samples[0].schema.size(), 5u);
+    EXPECT_EQ(samples[0].schema[0].name, "card_id");
+    EXPECT_EQ(samples[0].rows[0].size(), 5u);
+  }
+
   // Take a savepoint of the running job: the node's answer is shown in the panel, a path or
   // its refusal (this node version answers savepoint() of a running job with an error).
   test::action(window(), "actionSavepointJob")->trigger();
@@ -291,6 +322,8 @@ TEST_F(NodeEditorProcessTest, DeployMonitorSavepointRedeployCancelAndLoseTheNode
   EXPECT_TRUE(health.startsWith(QStringLiteral("lost: "))) << health.toStdString();
   EXPECT_TRUE(health.contains(QStringLiteral("retrying in"))) << health.toStdString();
   EXPECT_GT(retrying.at(1).at(0).toInt(), retrying.at(0).at(0).toInt());  // backing off
+  const QString bar = window().statusBar()->currentMessage();
+  EXPECT_TRUE(bar.startsWith(QStringLiteral("Lost node %1").arg(address_))) << bar.toStdString();
   EXPECT_TRUE(errors_.isEmpty()) << errors_.join("\n").toStdString();
 }
 
