@@ -33,7 +33,9 @@ TEST(MainWindow, OpensWithPaletteCanvasInspectorAndProblems) {
   test::Window w;
   EXPECT_TRUE(w->isVisible());
   EXPECT_TRUE(w->windowTitle().contains("Rivulet Editor"));
-  EXPECT_EQ(w->findChildren<QDockWidget*>().size(), 3);
+  // Palette, inspector, Problems, and the Nodes panel (editor/nodes/).
+  EXPECT_EQ(w->findChildren<QDockWidget*>().size(), 4);
+  EXPECT_NE(w->findChild<QDockWidget*>(QStringLiteral("nodesPanel")), nullptr);
   EXPECT_EQ(w->palette().visibleOperatorCount(), 5);
 }
 
