@@ -9,6 +9,7 @@
 #include "editor/graph_scene.hpp"
 #include "editor/graph_view.hpp"
 #include "editor/main_window.hpp"
+#include "editor/nodes/deploy_controller.hpp"
 #include "editor/nodes/nodes_panel.hpp"
 #include "editor/validation_controller.hpp"
 #include "graphs/catalog_io.hpp"
@@ -41,6 +42,10 @@ int main(int argc, char** argv) {
   parser.addOption(select_option);
   parser.addOption(screenshot_option);
   parser.process(app);
+  if (!parser.isSet(node_option) && (parser.isSet(token_option) || parser.isSet(monitor_option))) {
+    qCritical("--token-file and --monitor need --node ADDR");
+    return 2;
+  }
 
   using namespace rivulet;
   graphs::Catalog catalog;
@@ -71,7 +76,8 @@ int main(int argc, char** argv) {
   }
   window.show();
   window.setCatalogStatus(catalog_status);
-  if (catalog_path.isEmpty() && !screenshot) {
+  // Without a catalog file, a --node's catalog will do (below).
+  if (catalog_path.isEmpty() && !screenshot && !parser.isSet(node_option)) {
     QMessageBox::information(&window, QObject::tr("No operator catalog"), catalog_status);
   }
   const QStringList files = parser.positionalArguments();
@@ -92,9 +98,12 @@ int main(int argc, char** argv) {
     if (node != nullptr && parser.isSet(monitor_option)) {
       window.nodes().monitorWhenListed(node, parser.value(monitor_option));
     }
-  } else if (parser.isSet(token_option) || parser.isSet(monitor_option)) {
-    qCritical("--token-file and --monitor need --node ADDR");
-    return 2;
+    if (node != nullptr && catalog_path.isEmpty()) {
+      QObject::connect(node, &editor::NodeConnection::connected, &window,
+                       [&window] { window.deployer().useNodeCatalog(); });
+    }
+    window.nodes().show();
+    window.nodes().raise();
   }
   if (parser.isSet(select_option)) {
     window.scene().selectOnly(parser.value(select_option).toStdString());

@@ -40,6 +40,7 @@ NodesPanel::NodesPanel(QWidget* parent, NodeStore store, NodeConnection::Timing 
   tree_->setObjectName(QStringLiteral("nodesTree"));
   tree_->setColumnCount(3);
   tree_->setHeaderLabels({tr("Node / job"), tr("State"), tr("Restarts")});
+  tree_->header()->setSectionResizeMode(kName, QHeaderView::ResizeToContents);
   tree_->header()->setSectionResizeMode(kState, QHeaderView::Stretch);
   tree_->header()->setStretchLastSection(false);
   layout->addWidget(tree_);
