@@ -16,10 +16,33 @@
 
 #include "graphs/control_token.hpp"
 
+#ifdef RIVULET_HAVE_QTKEYCHAIN
+#include <qt6keychain/keychain.h>
+#endif
+
 namespace rivulet::editor {
 namespace {
 
 const QString kListKey = QStringLiteral("nodes/list");
+const QString kKeychainService = QStringLiteral("rivulet-editor node token");
+
+QString place_text(TokenPlace place) {
+  switch (place) {
+    case TokenPlace::Keychain:
+      return QStringLiteral("keychain");
+    case TokenPlace::File:
+      return QStringLiteral("file");
+    case TokenPlace::None:
+      break;
+  }
+  return QString();
+}
+
+TokenPlace parse_place(const QString& text) {
+  if (text == QLatin1String("keychain")) return TokenPlace::Keychain;
+  if (text == QLatin1String("file")) return TokenPlace::File;
+  return TokenPlace::None;
+}
 
 std::string errno_text() { return std::strerror(errno); }
 
@@ -62,7 +85,7 @@ std::vector<RememberedNode> NodeStore::nodes() const {
     RememberedNode node;
     node.name = settings.value(QStringLiteral("name")).toString();
     node.address = settings.value(QStringLiteral("address")).toString();
-    node.has_token = QFileInfo::exists(tokenPath(node.address));
+    node.token = parse_place(settings.value(QStringLiteral("tokenIn")).toString());
     if (!node.address.isEmpty()) out.push_back(node);
   }
   settings.endArray();
@@ -77,28 +100,30 @@ void NodeStore::save(const std::vector<RememberedNode>& nodes) const {
     settings.setArrayIndex(i);
     settings.setValue(QStringLiteral("name"), nodes[i].name);
     settings.setValue(QStringLiteral("address"), nodes[i].address);
+    settings.setValue(QStringLiteral("tokenIn"), place_text(nodes[i].token));
   }
   settings.endArray();
 }
 
-graphs::Status NodeStore::add(const RememberedNode& node, const std::string& token) {
-  if (node.address.trimmed().isEmpty()) return graphs::Error{"a node needs an address"};
-  if (!token.empty()) {
-    // 0700: the directory's listing (which nodes have tokens) is private too.
-    if (!QDir().mkpath(token_dir_) || ::chmod(token_dir_.toStdString().c_str(), 0700) != 0) {
-      return graphs::Error{"cannot create the token directory " + token_dir_.toStdString()};
-    }
-    if (auto written = write_private(tokenPath(node.address), token); !written) return written;
-  } else {
-    QFile::remove(tokenPath(node.address));
-  }
+void NodeStore::remember(const QString& name, const QString& address) {
   auto list = nodes();
-  list.erase(std::remove_if(list.begin(), list.end(),
-                            [&](const RememberedNode& n) { return n.address == node.address; }),
-             list.end());
-  list.push_back(node);
+  for (RememberedNode& n : list) {
+    if (n.address == address) {
+      n.name = name;
+      save(list);
+      return;
+    }
+  }
+  list.push_back({name, address, TokenPlace::None});
   save(list);
-  return graphs::Ok{};
+}
+
+void NodeStore::setPlace(const QString& address, TokenPlace place) {
+  auto list = nodes();
+  for (RememberedNode& n : list) {
+    if (n.address == address) n.token = place;
+  }
+  save(list);
 }
 
 void NodeStore::remove(const QString& address) {
@@ -108,9 +133,123 @@ void NodeStore::remove(const QString& address) {
              list.end());
   save(list);
   QFile::remove(tokenPath(address));
+#ifdef RIVULET_HAVE_QTKEYCHAIN
+  if (keychainAvailable()) {
+    auto* job = new QKeychain::DeletePasswordJob(kKeychainService);  // deletes itself
+    job->setKey(address);
+    job->start();
+  }
+#endif
 }
 
-graphs::Result<std::string> NodeStore::token(const QString& address) const {
+bool NodeStore::keychainAvailable() {
+#ifdef RIVULET_HAVE_QTKEYCHAIN
+  // Every Linux keychain is reached over the session bus; without one a job can only fail.
+#ifdef Q_OS_LINUX
+  return !qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS");
+#else
+  return true;
+#endif
+#else
+  return false;
+#endif
+}
+
+void NodeStore::storeToken(const QString& address, const std::string& token,
+                           std::function<void(const graphs::Result<TokenPlace>&)> done) {
+  // Callbacks may run after this store is gone: they work on a copy (a directory path).
+  NodeStore store = *this;
+  auto to_file = [store, address, token, done]() mutable {
+    if (token.empty()) {
+      QFile::remove(store.tokenPath(address));
+      store.setPlace(address, TokenPlace::None);
+      done(TokenPlace::None);
+      return;
+    }
+    if (auto written = store.writeTokenFile(address, token); !written) {
+      done(written.error());
+      return;
+    }
+    store.setPlace(address, TokenPlace::File);
+    done(TokenPlace::File);
+  };
+#ifdef RIVULET_HAVE_QTKEYCHAIN
+  if (keychainAvailable()) {
+    QKeychain::Job* job = nullptr;
+    if (token.empty()) {
+      job = new QKeychain::DeletePasswordJob(kKeychainService);
+    } else {
+      auto* write = new QKeychain::WritePasswordJob(kKeychainService);
+      write->setTextData(QString::fromStdString(token));
+      job = write;
+    }
+    job->setKey(address);
+    QObject::connect(
+        job, &QKeychain::Job::finished,
+        [store, address, token, done, to_file](QKeychain::Job* finished) mutable {
+          const bool ok = finished->error() == QKeychain::NoError ||
+                          (token.empty() && finished->error() == QKeychain::EntryNotFound);
+          if (!ok) {
+            to_file();  // no keychain after all (locked, refused, no service): the private file
+            return;
+          }
+          QFile::remove(store.tokenPath(address));  // an older copy in a file goes
+          const TokenPlace place = token.empty() ? TokenPlace::None : TokenPlace::Keychain;
+          store.setPlace(address, place);
+          done(place);
+        });
+    job->start();
+    return;
+  }
+#endif
+  to_file();
+}
+
+void NodeStore::loadToken(const QString& address,
+                          std::function<void(const graphs::Result<std::string>&)> done) const {
+  TokenPlace place = TokenPlace::None;
+  for (const RememberedNode& n : nodes()) {
+    if (n.address == address) place = n.token;
+  }
+  if (place == TokenPlace::None && QFileInfo::exists(tokenPath(address))) place = TokenPlace::File;
+  switch (place) {
+    case TokenPlace::None:
+      done(std::string());
+      return;
+    case TokenPlace::File:
+      done(readTokenFile(address));
+      return;
+    case TokenPlace::Keychain:
+      break;
+  }
+#ifdef RIVULET_HAVE_QTKEYCHAIN
+  auto* job = new QKeychain::ReadPasswordJob(kKeychainService);
+  job->setKey(address);
+  QObject::connect(job, &QKeychain::Job::finished, [address, done](QKeychain::Job* finished) {
+    auto* read = static_cast<QKeychain::ReadPasswordJob*>(finished);
+    if (read->error() != QKeychain::NoError) {
+      done(graphs::Error{"the token of node " + address.toStdString() +
+                         " is not in the keychain: " + read->errorString().toStdString()});
+      return;
+    }
+    done(read->textData().toStdString());
+  });
+  job->start();
+#else
+  done(graphs::Error{"the token of node " + address.toStdString() +
+                     " is in a keychain, but this build has no keychain support"});
+#endif
+}
+
+graphs::Status NodeStore::writeTokenFile(const QString& address, const std::string& token) {
+  // 0700: the directory's listing (which nodes have tokens) is private too.
+  if (!QDir().mkpath(token_dir_) || ::chmod(token_dir_.toStdString().c_str(), 0700) != 0) {
+    return graphs::Error{"cannot create the token directory " + token_dir_.toStdString()};
+  }
+  return write_private(tokenPath(address), token);
+}
+
+graphs::Result<std::string> NodeStore::readTokenFile(const QString& address) const {
   const QString path = tokenPath(address);
   if (!QFileInfo::exists(path)) return std::string();
   return graphs::control::read_token_file(path.toStdString());

@@ -6,6 +6,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPointer>
 #include <QToolBar>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -107,14 +108,17 @@ QAction* NodesPanel::makeAction(const char* name, const QString& text, void (Nod
 NodeConnection* NodesPanel::addNode(const NodeEntry& entry, bool remember) {
   const QString address = entry.address.trimmed();
   if (address.isEmpty()) return nullptr;
+  dropConnection(address);  // replaced, still remembered
   if (remember) {
-    if (auto stored = store_.add({entry.name, address, !entry.token.empty()}, entry.token);
-        !stored) {
-      // Connect anyway; the user learns why it will not be there next time.
-      report_error_(tr("Cannot remember the node"), qs(stored.error().message));
-    }
+    store_.remember(entry.name, address);
+    QPointer<NodesPanel> self(this);
+    store_.storeToken(address, entry.token, [self](const graphs::Result<TokenPlace>& stored) {
+      // The connection does not wait for this; the user learns why the token will be missing.
+      if (self && !stored) {
+        self->report_error_(tr("Cannot remember the node's token"), qs(stored.error().message));
+      }
+    });
   }
-  if (nodes_.count(address) != 0) removeNode(address);
   Entry& node = nodes_[address];
   node.name = entry.name.isEmpty() ? address : entry.name;
   node.connection = std::make_unique<NodeConnection>(address, entry.token, timing_);
@@ -157,25 +161,33 @@ NodeConnection* NodesPanel::addNode(const NodeEntry& entry, bool remember) {
   return connection;
 }
 
-void NodesPanel::removeNode(const QString& address) {
+bool NodesPanel::dropConnection(const QString& address) {
   auto it = nodes_.find(address);
-  if (it == nodes_.end()) return;
+  if (it == nodes_.end()) return false;
   delete it->second.item;
   nodes_.erase(it);
-  store_.remove(address);
   updateActions();
-  emit nodeRemoved(address);
+  return true;
+}
+
+void NodesPanel::removeNode(const QString& address) {
+  store_.remove(address);  // and its token
+  if (dropConnection(address)) emit nodeRemoved(address);
 }
 
 void NodesPanel::restoreRemembered() {
+  QPointer<NodesPanel> self(this);
   for (const RememberedNode& node : store_.nodes()) {
     if (nodes_.count(node.address) != 0) continue;
-    auto token = store_.token(node.address);
-    if (!token) {
-      // Still shown: the user sees the node and why it cannot log in.
-      showMessage(tr("Node %1: %2").arg(node.address, qs(token.error().message)));
-    }
-    addNode({node.name, node.address, token ? *token : std::string()}, /*remember=*/false);
+    store_.loadToken(node.address, [self, node](const graphs::Result<std::string>& token) {
+      if (!self || self->nodes_.count(node.address) != 0) return;
+      if (!token) {
+        // Still shown: the user sees the node and why it cannot log in.
+        self->showMessage(tr("Node %1: %2").arg(node.address, qs(token.error().message)));
+      }
+      self->addNode({node.name, node.address, token ? *token : std::string()},
+                    /*remember=*/false);
+    });
   }
 }
 

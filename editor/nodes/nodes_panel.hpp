@@ -39,8 +39,9 @@ class NodesPanel : public QDockWidget {
   ~NodesPanel() override;
 
   // Connects to a node (replacing one with the same address) and, with `remember`, keeps it in
-  // the store for the next start.
+  // the store for the next start (the token as NodeStore says).
   NodeConnection* addNode(const NodeEntry& entry, bool remember = true);
+  // Disconnects and forgets the node and its token.
   void removeNode(const QString& address);
   // Connects to every remembered node.
   void restoreRemembered();
@@ -88,6 +89,7 @@ class NodesPanel : public QDockWidget {
   };
 
   QAction* makeAction(const char* name, const QString& text, void (NodesPanel::*slot)());
+  bool dropConnection(const QString& address);  // the connection and its row, not the store
   void addNodeDialog();
   void removeCurrentNode();
   void reconnectCurrentNode();
