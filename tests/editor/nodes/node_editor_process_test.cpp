@@ -148,9 +148,33 @@ class NodeEditorProcessTest : public ::testing::Test {
   QStringList reports_;
 };
 
-TEST_F(NodeEditorProcessTest, LocalProblemsStopTheDeployAndNothingIsSent) {
+TEST_F(NodeEditorProcessTest, ProblemsFoundLocallyOrByTheNodeAreShownAndNothingRuns) {
   NodeConnection* node = addNodeThroughPanel();
   ASSERT_NE(node, nullptr);
+
+  // Valid for the editor's (test) catalog, unknown to the node: the node's problems are shown
+  // in the Problems panel, naming the node (address), the graph node and the field.
+  graphs::Graph foreign;
+  foreign.name = "foreign";
+  graphs::Node source;
+  source.id = "src";
+  source.kind = "events_source";
+  source.set_parameter("schema", graphs::Schema{{"amount", graphs::FieldType::Int64, false}});
+  graphs::Node sink;
+  sink.id = "out";
+  sink.kind = "print_sink";
+  foreign.nodes = {source, sink};
+  foreign.edges = {graphs::Edge{{"src", "out"}, {"out", "in"}, {}}};
+  window().document().reset(foreign);
+  ASSERT_TRUE(deployOpenGraph().isEmpty());
+  QTreeWidget* problems = window().problems().list();
+  bool from_node = false;
+  for (int i = 0; i < problems->topLevelItemCount(); ++i) {
+    const QTreeWidgetItem* row = problems->topLevelItem(i);
+    from_node = from_node || (row->text(0).startsWith(QStringLiteral("node %1: ").arg(address_)) &&
+                              row->text(1) == QStringLiteral("src") && !row->text(2).isEmpty());
+  }
+  EXPECT_TRUE(from_node) << "the node's problems name the node, the graph node and the field";
   ASSERT_TRUE(window().deployer().useNodeCatalog());
   ASSERT_TRUE(
       test::waitFor([&] { return window().document().catalog().find("kafka_source"); }, kLong));
@@ -163,7 +187,6 @@ TEST_F(NodeEditorProcessTest, LocalProblemsStopTheDeployAndNothingIsSent) {
   ASSERT_EQ(refused.count(), 1);  // synchronously: nothing went to the node
   EXPECT_TRUE(refused.at(0).at(0).toString().contains(QStringLiteral("nothing was sent")));
   bool named = false;
-  QTreeWidget* problems = window().problems().list();
   for (int i = 0; i < problems->topLevelItemCount(); ++i) {
     named = named || (problems->topLevelItem(i)->text(1) == QStringLiteral("kafka_source_1") &&
                       !problems->topLevelItem(i)->text(2).isEmpty());
