@@ -306,6 +306,9 @@ void NodesPanel::refreshNode(const QString& address) {
     row->setText(kName,
                  job.name.empty() ? qs(job.id) : tr("%1 (%2)").arg(qs(job.id), qs(job.name)));
     row->setText(kState, qs(control::to_string(job.state)));
+    const bool trouble =
+        job.state == control::JobState::Failed || job.state == control::JobState::Restarting;
+    row->setForeground(kState, trouble ? QBrush(Qt::red) : palette().brush(QPalette::Text));
     row->setText(kRestarts, QString::number(job.restarts));
   }
   item->setExpanded(true);

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <memory>
 
+#include "editor/nodes/nodes_panel.hpp"
 #include "tests/editor/editor_test_support.hpp"
 #include "tests/runtime/checkpoint/temp_directory.hpp"
 #include "tests/runtime/child_process.hpp"
@@ -134,6 +135,14 @@ TEST(NodeConnectionTest, AWrongTokenIsShownAsRefusedAndNotRetried) {
   EXPECT_TRUE(wrong.stateMessage().contains(QStringLiteral("refused")))
       << wrong.stateMessage().toStdString();
   EXPECT_EQ(wrong.retryDelayMs(), 0);
+
+  // The Nodes panel shows the refusal with the node's message.
+  NodesPanel panel(nullptr, NodeStore(QString::fromStdString((dir.path() / "tokens").string())));
+  panel.addNode({QString(), address, "wrong-token"}, /*remember=*/false);
+  ASSERT_TRUE(test::waitFor(
+      [&] { return panel.healthText(address).startsWith(QStringLiteral("refused: ")); }, 60000))
+      << panel.healthText(address).toStdString();
+  EXPECT_TRUE(panel.healthText(address).contains(address));
 
   NodeConnection right(address, "right-token");
   right.open();
