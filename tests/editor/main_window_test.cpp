@@ -1,16 +1,18 @@
 // The main window as a desktop application: docks, shortcuts, palette search, snap to grid, the
 // catalog-file lookup, and that opening every example graph shows it laid out.
+#include "editor/main_window.hpp"
+
+#include <gtest/gtest.h>
+
 #include <QAction>
 #include <QDir>
-#include <QFileInfo>
-#include <QProcess>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QLineEdit>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -20,11 +22,10 @@
 #include "editor/graph_document.hpp"
 #include "editor/graph_scene.hpp"
 #include "editor/graph_view.hpp"
-#include "editor/main_window.hpp"
 #include "editor/palette.hpp"
 #include "editor/validation_controller.hpp"
-#include "graphs/catalog_io.hpp"
 #include "editor_test_support.hpp"
+#include "graphs/catalog_io.hpp"
 
 namespace rivulet::editor {
 namespace {
