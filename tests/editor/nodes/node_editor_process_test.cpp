@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <QAction>
+#include <QCheckBox>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -320,6 +321,37 @@ TEST_F(NodeEditorProcessTest, DeployMonitorSavepointRedeployCancelAndLoseTheNode
       },
       kLong));
 
+  // A second edit drops a stateful operator (a Kafka sink): the real dialog refuses until the
+  // user accepts dropping its state, and the node accepts the start with
+  // allow_non_restored_state.
+  window().scene().selectOnly("late_transactions");
+  test::action(window(), "actionDelete")->trigger();
+  ASSERT_EQ(window().document().graph().node("late_transactions"), nullptr);
+  bool refused_before_accepting = false;
+  QString dialog_text;
+  window().deployer().setDiffPresenter([&](const graphs::GraphDiff& diff, const QString& job) {
+    RedeployDialog dialog(diff, job, &window());
+    refused_before_accepting = !dialog.canRedeploy();
+    dialog.dropStateBox()->click();
+    for (int i = 0; i < dialog.tree()->topLevelItemCount(); ++i) {
+      const QTreeWidgetItem* section = dialog.tree()->topLevelItem(i);
+      for (int j = 0; j < section->childCount(); ++j) {
+        dialog_text += section->child(j)->text(0) + QStringLiteral(" | ") +
+                       section->child(j)->text(1) + QLatin1Char('\n');
+      }
+    }
+    return dialog.canRedeploy() ? std::optional<RedeployChoice>(dialog.choice()) : std::nullopt;
+  });
+  ASSERT_TRUE(window().nodes().selectJob(address_, replacement));
+  test::action(window(), "actionRedeployToNode")->trigger();
+  ASSERT_TRUE(test::waitFor([&] { return redeployed.count() == 2; }, 2 * kLong))
+      << errors_.join("\n").toStdString();
+  EXPECT_TRUE(refused_before_accepting);
+  EXPECT_TRUE(dialog_text.contains(QStringLiteral("late_transactions | dropped: removed")))
+      << dialog_text.toStdString();
+  const QString third = redeployed.at(1).at(2).toString();
+  EXPECT_TRUE(jobShows(third, QStringLiteral("running")));
+
   // Stop the generator with a savepoint from the panel: the path is reported and shown.
   ASSERT_TRUE(window().nodes().selectJob(address_, generator));
   reports_.clear();
@@ -331,10 +363,10 @@ TEST_F(NodeEditorProcessTest, DeployMonitorSavepointRedeployCancelAndLoseTheNode
   ASSERT_TRUE(stopped.startsWith(prefix)) << stopped.toStdString();
   EXPECT_TRUE(std::filesystem::is_directory(stopped.mid(prefix.size()).toStdString()));
 
-  // Cancel the replacement from the panel.
-  ASSERT_TRUE(window().nodes().selectJob(address_, replacement));
+  // Cancel the latest pipeline job from the panel.
+  ASSERT_TRUE(window().nodes().selectJob(address_, third));
   test::action(window(), "actionCancelJob")->trigger();
-  EXPECT_TRUE(jobShows(replacement, QStringLiteral("cancelled")));
+  EXPECT_TRUE(jobShows(third, QStringLiteral("cancelled")));
 
   // Kill the node: the panel shows the loss and the retry with its backoff.
   QSignalSpy retrying(node, &NodeConnection::retrying);
