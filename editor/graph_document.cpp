@@ -15,6 +15,12 @@ void GraphDocument::reset(graphs::Graph graph) {
   emit changed();
 }
 
+void GraphDocument::setCatalog(graphs::Catalog catalog) {
+  catalog_ = std::move(catalog);
+  emit graphReset();  // node items hold specs of the old catalog: they are rebuilt
+  emit changed();
+}
+
 void GraphDocument::setFilePath(const QString& path) {
   file_path_ = path;
   emit filePathChanged(path);

@@ -27,6 +27,9 @@ class GraphDocument : public QObject {
 
   // Replaces the whole graph (new, open, revert): not undoable, clears the undo history.
   void reset(graphs::Graph graph);
+  // Replaces the catalog (e.g. a node's, plugins included): the views rebuild as after reset();
+  // the graph and its undo history stay.
+  void setCatalog(graphs::Catalog catalog);
 
   // File bookkeeping; "modified" is the undo stack not being at its clean index.
   const QString& filePath() const { return file_path_; }

@@ -2,9 +2,9 @@
 
 #include <QAction>
 #include <QCloseEvent>
-#include <QKeySequence>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QKeySequence>
 #include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
@@ -24,6 +24,8 @@
 #include "editor/graph_view.hpp"
 #include "editor/inspector.hpp"
 #include "editor/minimap.hpp"
+#include "editor/nodes/deploy_controller.hpp"
+#include "editor/nodes/nodes_panel.hpp"
 #include "editor/palette.hpp"
 #include "editor/problems_panel.hpp"
 #include "editor/recent_files.hpp"
@@ -60,15 +62,22 @@ MainWindow::MainWindow(graphs::Catalog catalog, QWidget* parent)
   addDockWidget(Qt::RightDockWidgetArea, inspector_);
   problems_ = new ProblemsPanel(this);
   addDockWidget(Qt::BottomDockWidgetArea, problems_);
+  nodes_ = new NodesPanel(this);
+  addDockWidget(Qt::RightDockWidgetArea, nodes_);
+  tabifyDockWidget(inspector_, nodes_);
+  inspector_->raise();
+  deployer_ = new DeployController(*this, *nodes_);
+  connect(nodes_, &NodesPanel::statusMessage, this,
+          [this](const QString& text) { statusBar()->showMessage(text, 10000); });
 
   report_error_ = [this](const QString& title, const QString& message) {
     QMessageBox::warning(this, title, message);
   };
   ask_to_save_ = [this] {
-    return QMessageBox::question(
-        this, tr("Unsaved changes"),
-        tr("The graph has unsaved changes. Save them before continuing?"),
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    return QMessageBox::question(this, tr("Unsaved changes"),
+                                 tr("The graph has unsaved changes. Save them before continuing?"),
+                                 QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
+                                 QMessageBox::Save);
   };
   choose_file_ = [this](FileDialogKind kind, const QString& start) {
     switch (kind) {
@@ -129,6 +138,7 @@ MainWindow::MainWindow(graphs::Catalog catalog, QWidget* parent)
   updateActions();
   validation_->validateNow();
   statusBar()->showMessage(tr("Ready"));
+  nodes_->restoreRemembered();
 }
 
 MainWindow::~MainWindow() {
@@ -140,6 +150,13 @@ MainWindow::~MainWindow() {
 }
 
 void MainWindow::setCatalogStatus(const QString& text) { statusBar()->showMessage(text, 10000); }
+
+void MainWindow::setCatalog(graphs::Catalog catalog) {
+  inspector_->showNothing();  // its editors were built from the old catalog's specs
+  document_->setCatalog(std::move(catalog));
+  palette_->setCatalog(document_->catalog());
+  validation_->validateNow();
+}
 
 void MainWindow::createActions() {
   // Object names let tests (and QSettings-saved toolbars) find each action.
@@ -164,9 +181,9 @@ void MainWindow::createActions() {
   revert_ = make("actionRevert", tr("&Revert"), {}, [this] {
     // Revert throws away every unsaved edit, and the undo history with them: ask first.
     const QString name = QFileInfo(document_->filePath()).fileName();
-    if (confirm_(tr("Revert"),
-                 tr("Discard all changes and reload %1 from disk? This cannot be undone.")
-                     .arg(name))) {
+    if (confirm_(
+            tr("Revert"),
+            tr("Discard all changes and reload %1 from disk? This cannot be undone.").arg(name))) {
       revert();
     }
   });
@@ -190,17 +207,17 @@ void MainWindow::createActions() {
   });
   copy_ = make("actionCopy", tr("&Copy"), keys(Key(tr("Ctrl+C")), Key::Copy),
                [this] { copySelection(); });
-  paste_ = make("actionPaste", tr("&Paste"), keys(Key(tr("Ctrl+V")), Key::Paste),
-                [this] { paste(); });
+  paste_ =
+      make("actionPaste", tr("&Paste"), keys(Key(tr("Ctrl+V")), Key::Paste), [this] { paste(); });
   duplicate_ = make("actionDuplicate", tr("&Duplicate"), {Key(tr("Ctrl+D"))},
                     [this] { duplicateSelection(); });
   QList<QKeySequence> delete_keys = keys(Key(Qt::Key_Delete), Key::Delete);
   if (!delete_keys.contains(Key(Qt::Key_Backspace))) delete_keys << Key(Qt::Key_Backspace);
   delete_ = make("actionDelete", tr("De&lete"), delete_keys, [this] { deleteSelection(); });
-  select_all_ = make("actionSelectAll", tr("Select &All"), keys(Key(tr("Ctrl+A")), Key::SelectAll),
-                     [this] {
-                       for (QGraphicsItem* item : scene_->items()) item->setSelected(true);
-                     });
+  select_all_ =
+      make("actionSelectAll", tr("Select &All"), keys(Key(tr("Ctrl+A")), Key::SelectAll), [this] {
+        for (QGraphicsItem* item : scene_->items()) item->setSelected(true);
+      });
   find_ = make("actionFind", tr("&Find Operator"), keys(Key(tr("Ctrl+F")), Key::Find),
                [this] { palette_->focusSearch(); });
 
@@ -208,13 +225,14 @@ void MainWindow::createActions() {
                   [this] { view_->zoomBy(1.25); });
   zoom_out_ = make("actionZoomOut", tr("Zoom &Out"), keys(Key(tr("Ctrl+-")), Key::ZoomOut),
                    [this] { view_->zoomBy(0.8); });
-  zoom_fit_ = make("actionZoomFit", tr("Zoom to &Fit"), {Key(Qt::Key_F)},
-                   [this] { view_->zoomToFit(); });
-  layout_ = make("actionAutoLayout", tr("&Auto Layout"), {Key(tr("Ctrl+L"))},
-                 [this] { autoLayout(); });
+  zoom_fit_ =
+      make("actionZoomFit", tr("Zoom to &Fit"), {Key(Qt::Key_F)}, [this] { view_->zoomToFit(); });
+  layout_ =
+      make("actionAutoLayout", tr("&Auto Layout"), {Key(tr("Ctrl+L"))}, [this] { autoLayout(); });
   snap_ = make("actionSnapToGrid", tr("&Snap to Grid"), {Key(tr("Ctrl+G"))}, [](bool) {});
   snap_->setCheckable(true);
-  minimap_action_ = make("actionOverviewMap", tr("&Overview Map"), {Key(tr("Ctrl+M"))}, [](bool) {});
+  minimap_action_ =
+      make("actionOverviewMap", tr("&Overview Map"), {Key(tr("Ctrl+M"))}, [](bool) {});
   minimap_action_->setCheckable(true);
   minimap_action_->setChecked(true);
   connect(minimap_action_, &QAction::toggled, this, [this](bool on) {
@@ -269,6 +287,11 @@ void MainWindow::createMenus() {
   view_menu_->addAction(palette_->toggleViewAction());
   view_menu_->addAction(inspector_->toggleViewAction());
   view_menu_->addAction(problems_->toggleViewAction());
+  view_menu_->addAction(nodes_->toggleViewAction());
+
+  QMenu* node = menuBar()->addMenu(tr("&Node"));
+  node->setObjectName(QStringLiteral("nodeMenu"));
+  deployer_->populateMenu(*node);
 
   QToolBar* bar = addToolBar(tr("Main"));
   bar->setObjectName(QStringLiteral("mainToolbar"));
@@ -362,7 +385,8 @@ void MainWindow::pasteFragment(graphs::Graph fragment, double dx, double dy, con
   prepareForPaste(fragment, *document_, dx, dy);
   std::set<std::string> ids;
   for (const auto& n : fragment.nodes) ids.insert(n.id);
-  auto* command = new PasteCommand(*document_, std::move(fragment.nodes), std::move(fragment.edges));
+  auto* command =
+      new PasteCommand(*document_, std::move(fragment.nodes), std::move(fragment.edges));
   command->setText(text);
   document_->undoStack()->push(command);
   // The pasted copy is selected, ready to be dragged into place.
@@ -399,9 +423,12 @@ void MainWindow::autoLayout() {
 bool MainWindow::maybeSave() {
   if (!document_->isModified()) return true;
   switch (ask_to_save_()) {
-    case QMessageBox::Save: return save();
-    case QMessageBox::Discard: return true;
-    default: return false;
+    case QMessageBox::Save:
+      return save();
+    case QMessageBox::Discard:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -416,9 +443,9 @@ bool MainWindow::openFile(const QString& path) {
   auto graph = graphs::load_graph(path.toStdString());
   if (!graph) {
     // The open document stays exactly as it was.
-    report_error_(tr("Cannot open graph"),
-                  tr("%1 could not be opened:\n%2")
-                      .arg(QFileInfo(path).fileName(), QString::fromStdString(graph.error().message)));
+    report_error_(tr("Cannot open graph"), tr("%1 could not be opened:\n%2")
+                                               .arg(QFileInfo(path).fileName(),
+                                                    QString::fromStdString(graph.error().message)));
     return false;
   }
   if (needsLayout(*graph)) {
@@ -503,8 +530,9 @@ void MainWindow::openDialog() {
 
 void MainWindow::exportDialog() {
   QString base = document_->filePath();
-  if (!base.isEmpty()) base = QFileInfo(base).path() + QLatin1Char('/') +
-                             QFileInfo(base).completeBaseName() + QStringLiteral(".json");
+  if (!base.isEmpty())
+    base = QFileInfo(base).path() + QLatin1Char('/') + QFileInfo(base).completeBaseName() +
+           QStringLiteral(".json");
   QString path = choose_file_(FileDialogKind::Export, base);
   if (path.isEmpty()) return;
   if (!path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive)) path += QStringLiteral(".json");

@@ -17,11 +17,13 @@ class QMenu;
 
 namespace rivulet::editor {
 
+class DeployController;
 class GraphDocument;
 class GraphScene;
 class GraphView;
 class Inspector;
 class Minimap;
+class NodesPanel;
 class Palette;
 class ProblemsPanel;
 class ValidationController;
@@ -56,6 +58,11 @@ class MainWindow : public QMainWindow {
   ProblemsPanel& problems() { return *problems_; }
   ValidationController& validation() { return *validation_; }
   Minimap& minimap() { return *minimap_; }
+  NodesPanel& nodes() { return *nodes_; }
+  DeployController& deployer() { return *deployer_; }
+
+  // Replaces the operator catalog (palette, canvas, inspector, validation): "Use node's catalog".
+  void setCatalog(graphs::Catalog catalog);
 
   // Dialog hooks, so tests (and headless runs) can answer what a user would; the defaults show
   // the standard dialogs. A file chooser returns "" when the user cancels.
@@ -99,6 +106,8 @@ class MainWindow : public QMainWindow {
   Palette* palette_ = nullptr;
   Inspector* inspector_ = nullptr;
   ProblemsPanel* problems_ = nullptr;
+  NodesPanel* nodes_ = nullptr;           // editor/nodes/: runtime nodes and their jobs
+  DeployController* deployer_ = nullptr;  // the Node menu's actions
   QMenu* recent_menu_ = nullptr;
   QMenu* view_menu_ = nullptr;
   ErrorReporter report_error_;

@@ -75,23 +75,7 @@ Palette::Palette(const graphs::Catalog& catalog, QWidget* parent)
   setWidget(body);
 
   model_ = new OperatorModel(this);
-  std::map<std::string, QStandardItem*> categories;
-  for (const auto& op : catalog.operators) {
-    const std::string category = op.category.empty() ? "other" : op.category;
-    QStandardItem*& group = categories[category];
-    if (!group) {
-      group = new QStandardItem(QString::fromStdString(category));
-      group->setFlags(Qt::ItemIsEnabled);
-      model_->appendRow(group);
-    }
-    auto* item = new QStandardItem(QString::fromStdString(op.kind));
-    item->setData(QString::fromStdString(op.kind), kKindRole);
-    item->setData(QString::fromStdString(op.kind + " " + category + " " + op.description),
-                  kSearchRole);
-    item->setToolTip(QString::fromStdString(op.description));
-    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled);
-    group->appendRow(item);
-  }
+  setCatalog(catalog);
   proxy_ = new OperatorFilter(this);
   proxy_->setSourceModel(model_);
   proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
@@ -118,6 +102,28 @@ Palette::Palette(const graphs::Catalog& catalog, QWidget* parent)
     const QString kind = index.data(kKindRole).toString();
     if (!kind.isEmpty()) emit operatorActivated(kind.toStdString());
   });
+}
+
+void Palette::setCatalog(const graphs::Catalog& catalog) {
+  model_->clear();
+  std::map<std::string, QStandardItem*> categories;
+  for (const auto& op : catalog.operators) {
+    const std::string category = op.category.empty() ? "other" : op.category;
+    QStandardItem*& group = categories[category];
+    if (!group) {
+      group = new QStandardItem(QString::fromStdString(category));
+      group->setFlags(Qt::ItemIsEnabled);
+      model_->appendRow(group);
+    }
+    auto* item = new QStandardItem(QString::fromStdString(op.kind));
+    item->setData(QString::fromStdString(op.kind), kKindRole);
+    item->setData(QString::fromStdString(op.kind + " " + category + " " + op.description),
+                  kSearchRole);
+    item->setToolTip(QString::fromStdString(op.description));
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled);
+    group->appendRow(item);
+  }
+  if (proxy_ != nullptr) tree_->expandAll();
 }
 
 void Palette::focusSearch() {

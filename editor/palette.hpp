@@ -27,6 +27,8 @@ class Palette : public QDockWidget {
   void focusSearch();
   // Number of operators visible under the current filter.
   int visibleOperatorCount() const;
+  // Shows another catalog's operators (a node's, plugins included).
+  void setCatalog(const graphs::Catalog& catalog);
 
  signals:
   void operatorActivated(const std::string& kind);
@@ -35,7 +37,7 @@ class Palette : public QDockWidget {
   QLineEdit* search_;
   QTreeView* tree_;
   QStandardItemModel* model_;
-  QSortFilterProxyModel* proxy_;
+  QSortFilterProxyModel* proxy_ = nullptr;
 };
 
 }  // namespace rivulet::editor

@@ -10,7 +10,7 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   libsimdjson-dev librocksdb-dev libfmt-dev libcli11-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libgraphviz-dev
+  libgraphviz-dev qtkeychain-qt6-dev dbus-daemon
   prometheus
 )
 

@@ -1,16 +1,18 @@
 // The main window as a desktop application: docks, shortcuts, palette search, snap to grid, the
 // catalog-file lookup, and that opening every example graph shows it laid out.
+#include "editor/main_window.hpp"
+
+#include <gtest/gtest.h>
+
 #include <QAction>
 #include <QDir>
-#include <QFileInfo>
-#include <QProcess>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QLineEdit>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -20,11 +22,10 @@
 #include "editor/graph_document.hpp"
 #include "editor/graph_scene.hpp"
 #include "editor/graph_view.hpp"
-#include "editor/main_window.hpp"
 #include "editor/palette.hpp"
 #include "editor/validation_controller.hpp"
-#include "graphs/catalog_io.hpp"
 #include "editor_test_support.hpp"
+#include "graphs/catalog_io.hpp"
 
 namespace rivulet::editor {
 namespace {
@@ -33,7 +34,9 @@ TEST(MainWindow, OpensWithPaletteCanvasInspectorAndProblems) {
   test::Window w;
   EXPECT_TRUE(w->isVisible());
   EXPECT_TRUE(w->windowTitle().contains("Rivulet Editor"));
-  EXPECT_EQ(w->findChildren<QDockWidget*>().size(), 3);
+  // Palette, inspector, Problems, and the Nodes panel (editor/nodes/).
+  EXPECT_EQ(w->findChildren<QDockWidget*>().size(), 4);
+  EXPECT_NE(w->findChild<QDockWidget*>(QStringLiteral("nodesPanel")), nullptr);
   EXPECT_EQ(w->palette().visibleOperatorCount(), 5);
 }
 

@@ -1,0 +1,386 @@
+// The editor against a real `rivulet node` process over loopback: add the node in the Nodes panel,
+// take its catalog, deploy the fraud example through the Node menu, see the jobs and their
+// metrics, take a savepoint, redeploy an edited graph from a savepoint with the diff, cancel,
+// and see a killed node shown as lost and retried. Timeouts only keep a broken test from hanging.
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <QAction>
+#include <QCheckBox>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTest>
+#include <QTreeWidget>
+#include <csignal>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "editor/graph_document.hpp"
+#include "editor/graph_scene.hpp"
+#include "editor/main_window.hpp"
+#include "editor/nodes/deploy_controller.hpp"
+#include "editor/nodes/node_connection.hpp"
+#include "editor/nodes/nodes_panel.hpp"
+#include "editor/nodes/redeploy_dialog.hpp"
+#include "editor/palette.hpp"
+#include "editor/problems_panel.hpp"
+#include "editor/validation_controller.hpp"
+#include "tests/editor/editor_test_support.hpp"
+#include "tests/runtime/checkpoint/temp_directory.hpp"
+#include "tests/runtime/child_process.hpp"
+
+namespace rivulet::editor {
+namespace {
+
+using runtime::processtest::ChildProcess;
+namespace control = graphs::control;
+
+const QString kExamples = QStringLiteral(RIVULET_SOURCE_DIR "/examples/fraud-detection/");
+constexpr int kLong = 60000;  // ms; only against hangs
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+const control::TaskSample* task(const control::JobMetrics& m, const std::string& node_id) {
+  for (const auto& t : m.tasks) {
+    if (t.node_id == node_id) return &t;
+  }
+  return nullptr;
+}
+
+class NodeEditorProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    node_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{RIVULET_CLI, "node", "--data-dir", (dir_.path() / "data").string(),
+                                 "--listen", address_.toStdString()});
+    window_ = std::make_unique<test::Window>();
+    MainWindow& w = **window_;
+    w.deployer().setErrorReporter([this](const QString& title, const QString& message) {
+      errors_ << title + QStringLiteral(": ") + message;
+    });
+    w.nodes().setReporter([this](const QString&, const QString& message) { reports_ << message; });
+    w.nodes().setErrorReporter([this](const QString& title, const QString& message) {
+      errors_ << title + QStringLiteral(": ") + message;
+    });
+    w.nodes().setConfirmation([](const QString&, const QString&) { return true; });
+    w.nodes().setSavepointPrompt([](const QString&) { return QString(); });
+    w.deployer().setDiffPresenter([](const graphs::GraphDiff&, const QString&) {
+      return std::optional<RedeployChoice>(RedeployChoice{});
+    });
+  }
+
+  void TearDown() override {
+    window_.reset();  // connections first, then the node process (ChildProcess kills it)
+    node_.reset();
+  }
+
+  MainWindow& window() { return **window_; }
+
+  // Adds the node through the panel's own action and waits until it is connected (the node may
+  // still be starting: the connection retries).
+  NodeConnection* addNodeThroughPanel() {
+    window().nodes().setNodePrompt([this] {
+      return std::optional<NodesPanel::NodeEntry>(
+          NodesPanel::NodeEntry{QStringLiteral("local"), address_, {}});
+    });
+    test::action(window(), "actionAddNode")->trigger();
+    NodeConnection* node = window().nodes().connection(address_);
+    EXPECT_NE(node, nullptr);
+    if (node == nullptr) return nullptr;
+    EXPECT_TRUE(
+        test::waitFor([&] { return node->state() == NodeConnection::State::Connected; }, kLong))
+        << node->stateMessage().toStdString();
+    return node;
+  }
+
+  QTreeWidgetItem* jobRow(const QString& job) {
+    QTreeWidget* tree = window().nodes().tree();
+    for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+      QTreeWidgetItem* node = tree->topLevelItem(i);
+      for (int j = 0; j < node->childCount(); ++j) {
+        if (node->child(j)->text(0).startsWith(job + QLatin1Char(' ')) ||
+            node->child(j)->text(0) == job) {
+          return node->child(j);
+        }
+      }
+    }
+    return nullptr;
+  }
+
+  bool jobShows(const QString& job, const QString& state) {
+    return test::waitFor(
+        [&] {
+          QTreeWidgetItem* row = jobRow(job);
+          return row != nullptr && row->text(1) == state;
+        },
+        kLong);
+  }
+
+  // Deploys the open graph with the Node menu's action; the new job id, or "" when refused.
+  QString deployOpenGraph() {
+    QSignalSpy deployed(&window().deployer(), &DeployController::deployed);
+    QSignalSpy refused(&window().deployer(), &DeployController::deployRefused);
+    test::action(window(), "actionDeployToNode")->trigger();
+    test::waitFor([&] { return deployed.count() + refused.count() > 0; }, kLong);
+    if (deployed.count() != 1) return {};
+    return deployed.at(0).at(1).toString();
+  }
+
+  ::rivulet::test::TempDirectory dir_;
+  QString address_ = QStringLiteral("127.0.0.1:%1").arg(free_port());
+  std::unique_ptr<ChildProcess> node_;
+  std::unique_ptr<test::Window> window_;
+  QStringList errors_;
+  QStringList reports_;
+};
+
+TEST_F(NodeEditorProcessTest, ProblemsFoundLocallyOrByTheNodeAreShownAndNothingRuns) {
+  NodeConnection* node = addNodeThroughPanel();
+  ASSERT_NE(node, nullptr);
+
+  // Valid for the editor's (test) catalog, unknown to the node: the node's problems are shown
+  // in the Problems panel, naming the node (address), the graph node and the field.
+  graphs::Graph foreign;
+  foreign.name = "foreign";
+  graphs::Node source;
+  source.id = "src";
+  source.kind = "events_source";
+  source.set_parameter("schema", graphs::Schema{{"amount", graphs::FieldType::Int64, false}});
+  graphs::Node sink;
+  sink.id = "out";
+  sink.kind = "print_sink";
+  foreign.nodes = {source, sink};
+  foreign.edges = {graphs::Edge{{"src", "out"}, {"out", "in"}, {}}};
+  window().document().reset(foreign);
+  ASSERT_TRUE(deployOpenGraph().isEmpty());
+  QTreeWidget* problems = window().problems().list();
+  bool from_node = false;
+  for (int i = 0; i < problems->topLevelItemCount(); ++i) {
+    const QTreeWidgetItem* row = problems->topLevelItem(i);
+    from_node = from_node || (row->text(0).startsWith(QStringLiteral("node %1: ").arg(address_)) &&
+                              row->text(1) == QStringLiteral("src") && !row->text(2).isEmpty());
+  }
+  EXPECT_TRUE(from_node) << "the node's problems name the node, the graph node and the field";
+  ASSERT_TRUE(window().deployer().useNodeCatalog());
+  ASSERT_TRUE(
+      test::waitFor([&] { return window().document().catalog().find("kafka_source"); }, kLong));
+
+  // A Kafka source without its topics: the validator's error, named by node and field.
+  window().scene().addOperator("kafka_source", QPointF(0, 0));
+  QSignalSpy refused(&window().deployer(), &DeployController::deployRefused);
+  QSignalSpy sent(node, &NodeConnection::deployed);
+  test::action(window(), "actionDeployToNode")->trigger();
+  ASSERT_EQ(refused.count(), 1);  // synchronously: nothing went to the node
+  EXPECT_TRUE(refused.at(0).at(0).toString().contains(QStringLiteral("nothing was sent")));
+  bool named = false;
+  for (int i = 0; i < problems->topLevelItemCount(); ++i) {
+    named = named || (problems->topLevelItem(i)->text(1) == QStringLiteral("kafka_source_1") &&
+                      !problems->topLevelItem(i)->text(2).isEmpty());
+  }
+  EXPECT_TRUE(named) << "the Problems panel names the node and the field";
+
+  // The node confirms: no job.
+  QSignalSpy listed(node, &NodeConnection::jobsChanged);
+  node->refreshJobs();
+  ASSERT_TRUE(test::waitFor([&] { return listed.count() > 0; }, kLong));
+  EXPECT_TRUE(node->jobs().empty());
+  EXPECT_EQ(sent.count(), 0);
+}
+
+TEST_F(NodeEditorProcessTest, DeployMonitorSavepointRedeployCancelAndLoseTheNode) {
+  NodeConnection* node = addNodeThroughPanel();
+  ASSERT_NE(node, nullptr);
+  EXPECT_EQ(window().nodes().healthText(address_), QStringLiteral("connected"));
+
+  // The node's catalog replaces the test catalog: its operators appear in the palette.
+  QSignalSpy applied(&window().deployer(), &DeployController::catalogApplied);
+  test::action(window(), "actionUseNodeCatalog")->trigger();
+  ASSERT_TRUE(test::waitFor([&] { return applied.count() == 1; }, kLong))
+      << errors_.join("\n").toStdString();
+  EXPECT_GT(window().palette().visibleOperatorCount(), 10);
+
+  // The fraud example as two jobs, deployed from the editor: the generator, then the pipeline.
+  ASSERT_TRUE(window().openFile(kExamples + QStringLiteral("generator.json")));
+  const QString generator = deployOpenGraph();
+  ASSERT_FALSE(generator.isEmpty()) << errors_.join("\n").toStdString();
+  ASSERT_TRUE(window().openFile(kExamples + QStringLiteral("fraud-detection.json")));
+  const QString fraud = deployOpenGraph();
+  ASSERT_FALSE(fraud.isEmpty()) << errors_.join("\n").toStdString();
+  EXPECT_TRUE(jobShows(generator, QStringLiteral("running")));
+  EXPECT_TRUE(jobShows(fraud, QStringLiteral("running")));
+
+  // Monitor: the panel's action asks for monitor mode on the selected job.
+  QSignalSpy monitor(&window().nodes(), &NodesPanel::monitorRequested);
+  ASSERT_TRUE(window().nodes().selectJob(address_, fraud));
+  test::action(window(), "actionMonitorJob")->trigger();
+  ASSERT_EQ(monitor.count(), 1);
+  EXPECT_EQ(monitor.at(0).at(1).toString(), fraud);
+
+  // Metrics pushed: the pipeline's Kafka source reads what the generator writes.
+  std::uint64_t read = 0;
+  QObject receiver;
+  QObject::connect(node, &NodeConnection::metricsArrived, &receiver,
+                   [&](const control::JobMetrics& m) {
+                     if (m.job != fraud.toStdString()) return;
+                     if (const auto* source = task(m, "transactions")) read = source->records_out;
+                   });
+  node->subscribe(fraud.toStdString(), 250);
+  EXPECT_TRUE(test::waitFor([&] { return read > 0; }, kLong)) << "no records out of the source";
+
+  // Events: the job's history from the start (Started first).
+  std::vector<control::JobEvent> events;
+  QObject::connect(node, &NodeConnection::eventsArrived, &receiver,
+                   [&](const std::vector<control::JobEvent>& batch) {
+                     events.insert(events.end(), batch.begin(), batch.end());
+                   });
+  node->watchEvents(fraud.toStdString());
+  ASSERT_TRUE(test::waitFor([&] { return !events.empty(); }, kLong));
+  EXPECT_EQ(events.front().kind, control::JobEventKind::Started);
+
+  // A preview of the first edge: rows with one value per field of the edge's schema; the tap
+  // ends when the object goes.
+  {
+    std::unique_ptr<PreviewTap> tap =
+        node->preview(fraud.toStdString(), {"transactions", "out", "by_card", "in"}, 50);
+    std::vector<control::PreviewRecords> samples;
+    QString ended;
+    QObject::connect(tap.get(), &PreviewTap::recordsArrived, &receiver,
+                     [&](const control::PreviewRecords& r) {
+                       if (!r.rows.empty()) samples.push_back(r);
+                     });
+    QObject::connect(tap.get(), &PreviewTap::ended, &receiver,
+                     [&](const QString& why) { ended = why; });
+    ASSERT_TRUE(test::waitFor([&] { return !samples.empty() || !ended.isEmpty(); }, kLong));
+    ASSERT_FALSE(samples.empty()) << ended.toStdString();
+    ASSERT_EQ(samples[0].schema.size(), 5u);
+    EXPECT_EQ(samples[0].schema[0].name, "card_id");
+    EXPECT_EQ(samples[0].rows[0].size(), 5u);
+  }
+
+  // Take a savepoint of the running job: the node's answer is shown in the panel, a path or
+  // its refusal (this node version answers savepoint() of a running job with an error).
+  test::action(window(), "actionSavepointJob")->trigger();
+  ASSERT_TRUE(test::waitFor([&] { return !reports_.isEmpty() || !errors_.isEmpty(); }, kLong));
+  const QString answer = window().nodes().messageLabel()->text();
+  if (!reports_.isEmpty()) {
+    EXPECT_TRUE(answer.startsWith(QStringLiteral("Savepoint of %1: ").arg(fraud)))
+        << answer.toStdString();
+    EXPECT_TRUE(
+        std::filesystem::is_directory(answer.section(QStringLiteral(": "), 1).toStdString()));
+  } else {
+    EXPECT_EQ(answer, errors_.front().section(QStringLiteral(": "), 1)) << answer.toStdString();
+    EXPECT_TRUE(answer.contains(address_)) << "the error names the node";
+    errors_.clear();
+  }
+
+  // Edit the pipeline and redeploy it: the diff names the change, the job is replaced from a
+  // savepoint in one action.
+  window().document().setParameter("suspicious", "predicate",
+                                   graphs::Value(graphs::Expression{"tx_count >= 6"}));
+  graphs::GraphDiff shown_diff;
+  window().deployer().setDiffPresenter([&](const graphs::GraphDiff& diff, const QString&) {
+    shown_diff = diff;
+    return std::optional<RedeployChoice>(RedeployChoice{});
+  });
+  QSignalSpy redeployed(&window().deployer(), &DeployController::redeployed);
+  ASSERT_TRUE(window().nodes().selectJob(address_, fraud));
+  test::action(window(), "actionRedeployToNode")->trigger();
+  ASSERT_TRUE(test::waitFor([&] { return redeployed.count() == 1; }, 2 * kLong))
+      << errors_.join("\n").toStdString();
+  ASSERT_EQ(shown_diff.changed.size(), 1u);
+  EXPECT_EQ(shown_diff.changed[0].id, "suspicious");
+  ASSERT_EQ(shown_diff.changed[0].parameters.size(), 1u);
+  EXPECT_EQ(shown_diff.changed[0].parameters[0].new_value, "tx_count >= 6");
+  EXPECT_FALSE(shown_diff.drops_state());
+  const QString replacement = redeployed.at(0).at(2).toString();
+  const QString savepoint = redeployed.at(0).at(3).toString();  // the one it started from
+  EXPECT_TRUE(std::filesystem::is_directory(savepoint.toStdString())) << savepoint.toStdString();
+  EXPECT_EQ(window().nodes().messageLabel()->text(),
+            QStringLiteral("Stopped %1 with savepoint %2").arg(fraud, savepoint));
+  EXPECT_TRUE(jobShows(replacement, QStringLiteral("running")));
+  EXPECT_TRUE(test::waitFor(
+      [&] {
+        QTreeWidgetItem* row = jobRow(fraud);
+        return row != nullptr && row->text(1) != QStringLiteral("running") &&
+               row->text(1) != QStringLiteral("stopping");
+      },
+      kLong));
+
+  // A second edit drops a stateful operator (a Kafka sink): the real dialog refuses until the
+  // user accepts dropping its state, and the node accepts the start with
+  // allow_non_restored_state.
+  window().scene().selectOnly("late_transactions");
+  test::action(window(), "actionDelete")->trigger();
+  ASSERT_EQ(window().document().graph().node("late_transactions"), nullptr);
+  bool refused_before_accepting = false;
+  QString dialog_text;
+  window().deployer().setDiffPresenter([&](const graphs::GraphDiff& diff, const QString& job) {
+    RedeployDialog dialog(diff, job, &window());
+    refused_before_accepting = !dialog.canRedeploy();
+    dialog.dropStateBox()->click();
+    for (int i = 0; i < dialog.tree()->topLevelItemCount(); ++i) {
+      const QTreeWidgetItem* section = dialog.tree()->topLevelItem(i);
+      for (int j = 0; j < section->childCount(); ++j) {
+        dialog_text += section->child(j)->text(0) + QStringLiteral(" | ") +
+                       section->child(j)->text(1) + QLatin1Char('\n');
+      }
+    }
+    return dialog.canRedeploy() ? std::optional<RedeployChoice>(dialog.choice()) : std::nullopt;
+  });
+  ASSERT_TRUE(window().nodes().selectJob(address_, replacement));
+  test::action(window(), "actionRedeployToNode")->trigger();
+  ASSERT_TRUE(test::waitFor([&] { return redeployed.count() == 2; }, 2 * kLong))
+      << errors_.join("\n").toStdString();
+  EXPECT_TRUE(refused_before_accepting);
+  EXPECT_TRUE(dialog_text.contains(QStringLiteral("late_transactions | dropped: removed")))
+      << dialog_text.toStdString();
+  const QString third = redeployed.at(1).at(2).toString();
+  EXPECT_TRUE(jobShows(third, QStringLiteral("running")));
+
+  // Stop the generator with a savepoint from the panel: the path is reported and shown.
+  ASSERT_TRUE(window().nodes().selectJob(address_, generator));
+  reports_.clear();
+  test::action(window(), "actionStopJob")->trigger();
+  ASSERT_TRUE(test::waitFor([&] { return !reports_.isEmpty(); }, kLong))
+      << errors_.join("\n").toStdString();
+  const QString stopped = window().nodes().messageLabel()->text();
+  const QString prefix = QStringLiteral("Stopped %1 with savepoint ").arg(generator);
+  ASSERT_TRUE(stopped.startsWith(prefix)) << stopped.toStdString();
+  EXPECT_TRUE(std::filesystem::is_directory(stopped.mid(prefix.size()).toStdString()));
+
+  // Cancel the latest pipeline job from the panel.
+  ASSERT_TRUE(window().nodes().selectJob(address_, third));
+  test::action(window(), "actionCancelJob")->trigger();
+  EXPECT_TRUE(jobShows(third, QStringLiteral("cancelled")));
+
+  // Kill the node: the panel shows the loss and the retry with its backoff.
+  QSignalSpy retrying(node, &NodeConnection::retrying);
+  node_->signal(SIGKILL);
+  node_->wait(std::chrono::seconds(20));
+  ASSERT_TRUE(test::waitFor([&] { return retrying.count() >= 2; }, kLong));
+  const QString health = window().nodes().healthText(address_);
+  EXPECT_TRUE(health.startsWith(QStringLiteral("lost: "))) << health.toStdString();
+  EXPECT_TRUE(health.contains(QStringLiteral("retrying in"))) << health.toStdString();
+  EXPECT_GT(retrying.at(1).at(0).toInt(), retrying.at(0).at(0).toInt());  // backing off
+  const QString bar = window().statusBar()->currentMessage();
+  EXPECT_TRUE(bar.startsWith(QStringLiteral("Lost node %1").arg(address_))) << bar.toStdString();
+  EXPECT_TRUE(errors_.isEmpty()) << errors_.join("\n").toStdString();
+}
+
+}  // namespace
+}  // namespace rivulet::editor
