@@ -42,6 +42,15 @@ void addEdgeEntries(QMenu& menu, GraphScene& scene, const CanvasMenuActions& act
       document.undoStack()->push(new SetPartitioningCommand(document, index, p));
     });
   }
+  menu.addSeparator();
+  QAction* preview = menu.addAction(tr("Preview records"));
+  preview->setObjectName(QStringLiteral("actionPreviewRecords"));
+  preview->setEnabled(static_cast<bool>(actions.preview_edge));
+  if (!actions.preview_edge) preview->setToolTip(tr("Available in monitor mode, on a running job"));
+  QObject::connect(preview, &QAction::triggered, &menu,
+                   [preview_edge = actions.preview_edge, index] {
+                     if (preview_edge) preview_edge(index);
+                   });
 }
 
 void addCanvasEntries(QMenu& menu, GraphScene& scene, const CanvasMenuActions& actions,
