@@ -82,6 +82,12 @@ QRectF NodeItem::boundingRect() const {
   return QRectF(-kPortRadius - 2, -10, kWidth + 2 * kPortRadius + 14 + right, totalHeight() + 12);
 }
 
+QPainterPath NodeItem::shape() const {
+  QPainterPath path;
+  path.addRect(QRectF(-kPortRadius - 2, -10, kWidth + 2 * kPortRadius + 14, totalHeight() + 12));
+  return path;
+}
+
 QPointF NodeItem::portPos(std::size_t index, bool output) const {
   return QPointF(output ? kWidth : 0, kHeaderHeight + (index + 0.5) * kPortSpacing);
 }

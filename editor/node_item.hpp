@@ -39,6 +39,9 @@ class NodeItem : public QGraphicsItem {
 
   int type() const override { return Type; }
   QRectF boundingRect() const override;
+  // The box with its ports and badge: the live counters beside the outputs take no clicks, so
+  // an edge leaving the node can still be hovered and right-clicked.
+  QPainterPath shape() const override;
   void paint(QPainter* painter, const QStyleOptionGraphicsItem* option,
              QWidget* widget) override;
 

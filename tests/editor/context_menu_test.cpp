@@ -119,12 +119,13 @@ TEST(ContextMenu, OnOneOfSeveralSelectedNodesActsOnTheWholeSelection) {
   EXPECT_EQ(w->document().graph().nodes.size(), 2u);
 }
 
-TEST(ContextMenu, OnAnEdgeOffersDeleteAndPartitioning) {
+TEST(ContextMenu, OnAnEdgeOffersDeletePartitioningAndPreview) {
   test::Window w;
   sourceToFilter(*w);
   const graphs::Graph before = w->document().graph();
   ASSERT_TRUE(rightClick(*w, onEdge(*w, 0), [&](QMenu& menu) {
-    EXPECT_EQ(entries(menu), (QStringList{"Delete", "Partitioning"}));
+    EXPECT_EQ(entries(menu), (QStringList{"Delete", "Partitioning", "Preview records"}));
+    EXPECT_FALSE(entry(menu, "Preview records")->isEnabled()) << "only in monitor mode";
     EXPECT_EQ(w->scene().selectedEdgeIndices(), std::vector<int>{0});
     QAction* forward = entry(menu, "Partitioning/forward");
     ASSERT_TRUE(forward);
