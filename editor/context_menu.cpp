@@ -21,8 +21,7 @@ void addNodeEntries(QMenu& menu, const CanvasMenuActions& actions) {
   }
 }
 
-void addEdgeEntries(QMenu& menu, GraphScene& scene, const CanvasMenuActions& actions,
-                    int index) {
+void addEdgeEntries(QMenu& menu, GraphScene& scene, const CanvasMenuActions& actions, int index) {
   menu.addAction(actions.remove);
   GraphDocument& document = scene.document();
   QMenu* partitioning = menu.addMenu(tr("Partitioning"));
@@ -90,7 +89,8 @@ std::unique_ptr<QMenu> buildCanvasMenu(GraphScene& scene, const CanvasMenuAction
   QGraphicsItem* target = scene.graphItemAt(scene_pos);
   if (qgraphicsitem_cast<NodeItem*>(target)) {
     addNodeEntries(*menu, actions);
-  } else if (auto* edge = qgraphicsitem_cast<EdgeItem*>(target); edge && scene.edgeIndex(edge) >= 0) {
+  } else if (auto* edge = qgraphicsitem_cast<EdgeItem*>(target);
+             edge && scene.edgeIndex(edge) >= 0) {
     addEdgeEntries(*menu, scene, actions, scene.edgeIndex(edge));
   } else {
     addCanvasEntries(*menu, scene, actions, scene_pos);

@@ -15,14 +15,15 @@ namespace {
 
 QString liveToolTip(const monitor::EdgeLiveView& view) {
   const auto& s = view.stats;
-  QString tip = QObject::tr("%1.%2 → %3.%4\n%5 · back-pressure of the sender %6 (%7) · receiver "
-                            "input queue %8 full")
-                    .arg(QString::fromStdString(s.from.node), QString::fromStdString(s.from.port),
-                         QString::fromStdString(s.to.node), QString::fromStdString(s.to.port),
-                         monitor::formatRate(s.records_per_second),
-                         monitor::formatPercent(s.backpressure),
-                         QString::fromLatin1(monitor::to_string(s.pressure)),
-                         monitor::formatPercent(s.receiver_input_fill));
+  QString tip =
+      QObject::tr(
+          "%1.%2 → %3.%4\n%5 · back-pressure of the sender %6 (%7) · receiver "
+          "input queue %8 full")
+          .arg(QString::fromStdString(s.from.node), QString::fromStdString(s.from.port),
+               QString::fromStdString(s.to.node), QString::fromStdString(s.to.port),
+               monitor::formatRate(s.records_per_second), monitor::formatPercent(s.backpressure),
+               QString::fromLatin1(monitor::to_string(s.pressure)),
+               monitor::formatPercent(s.receiver_input_fill));
   if (view.stale) tip += QObject::tr("\nconnection lost — last known numbers");
   return tip;
 }
@@ -95,9 +96,9 @@ void EdgeItem::setLiveView(std::optional<monitor::EdgeLiveView> view) {
   if (view && live_) {
     const auto& a = live_->stats;
     const auto& b = view->stats;
-    const bool same = live_->stale == view->stale && a.pressure == b.pressure &&
-                      monitor::formatRate(a.records_per_second) ==
-                          monitor::formatRate(b.records_per_second);
+    const bool same =
+        live_->stale == view->stale && a.pressure == b.pressure &&
+        monitor::formatRate(a.records_per_second) == monitor::formatRate(b.records_per_second);
     live_ = std::move(view);
     setToolTip(liveToolTip(*live_));
     if (!same) update();

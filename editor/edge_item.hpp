@@ -19,7 +19,10 @@ class EdgeItem : public QGraphicsPathItem {
   EdgeItem();
   int type() const override { return Type; }
   void setEnds(const QPointF& from, const QPointF& to);
-  void setBadge(Badge badge) { badge_ = badge; update(); }
+  void setBadge(Badge badge) {
+    badge_ = badge;
+    update();
+  }
   Badge badge() const { return badge_; }
   QPainterPath shape() const override;
   QRectF boundingRect() const override;
@@ -33,8 +36,7 @@ class EdgeItem : public QGraphicsPathItem {
   static QColor pressureColor(monitor::PressureClass c);
   // Pen width for a throughput: 2 at rest, growing with the logarithm of records/s, at most 10.
   static double widthForRate(double records_per_second);
-  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option,
-             QWidget* widget) override;
+  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
   // The curve shape shared with the rubber-band line drawn while connecting.
   static QPainterPath curve(const QPointF& from, const QPointF& to);

@@ -2,8 +2,8 @@
 
 #include <QApplication>
 #include <QFontMetricsF>
-#include <QPainter>
 #include <QGraphicsSceneMouseEvent>
+#include <QPainter>
 #include <QPalette>
 #include <QStyleOptionGraphicsItem>
 #include <algorithm>
@@ -169,9 +169,7 @@ void NodeItem::clearHighlight() {
   update();
 }
 
-QString NodeItem::title() const {
-  return QString::fromStdString(label_.empty() ? id_ : label_);
-}
+QString NodeItem::title() const { return QString::fromStdString(label_.empty() ? id_ : label_); }
 
 void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
   const QPalette pal = QApplication::palette();

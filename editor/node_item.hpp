@@ -42,8 +42,7 @@ class NodeItem : public QGraphicsItem {
   // The box with its ports and badge: the live counters beside the outputs take no clicks, so
   // an edge leaving the node can still be hovered and right-clicked.
   QPainterPath shape() const override;
-  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option,
-             QWidget* widget) override;
+  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
   const std::string& id() const { return id_; }
   // Refreshes label and tooltip after the node's data changed.

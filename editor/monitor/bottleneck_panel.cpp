@@ -43,7 +43,9 @@ void BottleneckPanel::setRankBy(RankBy by) {
   rank_by_->setCurrentIndex(rank_by_->findData(static_cast<int>(by)));
 }
 
-RankBy BottleneckPanel::rankBy() const { return static_cast<RankBy>(rank_by_->currentData().toInt()); }
+RankBy BottleneckPanel::rankBy() const {
+  return static_cast<RankBy>(rank_by_->currentData().toInt());
+}
 
 std::string BottleneckPanel::nodeAt(int row) const {
   return row >= 0 && row < static_cast<int>(rows_.size()) ? rows_[row].node_id : std::string();
@@ -68,8 +70,10 @@ void BottleneckPanel::refill() {
   int reselect = -1;
   for (int r = 0; r < static_cast<int>(rows_.size()); ++r) {
     const RankedInstance& i = rows_[r];
-    const QStringList cells = {QString::fromStdString(i.node_id), QString::number(i.subtask),
-                               formatPercent(i.backpressured), formatPercent(i.busy),
+    const QStringList cells = {QString::fromStdString(i.node_id),
+                               QString::number(i.subtask),
+                               formatPercent(i.backpressured),
+                               formatPercent(i.busy),
                                formatCount(static_cast<double>(i.kafka_lag)),
                                formatDurationMs(i.watermark_lag_ms)};
     for (int c = 0; c < cells.size(); ++c) {

@@ -37,9 +37,9 @@ std::vector<LiveRow> liveRows(const NodeLiveView& view, bool expanded) {
   const NodeStats& s = view.stats;
   std::vector<LiveRow> rows;
   auto text = [&rows](QString t) { rows.push_back({LiveRow::Kind::Text, std::move(t), kRow}); };
-  if (s.failed) rows.push_back({LiveRow::Kind::Failure, QStringLiteral("⚠ ") +
-                                                            QString::fromStdString(s.failure),
-                                kRow});
+  if (s.failed)
+    rows.push_back(
+        {LiveRow::Kind::Failure, QStringLiteral("⚠ ") + QString::fromStdString(s.failure), kRow});
   text(QStringLiteral("in %1 · out %2")
            .arg(formatRate(s.records_in_per_second), formatRate(s.records_out_per_second)));
   const bool many = s.instances.size() > 1;
@@ -76,10 +76,12 @@ std::vector<LiveRow> liveRows(const NodeLiveView& view, bool expanded) {
     counters << QStringLiteral("dead %1").arg(formatCount(static_cast<double>(s.dead_letters)));
   }
   if (s.dropped_records) {
-    counters << QStringLiteral("dropped %1").arg(formatCount(static_cast<double>(s.dropped_records)));
+    counters
+        << QStringLiteral("dropped %1").arg(formatCount(static_cast<double>(s.dropped_records)));
   }
   if (s.skipped_records) {
-    counters << QStringLiteral("skipped %1").arg(formatCount(static_cast<double>(s.skipped_records)));
+    counters
+        << QStringLiteral("skipped %1").arg(formatCount(static_cast<double>(s.skipped_records)));
   }
   if (!counters.isEmpty()) text(counters.join(QStringLiteral(" · ")));
   if (many) {
@@ -90,13 +92,13 @@ std::vector<LiveRow> liveRows(const NodeLiveView& view, bool expanded) {
                     kRow});
     if (expanded) {
       for (const auto& i : s.instances) {
-        rows.push_back({LiveRow::Kind::Instance,
-                        QStringLiteral("#%1 %2 → %3 · busy %4 · bp %5")
-                            .arg(i.subtask)
-                            .arg(formatRate(i.records_in_per_second),
-                                 formatRate(i.records_out_per_second), formatPercent(i.busy),
-                                 formatPercent(i.backpressured)),
-                        kRow});
+        rows.push_back(
+            {LiveRow::Kind::Instance,
+             QStringLiteral("#%1 %2 → %3 · busy %4 · bp %5")
+                 .arg(i.subtask)
+                 .arg(formatRate(i.records_in_per_second), formatRate(i.records_out_per_second),
+                      formatPercent(i.busy), formatPercent(i.backpressured)),
+             kRow});
       }
     }
   }
@@ -164,8 +166,8 @@ void paintLiveSection(QPainter& painter, const QRectF& area, const NodeLiveView&
                             r.bottom() - 2 - (r.height() - 4) * v[i] / top);
             i == 0 ? line.moveTo(p) : line.lineTo(p);
           }
-          painter.setPen(QPen(view.stale ? QColor(0x75, 0x75, 0x75) : QColor(0x15, 0x65, 0xc0),
-                              1.5));
+          painter.setPen(
+              QPen(view.stale ? QColor(0x75, 0x75, 0x75) : QColor(0x15, 0x65, 0xc0), 1.5));
           painter.setBrush(Qt::NoBrush);
           painter.drawPath(line);
         }
@@ -231,14 +233,14 @@ QString liveToolTip(const NodeLiveView& view, const QString& title) {
       "<th>in/s</th><th>out/s</th><th>busy</th><th>bp</th><th>idle</th><th>input</th>"
       "<th>wm lag</th></tr>");
   for (const auto& i : s.instances) {
-    html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td>"
-                           "<td>%6</td><td>%7</td><td>%8</td><td>%9</td></tr>")
+    html += QStringLiteral(
+                "<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td>"
+                "<td>%6</td><td>%7</td><td>%8</td><td>%9</td></tr>")
                 .arg(i.subtask)
                 .arg(QString::fromStdString(i.state).toHtmlEscaped(),
                      formatRate(i.records_in_per_second), formatRate(i.records_out_per_second),
-                     formatPercent(i.busy), formatPercent(i.backpressured),
-                     formatPercent(i.idle), formatPercent(i.input_fill),
-                     formatDurationMs(i.watermark_lag_ms));
+                     formatPercent(i.busy), formatPercent(i.backpressured), formatPercent(i.idle),
+                     formatPercent(i.input_fill), formatDurationMs(i.watermark_lag_ms));
   }
   html += QStringLiteral("</table>");
   return html;

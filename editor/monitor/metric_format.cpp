@@ -33,7 +33,8 @@ QString formatDurationMs(std::int64_t ms) {
 
 QString formatBytes(std::uint64_t bytes) {
   if (bytes < 1024) return QString::number(bytes) + QStringLiteral(" B");
-  if (bytes < 1024ull * 1024) return QString::number(bytes / 1024.0, 'f', 1) + QStringLiteral(" KiB");
+  if (bytes < 1024ull * 1024)
+    return QString::number(bytes / 1024.0, 'f', 1) + QStringLiteral(" KiB");
   if (bytes < 1024ull * 1024 * 1024) {
     return QString::number(bytes / (1024.0 * 1024), 'f', 1) + QStringLiteral(" MiB");
   }

@@ -32,8 +32,8 @@ class MetricHistory {
   void push(const HistoryPoint& point) {
     if (!points_.empty() && point.at_ms < points_.back().at_ms) return;
     points_.push_back(point);
-    while (!points_.empty() && (points_.front().at_ms < point.at_ms - window_ms_ ||
-                                points_.size() > kMaxPoints)) {
+    while (!points_.empty() &&
+           (points_.front().at_ms < point.at_ms - window_ms_ || points_.size() > kMaxPoints)) {
       points_.pop_front();
     }
   }

@@ -4,8 +4,8 @@
 #include <QChartView>
 #include <QLabel>
 #include <QLineSeries>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 #include <algorithm>
 
 namespace rivulet::editor::monitor {
@@ -17,7 +17,7 @@ QChartView* makeChart(const QString& title, QWidget* parent) {
   chart->legend()->setAlignment(Qt::AlignBottom);
   chart->setMargins(QMargins(2, 2, 2, 2));
   chart->setAnimationOptions(QChart::NoAnimation);  // updates twice a second: no tweening
-  auto* view = new QChartView(chart, parent);  // takes ownership of the chart
+  auto* view = new QChartView(chart, parent);       // takes ownership of the chart
   view->setRenderHint(QPainter::Antialiasing);
   view->setMinimumHeight(140);
   return view;

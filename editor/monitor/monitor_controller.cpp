@@ -71,7 +71,8 @@ void MonitorController::leave() {
     if (dialog) dialog->close();  // emits closed → previewClosed: the taps go too
   }
   previews_.clear();
-  for (QDockWidget* dock : std::initializer_list<QDockWidget*>{checkpoints_, chart_, bottlenecks_}) {
+  for (QDockWidget* dock :
+       std::initializer_list<QDockWidget*>{checkpoints_, chart_, bottlenecks_}) {
     window_->removeDockWidget(dock);
     delete dock;
   }
@@ -145,7 +146,8 @@ void MonitorController::refresh() {
     }
     if (const MetricHistory* history = model_.history(n.id)) {
       const auto& points = history->points();
-      const std::size_t start = points.size() > kSparklinePoints ? points.size() - kSparklinePoints : 0;
+      const std::size_t start =
+          points.size() > kSparklinePoints ? points.size() - kSparklinePoints : 0;
       for (std::size_t i = start; i < points.size(); ++i) {
         view.sparkline.push_back(view.is_sink ? points[i].records_in_per_second
                                               : points[i].records_out_per_second);

@@ -182,9 +182,8 @@ void MonitorModel::apply(const graphs::control::JobMetrics& metrics) {
     }
 
     auto& history = history_.try_emplace(id, history_window_ms_).first->second;
-    history.push(HistoryPoint{metrics.at, stats.records_in_per_second,
-                              stats.records_out_per_second, stats.busy.max,
-                              stats.backpressured.max, stats.kafka_lag_total,
+    history.push(HistoryPoint{metrics.at, stats.records_in_per_second, stats.records_out_per_second,
+                              stats.busy.max, stats.backpressured.max, stats.kafka_lag_total,
                               stats.watermark_lag_ms});
     nodes_[id] = std::move(stats);
   }
@@ -235,8 +234,7 @@ void MonitorModel::computeEdges() {
       s.records_per_second = receiver->records_in_per_second / in_degree[e.to.node];
     }
     if (sender) {
-      const bool attributable =
-          out_degree[e.from.node] == 1 || s.receiver_input_fill >= kFullInput;
+      const bool attributable = out_degree[e.from.node] == 1 || s.receiver_input_fill >= kFullInput;
       s.backpressure = attributable ? sender->backpressured.max : 0.0;
     }
     s.pressure = pressureClass(s.backpressure);

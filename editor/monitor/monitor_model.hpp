@@ -87,9 +87,7 @@ class MonitorModel {
   // Parallel to graph().edges.
   const std::vector<EdgeStats>& edges() const { return edges_; }
   const MetricHistory* history(const std::string& node_id) const;
-  const std::vector<graphs::control::CheckpointRecord>& checkpoints() const {
-    return checkpoints_;
-  }
+  const std::vector<graphs::control::CheckpointRecord>& checkpoints() const { return checkpoints_; }
   const std::vector<graphs::control::RestartRecord>& restarts() const { return restarts_; }
   const std::vector<std::string>& unknownNodes() const { return unknown_nodes_; }
 

@@ -24,11 +24,10 @@ PreviewDialog::PreviewDialog(graphs::control::EdgeRef edge, graphs::Schema schem
                              QWidget* parent)
     : QDialog(parent), edge_(std::move(edge)), max_rows_(std::max(1, max_rows)) {
   setObjectName(QStringLiteral("previewDialog"));
-  setWindowTitle(tr("Preview %1.%2 → %3.%4")
-                     .arg(QString::fromStdString(edge_.from_node),
-                          QString::fromStdString(edge_.from_port),
-                          QString::fromStdString(edge_.to_node),
-                          QString::fromStdString(edge_.to_port)));
+  setWindowTitle(
+      tr("Preview %1.%2 → %3.%4")
+          .arg(QString::fromStdString(edge_.from_node), QString::fromStdString(edge_.from_port),
+               QString::fromStdString(edge_.to_node), QString::fromStdString(edge_.to_port)));
   setModal(false);
   auto* layout = new QVBoxLayout(this);
   model_ = new QStandardItemModel(this);
@@ -84,17 +83,16 @@ void PreviewDialog::append(const graphs::control::PreviewRecords& records) {
     setColumns(records.schema);
   }
   skipped_ += records.skipped;
-  const bool at_bottom = table_->verticalScrollBar()->value() ==
-                         table_->verticalScrollBar()->maximum();
+  const bool at_bottom =
+      table_->verticalScrollBar()->value() == table_->verticalScrollBar()->maximum();
   const int columns = model_->columnCount();
   for (const auto& row : records.rows) {
     ++received_;
     if (static_cast<int>(row.size()) != columns) ++malformed_;
     QList<QStandardItem*> items;
     for (int c = 0; c < columns; ++c) {
-      items << new QStandardItem(c < static_cast<int>(row.size())
-                                     ? QString::fromStdString(row[c])
-                                     : tr("(missing)"));
+      items << new QStandardItem(c < static_cast<int>(row.size()) ? QString::fromStdString(row[c])
+                                                                  : tr("(missing)"));
     }
     model_->appendRow(items);
   }

@@ -1,7 +1,8 @@
 // rankInstances: the three Top-N orders over every instance, stable ties.
+#include "editor/monitor/bottleneck_ranking.hpp"
+
 #include <gtest/gtest.h>
 
-#include "editor/monitor/bottleneck_ranking.hpp"
 #include "monitor_test_support.hpp"
 
 namespace rivulet::editor::monitor {

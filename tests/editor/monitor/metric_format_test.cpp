@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "editor/monitor/metric_format.hpp"
+
+#include <gtest/gtest.h>
 
 namespace rivulet::editor::monitor {
 namespace {

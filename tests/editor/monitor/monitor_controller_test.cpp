@@ -2,6 +2,10 @@
 // metrics puts live boxes on every operator and colours the edges, docks its panels, turns a
 // failed operator red, greys everything when the connection is lost, offers "Preview records"
 // only in monitor mode, and leaving restores the authoring look pixel for pixel.
+#include "editor/monitor/monitor_controller.hpp"
+
+#include <gtest/gtest.h>
+
 #include <QAction>
 #include <QContextMenuEvent>
 #include <QLabel>
@@ -9,7 +13,6 @@
 #include <QMenu>
 #include <QTableWidget>
 #include <QTest>
-#include <gtest/gtest.h>
 
 #include "editor/edge_item.hpp"
 #include "editor/graph_document.hpp"
@@ -21,7 +24,6 @@
 #include "editor/monitor/live_node_painter.hpp"
 #include "editor/monitor/metric_format.hpp"
 #include "editor/monitor/metrics_chart.hpp"
-#include "editor/monitor/monitor_controller.hpp"
 #include "editor/monitor/preview_dialog.hpp"
 #include "editor/node_item.hpp"
 #include "editor/validation_controller.hpp"
@@ -130,7 +132,8 @@ TEST(MonitorMode, EdgesFollowTheBackpressureClassesAndThroughput) {
   EXPECT_EQ(m.edge(1).strokeColor(), EdgeItem::pressureColor(PressureClass::High));
   EXPECT_EQ(m.edge(2).strokeColor(), EdgeItem::pressureColor(PressureClass::Ok));
   EXPECT_EQ(m.edge(3).strokeColor(), EdgeItem::pressureColor(PressureClass::Ok));
-  EXPECT_NE(EdgeItem::pressureColor(PressureClass::Ok), EdgeItem::pressureColor(PressureClass::Low));
+  EXPECT_NE(EdgeItem::pressureColor(PressureClass::Ok),
+            EdgeItem::pressureColor(PressureClass::Low));
   // 1000/s into the filter is drawn thicker than 20/s into the sink.
   EXPECT_GT(m.edge(0).strokeWidth(), m.edge(3).strokeWidth() + 1);
   EXPECT_TRUE(m.edge(1).toolTip().contains("60 %")) << m.edge(1).toolTip().toStdString();
@@ -239,7 +242,8 @@ TEST(MonitorMode, ClickingTheInstancesRowExpandsThem) {
   EXPECT_GT(window.boundingRect().height(), collapsed + 2 * 15);
   QStringList rows;
   for (const auto& r : liveRows(*window.liveView(), true)) rows << r.text;
-  EXPECT_TRUE(rows.join('\n').contains("#1 400/s → 10/s · busy 70 %")) << rows.join('|').toStdString();
+  EXPECT_TRUE(rows.join('\n').contains("#1 400/s → 10/s · busy 70 %"))
+      << rows.join('|').toStdString();
   EXPECT_EQ(m.node("filter").liveView()->stats.instances.size(), 1u);
   EXPECT_TRUE(instancesToggleRect(m.node("filter").liveSectionRect(), *m.node("filter").liveView())
                   .isEmpty())

@@ -2,10 +2,10 @@
 // twice a second) applied to the model, the canvas refreshed and the viewport repainted. Prints
 // the figures (docs/benchmarks.md quotes them); asserts nothing about time, only that every
 // operator and edge did get its live view.
-#include <QElapsedTimer>
-#include <QTest>
 #include <gtest/gtest.h>
 
+#include <QElapsedTimer>
+#include <QTest>
 #include <algorithm>
 #include <cstdio>
 
@@ -109,9 +109,10 @@ TEST(MonitorFrameTime, HundredOperatorsApplyAndRepaint) {
   for (int i = 0; i < static_cast<int>(w->document().graph().edges.size()); ++i) {
     ASSERT_TRUE(w->scene().edgeItem(i)->liveView()) << "edge " << i;
   }
-  std::printf("monitor frame, 100 operators x 2 instances, whole graph in view: median %.1f ms, "
-              "max %.1f ms\n",
-              fit.median_ms, fit.max_ms);
+  std::printf(
+      "monitor frame, 100 operators x 2 instances, whole graph in view: median %.1f ms, "
+      "max %.1f ms\n",
+      fit.median_ms, fit.max_ms);
   std::printf("monitor frame, 100 operators x 2 instances, 1:1 zoom: median %.1f ms, max %.1f ms\n",
               full.median_ms, full.max_ms);
   controller.leave();

@@ -1,8 +1,9 @@
 // MonitorModel math on synthetic JobMetrics: sums and max/mean over instances, lags, counters,
 // the history window, edge throughput and back-pressure class, failures.
+#include "editor/monitor/monitor_model.hpp"
+
 #include <gtest/gtest.h>
 
-#include "editor/monitor/monitor_model.hpp"
 #include "monitor_test_support.hpp"
 
 namespace rivulet::editor::monitor {
@@ -26,8 +27,9 @@ graphs::control::JobMetrics sample(std::int64_t at, std::vector<graphs::control:
 
 TEST(MonitorModel, SumsRatesAndTakesMaxAndMeanOfTimesOverInstances) {
   MonitorModel m = pipelineModel();
-  m.apply(sample(1000, {task("window", 1, 300, 30, 600, 100, 3), task("window", 0, 100, 10, 200, 0, 3),
-                        task("window", 2, 200, 20, 400, 500, 3)}));
+  m.apply(
+      sample(1000, {task("window", 1, 300, 30, 600, 100, 3), task("window", 0, 100, 10, 200, 0, 3),
+                    task("window", 2, 200, 20, 400, 500, 3)}));
   const NodeStats* w = m.node("window");
   ASSERT_NE(w, nullptr);
   EXPECT_DOUBLE_EQ(w->records_in_per_second, 600);
@@ -143,8 +145,10 @@ TEST(MonitorModel, EdgeIsColouredByTheSendersBackpressure) {
 }
 
 TEST(MonitorModel, EdgeClassChangesAtEachThreshold) {
-  for (auto [bp_ms, expected] : {std::pair{100.0, PressureClass::Ok}, {101.0, PressureClass::Low},
-                                 {500.0, PressureClass::Low}, {501.0, PressureClass::High}}) {
+  for (auto [bp_ms, expected] : {std::pair{100.0, PressureClass::Ok},
+                                 {101.0, PressureClass::Low},
+                                 {500.0, PressureClass::Low},
+                                 {501.0, PressureClass::High}}) {
     MonitorModel m = pipelineModel();
     m.apply(sample(1000, {task("filter", 0, 10, 10, 0, bp_ms)}));
     EXPECT_EQ(m.edges()[1].pressure, expected) << bp_ms << " ms/s";
@@ -163,8 +167,8 @@ TEST(MonitorModel, FanOutBackpressureGoesToTheEdgeWithTheFullReceiver) {
   key_by.input_fill = {0.95};
   auto sink = task("sink", 0, 600, 0);
   sink.input_fill = {0.1, 0.2};
-  m.apply(sample(1000, {task("filter", 0, 1000, 1000, 100, 800), key_by, sink,
-                        task("window", 0, 500, 100)}));
+  m.apply(sample(
+      1000, {task("filter", 0, 1000, 1000, 100, 800), key_by, sink, task("window", 0, 500, 100)}));
   EXPECT_EQ(m.edges()[1].pressure, PressureClass::High) << "filter → key_by: key_by is full";
   EXPECT_EQ(m.edges()[4].pressure, PressureClass::Ok) << "filter → sink: the sink keeps up";
   EXPECT_DOUBLE_EQ(m.edges()[1].receiver_input_fill, 0.95);

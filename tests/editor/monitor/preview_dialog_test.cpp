@@ -1,11 +1,13 @@
 // PreviewDialog: columns are the edge's schema, rows are bounded to the newest N, the skipped
 // count adds up, a batch with another schema takes over the columns and says so, and closing
 // emits closed() exactly once.
-#include <QSignalSpy>
-#include <QTest>
+#include "editor/monitor/preview_dialog.hpp"
+
 #include <gtest/gtest.h>
 
-#include "editor/monitor/preview_dialog.hpp"
+#include <QSignalSpy>
+#include <QTest>
+
 #include "editor_test_support.hpp"
 
 namespace rivulet::editor::monitor {
@@ -62,7 +64,8 @@ TEST(PreviewDialog, TheRunningJobsSchemaWinsAndTheUserIsTold) {
   test::app();
   PreviewDialog d(kEdge, kSchema);
   graphs::control::PreviewRecords r;
-  r.schema = {{"key", graphs::FieldType::String, false}, {"count", graphs::FieldType::Int64, false}};
+  r.schema = {{"key", graphs::FieldType::String, false},
+              {"count", graphs::FieldType::Int64, false}};
   r.rows = {{"a", "3"}};
   d.append(r);
   EXPECT_EQ(d.columns(), (QStringList{"key", "count"}));
