@@ -24,7 +24,9 @@ MonitorController::MonitorController(QObject* parent) : QObject(parent) {
   connect(&refresh_timer_, &QTimer::timeout, this, &MonitorController::refresh);
 }
 
-MonitorController::~MonitorController() { leave(); }
+MonitorController::~MonitorController() {
+  if (window_ && parent() != window_.data()) leave();
+}
 
 MonitorController::EdgeKey MonitorController::key(const graphs::control::EdgeRef& e) {
   return {e.from_node, e.from_port, e.to_node, e.to_port};

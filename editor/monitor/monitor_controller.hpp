@@ -21,9 +21,7 @@
 
 class QLabel;
 
-namespace rivulet::editor {
-class MainWindow;
-}
+#include "editor/main_window.hpp"
 
 namespace rivulet::editor::monitor {
 
@@ -39,6 +37,8 @@ class MonitorController : public QObject {
   static constexpr std::size_t kSparklinePoints = 120;
 
   explicit MonitorController(QObject* parent = nullptr);
+  // Leaves monitor mode if still in it — unless the window is gone or being destroyed (the
+  // controller deleted as the window's child): then there is nothing left to restore.
   ~MonitorController() override;
 
   // Monitors `job_id` on the window's canvas; the graph on the canvas is taken as the job's.
@@ -80,7 +80,7 @@ class MonitorController : public QObject {
   void refresh();
   void onSelectionChanged();
 
-  MainWindow* window_ = nullptr;
+  QPointer<MainWindow> window_;
   QString job_id_;
   MonitorModel model_;
   QTimer refresh_timer_;

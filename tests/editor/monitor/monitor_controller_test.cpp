@@ -354,3 +354,47 @@ TEST(MonitorMode, PreviewRecordsIsOfferedOnlyInMonitorModeAndFeedsATable) {
 
 }  // namespace
 }  // namespace rivulet::editor::monitor
+
+namespace rivulet::editor::monitor {
+namespace {
+
+TEST(MonitorMode, AControllerOwnedByTheWindowGoesWithIt) {
+  auto w = std::make_unique<test::Window>();
+  (*w)->document().reset(test::pipelineGraph());
+  auto* controller = new MonitorController(w->window);  // deleted as the window's child
+  controller->enter(**w, "job-1");
+  controller->onMetrics(test::busyPipeline(1000));
+  controller->refreshNow();
+  w.reset();  // must not touch the half-destroyed window
+  SUCCEED();
+}
+
+TEST(MonitorMode, DestroyingTheControllerLeavesMonitorMode) {
+  test::Window w;
+  w->document().reset(test::pipelineGraph());
+  {
+    MonitorController controller;
+    controller.enter(*w, "job-1");
+    controller.refreshNow();
+    ASSERT_TRUE(w->scene().nodeItem("filter")->liveView());
+  }
+  EXPECT_FALSE(w->scene().nodeItem("filter")->liveView());
+  EXPECT_EQ(w->findChild<QDockWidget*>("bottleneckPanel"), nullptr);
+  bool shown = false;
+  w->setMenuPresenter([&](QMenu& menu, const QPoint&) {
+    shown = true;
+    auto* preview = menu.findChild<QAction*>(QStringLiteral("actionPreviewRecords"));
+    ASSERT_NE(preview, nullptr);
+    EXPECT_FALSE(preview->isEnabled()) << "no handler pointing at the dead controller";
+  });
+  w->view().resetTransform();
+  w->view().centerOn(600, 60);
+  QWidget* vp = w->view().viewport();
+  const QPoint at = w->view().mapFromScene(w->scene().edgeItem(1)->path().pointAtPercent(0.5));
+  QContextMenuEvent event(QContextMenuEvent::Mouse, at, vp->mapToGlobal(at));
+  QApplication::sendEvent(vp, &event);
+  EXPECT_TRUE(shown);
+}
+
+}  // namespace
+}  // namespace rivulet::editor::monitor
