@@ -32,10 +32,15 @@ QLineSeries* addSeries(QChart& chart, const QString& name, QValueAxis& x, QValue
   return s;
 }
 
-QValueAxis* axis(QChart& chart, Qt::Alignment where, const QString& title) {
+// No axis titles and small labels: the dock is narrow and Qt Charts elides what does not fit
+// (the units are in the chart titles and series names instead).
+QValueAxis* axis(QChart& chart, Qt::Alignment where) {
   auto* a = new QValueAxis;
-  a->setTitleText(title);
   a->setLabelFormat(QStringLiteral("%.0f"));
+  a->setTickCount(4);
+  QFont font = a->labelsFont();
+  font.setPointSizeF(font.pointSizeF() * 0.8);
+  a->setLabelsFont(font);
   chart.addAxis(a, where);
   return a;
 }
@@ -53,24 +58,26 @@ MetricsChart::MetricsChart(QWidget* parent) : QDockWidget(tr("Operator metrics")
 
   QChartView* rates = makeChart(tr("Throughput (records/s)"), body);
   QChartView* times = makeChart(tr("Busy / back-pressured (%)"), body);
-  QChartView* lags = makeChart(tr("Lag"), body);
+  QChartView* lags = makeChart(tr("Lag (x: seconds ago)"), body);
   QChart* charts[3] = {rates->chart(), times->chart(), lags->chart()};
   for (int i = 0; i < 3; ++i) {
-    time_axes_[i] = axis(*charts[i], Qt::AlignBottom, i == 2 ? tr("seconds ago") : QString());
+    time_axes_[i] = axis(*charts[i], Qt::AlignBottom);
     time_axes_[i]->setRange(-300, 0);
   }
-  rate_axis_ = axis(*charts[0], Qt::AlignLeft, {});
+  rate_axis_ = axis(*charts[0], Qt::AlignLeft);
   in_ = addSeries(*charts[0], tr("in"), *time_axes_[0], *rate_axis_);
   out_ = addSeries(*charts[0], tr("out"), *time_axes_[0], *rate_axis_);
-  QValueAxis* percent = axis(*charts[1], Qt::AlignLeft, {});
+  QValueAxis* percent = axis(*charts[1], Qt::AlignLeft);
   percent->setRange(0, 100);
   busy_ = addSeries(*charts[1], tr("busy"), *time_axes_[1], *percent);
   backpressured_ = addSeries(*charts[1], tr("back-pressured"), *time_axes_[1], *percent);
-  lag_axis_ = axis(*charts[2], Qt::AlignLeft, tr("records"));
-  wm_axis_ = axis(*charts[2], Qt::AlignRight, tr("ms"));
-  kafka_lag_ = addSeries(*charts[2], tr("Kafka lag"), *time_axes_[2], *lag_axis_);
-  watermark_lag_ = addSeries(*charts[2], tr("watermark lag"), *time_axes_[2], *wm_axis_);
+  lag_axis_ = axis(*charts[2], Qt::AlignLeft);
+  wm_axis_ = axis(*charts[2], Qt::AlignRight);
+  kafka_lag_ = addSeries(*charts[2], tr("Kafka lag (records, left)"), *time_axes_[2], *lag_axis_);
+  watermark_lag_ =
+      addSeries(*charts[2], tr("watermark lag (ms, right)"), *time_axes_[2], *wm_axis_);
   for (QChartView* v : {rates, times, lags}) layout->addWidget(v);
+  body->setMinimumWidth(340);  // narrower and the axis labels collapse to "..."
   setWidget(body);
   setNode({});
 }

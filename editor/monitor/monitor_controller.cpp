@@ -14,6 +14,7 @@
 #include "editor/monitor/metrics_chart.hpp"
 #include "editor/monitor/preview_dialog.hpp"
 #include "editor/node_item.hpp"
+#include "editor/problems_panel.hpp"
 #include "editor/validation_controller.hpp"
 
 namespace rivulet::editor::monitor {
@@ -38,13 +39,20 @@ void MonitorController::enter(MainWindow& window, const QString& job_id) {
   job_id_ = job_id;
   connection_lost_ = false;
   model_.setGraph(window.document().graph());
+  authoring_layout_ = window.saveState();
 
   checkpoints_ = new CheckpointsPanel(&window);
   chart_ = new MetricsChart(&window);
   bottlenecks_ = new BottleneckPanel(&window);
-  window.addDockWidget(Qt::BottomDockWidgetArea, checkpoints_);
-  window.addDockWidget(Qt::BottomDockWidgetArea, bottlenecks_);
+  // Bottom: checkpoints as a tab beside Problems (raised), the bottlenecks to their right, both
+  // wide enough for their columns; the chart under the inspector.
+  window.tabifyDockWidget(&window.problems(), checkpoints_);
+  window.addDockWidget(Qt::BottomDockWidgetArea, bottlenecks_, Qt::Horizontal);
   window.addDockWidget(Qt::RightDockWidgetArea, chart_);
+  const int half = window.width() / 2;
+  window.resizeDocks({checkpoints_, bottlenecks_}, {half, half}, Qt::Horizontal);
+  checkpoints_->show();
+  checkpoints_->raise();
   connection_label_ = new QLabel(tr("Monitoring %1").arg(job_id), &window);
   connection_label_->setObjectName(QStringLiteral("monitorConnectionLabel"));
   window.statusBar()->addPermanentWidget(connection_label_);
@@ -81,6 +89,7 @@ void MonitorController::leave() {
   checkpoints_ = nullptr;
   chart_ = nullptr;
   bottlenecks_ = nullptr;
+  window_->restoreState(authoring_layout_);  // the docks where they were before monitoring
   window_->statusBar()->removeWidget(connection_label_);
   delete connection_label_;
   connection_label_ = nullptr;

@@ -7,6 +7,7 @@
 // and panels are refreshed at most every kCoalesceMs, and only items whose drawing changed
 // repaint, so a burst of pushes never freezes the GUI.
 
+#include <QByteArray>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -62,6 +63,7 @@ class MonitorController : public QObject {
  public slots:
   void onMetrics(const graphs::control::JobMetrics& metrics);
   void onEvents(const std::vector<graphs::control::JobEvent>& events);
+  void onEvent(const graphs::control::JobEvent& event) { onEvents({event}); }
   void onConnectionLost(const QString& reason);
   void onConnectionRestored();
   void onPreviewRecords(const graphs::control::EdgeRef& edge,
@@ -89,6 +91,7 @@ class MonitorController : public QObject {
   MetricsChart* chart_ = nullptr;
   BottleneckPanel* bottlenecks_ = nullptr;
   QLabel* connection_label_ = nullptr;
+  QByteArray authoring_layout_;
   std::map<EdgeKey, QPointer<PreviewDialog>> previews_;
   std::vector<QMetaObject::Connection> connections_;
 };

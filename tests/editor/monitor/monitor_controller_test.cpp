@@ -26,6 +26,7 @@
 #include "editor/monitor/metrics_chart.hpp"
 #include "editor/monitor/preview_dialog.hpp"
 #include "editor/node_item.hpp"
+#include "editor/problems_panel.hpp"
 #include "editor/validation_controller.hpp"
 #include "editor_test_support.hpp"
 #include "monitor_test_support.hpp"
@@ -151,6 +152,9 @@ TEST(MonitorMode, LeavingRestoresTheAuthoringLookExactly) {
     tips.push_back(m.node(id).toolTip());
   }
   for (int i = 0; i < 4; ++i) tips.push_back(m.edge(i).toolTip());
+  QApplication::processEvents();
+  const QByteArray layout = m.w->saveState();
+  const QRect problems = m.w->problems().geometry();
 
   m.enter();
   auto sample = test::busyPipeline(1000);
@@ -161,7 +165,11 @@ TEST(MonitorMode, LeavingRestoresTheAuthoringLookExactly) {
   EXPECT_NE(m.w->findChild<QDockWidget*>("checkpointsPanel"), nullptr);
 
   m.controller.leave();
+  QApplication::processEvents();
   EXPECT_EQ(render(scene, area), before);
+  EXPECT_EQ(m.w->saveState(), layout) << "the docks are back where they were";
+  EXPECT_EQ(m.w->problems().geometry(), problems);
+  EXPECT_TRUE(m.w->problems().isVisible());
   for (std::size_t i = 0; i < 5; ++i) {
     EXPECT_EQ(m.node(test::kPipeline[i]).boundingRect(), rects[i]) << test::kPipeline[i];
     EXPECT_EQ(m.node(test::kPipeline[i]).toolTip(), tips[i]) << test::kPipeline[i];
@@ -265,6 +273,10 @@ TEST(MonitorMode, BottleneckRowClickSelectsAndCentresTheOperator) {
   m.w->scene().clearSelection();
   QTableWidget& table = panel->table();
   ASSERT_TRUE(QTest::qWaitForWindowExposed(m.w.window));
+  ASSERT_TRUE(test::waitFor([&] { return table.isVisible(); })) << "the panel is on screen";
+  EXPECT_FALSE(table.visibleRegion().isEmpty());
+  EXPECT_FALSE(m.controller.checkpointsPanel()->visibleRegion().isEmpty())
+      << "checkpoints are on screen too, not a hidden tab";
   const QPoint cell = table.visualItemRect(table.item(0, 0)).center();
   QTest::mouseClick(table.viewport(), Qt::LeftButton, Qt::NoModifier, cell);
   EXPECT_EQ(m.w->scene().selectedNodeIds(), std::set<std::string>{"window"});
