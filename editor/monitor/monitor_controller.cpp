@@ -115,8 +115,8 @@ void MonitorController::onEvents(const std::vector<graphs::control::JobEvent>& e
 void MonitorController::onConnectionLost(const QString& reason) {
   if (!window_) return;
   connection_lost_ = true;
-  connection_label_->setText(tr("Connection to the node lost: %1 — retrying").arg(reason));
-  connection_label_->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold"));
+  lost_reason_ = reason;
+  updateStatusLabel();
   window_->statusBar()->showMessage(tr("Connection to the node lost: %1").arg(reason));
   scheduleRefresh();
 }
@@ -124,10 +124,27 @@ void MonitorController::onConnectionLost(const QString& reason) {
 void MonitorController::onConnectionRestored() {
   if (!window_) return;
   connection_lost_ = false;
-  connection_label_->setText(tr("Monitoring %1").arg(job_id_));
-  connection_label_->setStyleSheet({});
+  lost_reason_.clear();
+  updateStatusLabel();
   window_->statusBar()->showMessage(tr("Connection to the node restored"), 5000);
   scheduleRefresh();
+}
+
+void MonitorController::updateStatusLabel() {
+  QString text = connection_lost_
+                     ? tr("Connection to the node lost: %1 — retrying").arg(lost_reason_)
+                     : tr("Monitoring %1").arg(job_id_);
+  // Tasks of operators the canvas does not have (the job runs another version of the graph):
+  // said, not dropped silently.
+  if (const auto& unknown = model_.unknownNodes(); !unknown.empty()) {
+    QStringList ids;
+    for (const auto& id : unknown) ids << QString::fromStdString(id);
+    text +=
+        tr(" · metrics for operators not on the canvas: %1").arg(ids.join(QStringLiteral(", ")));
+  }
+  if (connection_label_->text() != text) connection_label_->setText(text);
+  connection_label_->setStyleSheet(
+      connection_lost_ ? QStringLiteral("color: #c62828; font-weight: bold") : QString());
 }
 
 void MonitorController::scheduleRefresh() {
@@ -176,6 +193,7 @@ void MonitorController::refresh() {
     if (!item || index >= static_cast<int>(graph_edges.size())) continue;
     item->setLiveView(EdgeLiveView{edges[i], connection_lost_});
   }
+  updateStatusLabel();
   checkpoints_->update(model_.checkpoints(), model_.restarts());
   bottlenecks_->update(model_);
   chart_->update(model_.history(chart_->node()));

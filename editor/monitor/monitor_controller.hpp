@@ -81,12 +81,14 @@ class MonitorController : public QObject {
   void scheduleRefresh();
   void refresh();
   void onSelectionChanged();
+  void updateStatusLabel();
 
   QPointer<MainWindow> window_;
   QString job_id_;
   MonitorModel model_;
   QTimer refresh_timer_;
   bool connection_lost_ = false;
+  QString lost_reason_;
   CheckpointsPanel* checkpoints_ = nullptr;
   MetricsChart* chart_ = nullptr;
   BottleneckPanel* bottlenecks_ = nullptr;

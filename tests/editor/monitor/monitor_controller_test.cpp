@@ -235,6 +235,22 @@ TEST(MonitorMode, ALostConnectionGreysTheOverlayUntilItIsBack) {
   EXPECT_FALSE(label->text().contains("unreachable"));
 }
 
+TEST(MonitorMode, MetricsForOperatorsNotOnTheCanvasAreShown) {
+  Monitored m;
+  m.enter();
+  auto sample = test::busyPipeline(1000);
+  sample.tasks.push_back(test::task("enrich", 0, 5, 5));
+  m.controller.onMetrics(sample);
+  graphs::control::JobMetrics other = test::busyPipeline(1000, "job-2");
+  other.tasks[1].records_out_per_second = 5;
+  m.controller.onMetrics(other);  // another job's push: not ours
+  m.controller.refreshNow();
+  auto* label = m.w->findChild<QLabel*>("monitorConnectionLabel");
+  ASSERT_NE(label, nullptr);
+  EXPECT_TRUE(label->text().contains("not on the canvas: enrich")) << label->text().toStdString();
+  EXPECT_EQ(m.node("filter").liveView()->stats.records_out_per_second, 800);
+}
+
 TEST(MonitorMode, ClickingTheInstancesRowExpandsThem) {
   Monitored m;
   m.enter();
