@@ -117,7 +117,9 @@ void EdgeItem::setLiveView(std::optional<monitor::EdgeLiveView> view) {
 
 void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
   painter->setRenderHint(QPainter::Antialiasing);
-  painter->setPen(QPen(strokeColor(), strokeWidth(), Qt::SolidLine, Qt::RoundCap));
+  // Thick live strokes get round caps; the authoring pen stays Qt's default (square caps).
+  painter->setPen(
+      QPen(strokeColor(), strokeWidth(), Qt::SolidLine, live_ ? Qt::RoundCap : Qt::SquareCap));
   painter->setBrush(Qt::NoBrush);
   painter->drawPath(path());
   const double lod = option->levelOfDetailFromTransform(painter->worldTransform());
