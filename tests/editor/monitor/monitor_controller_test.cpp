@@ -120,6 +120,25 @@ TEST(MonitorMode, UpdatesFromPushesWithoutAnExplicitRefresh) {
   EXPECT_EQ(m.node("filter").liveView()->sparkline, (std::vector<double>{800, 900}));
 }
 
+TEST(MonitorMode, ABurstOfPushesIsCoalescedIntoOneRefreshButKeptInTheHistory) {
+  Monitored m;
+  m.enter();
+  m.controller.onMetrics(test::busyPipeline(1000));
+  m.controller.refreshNow();
+  for (int i = 1; i <= 50; ++i) {
+    auto s = test::busyPipeline(1000 + 100 * i);
+    s.tasks[1].records_out_per_second = 1000 + i;
+    m.controller.onMetrics(s);  // no event loop in between: the canvas must not redraw 50 times
+  }
+  EXPECT_EQ(m.node("filter").liveView()->stats.records_out_per_second, 800)
+      << "nothing redrawn synchronously per push";
+  ASSERT_TRUE(test::waitFor(
+      [&] { return m.node("filter").liveView()->stats.records_out_per_second == 1050; }));
+  EXPECT_EQ(m.controller.model().history("filter")->points().size(), 51u);
+  EXPECT_EQ(m.node("filter").liveView()->sparkline.size(), 51u);
+  EXPECT_EQ(m.node("filter").liveView()->sparkline.back(), 1050);
+}
+
 TEST(MonitorMode, EdgesFollowTheBackpressureClassesAndThroughput) {
   Monitored m;
   m.enter();
