@@ -21,8 +21,7 @@ void addNodeEntries(QMenu& menu, const CanvasMenuActions& actions) {
   }
 }
 
-void addEdgeEntries(QMenu& menu, GraphScene& scene, const CanvasMenuActions& actions,
-                    int index) {
+void addEdgeEntries(QMenu& menu, GraphScene& scene, const CanvasMenuActions& actions, int index) {
   menu.addAction(actions.remove);
   GraphDocument& document = scene.document();
   QMenu* partitioning = menu.addMenu(tr("Partitioning"));
@@ -42,6 +41,15 @@ void addEdgeEntries(QMenu& menu, GraphScene& scene, const CanvasMenuActions& act
       document.undoStack()->push(new SetPartitioningCommand(document, index, p));
     });
   }
+  menu.addSeparator();
+  QAction* preview = menu.addAction(tr("Preview records"));
+  preview->setObjectName(QStringLiteral("actionPreviewRecords"));
+  preview->setEnabled(static_cast<bool>(actions.preview_edge));
+  if (!actions.preview_edge) preview->setToolTip(tr("Available in monitor mode, on a running job"));
+  QObject::connect(preview, &QAction::triggered, &menu,
+                   [preview_edge = actions.preview_edge, index] {
+                     if (preview_edge) preview_edge(index);
+                   });
 }
 
 void addCanvasEntries(QMenu& menu, GraphScene& scene, const CanvasMenuActions& actions,
@@ -81,7 +89,8 @@ std::unique_ptr<QMenu> buildCanvasMenu(GraphScene& scene, const CanvasMenuAction
   QGraphicsItem* target = scene.graphItemAt(scene_pos);
   if (qgraphicsitem_cast<NodeItem*>(target)) {
     addNodeEntries(*menu, actions);
-  } else if (auto* edge = qgraphicsitem_cast<EdgeItem*>(target); edge && scene.edgeIndex(edge) >= 0) {
+  } else if (auto* edge = qgraphicsitem_cast<EdgeItem*>(target);
+             edge && scene.edgeIndex(edge) >= 0) {
     addEdgeEntries(*menu, scene, actions, scene.edgeIndex(edge));
   } else {
     addCanvasEntries(*menu, scene, actions, scene_pos);

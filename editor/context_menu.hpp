@@ -2,7 +2,8 @@
 // The canvas context menu. What a right-click offers depends on what is under the cursor:
 //   node         → cut, copy, duplicate, delete (acting on the selection, which the scene has
 //                  made include the clicked node);
-//   edge         → delete, and its partitioning as a checkable sub-menu;
+//   edge         → delete, its partitioning as a checkable sub-menu, and "Preview records"
+//                  (enabled only in monitor mode, when `preview_edge` is set);
 //   empty canvas → paste here, add operator (by catalog category, with the catalog's
 //                  descriptions as tooltips), select all, zoom to fit, auto layout.
 // Built as a QMenu the caller shows (MainWindow execs it), so tests can read and trigger the
@@ -32,6 +33,8 @@ struct CanvasMenuActions {
   QAction* layout = nullptr;
   std::function<void(const QPointF&)> paste_at;
   bool can_paste = false;
+  // Monitor mode only: opens a live preview of the records crossing an edge (by edge index).
+  std::function<void(int)> preview_edge;
 };
 
 std::unique_ptr<QMenu> buildCanvasMenu(GraphScene& scene, const CanvasMenuActions& actions,

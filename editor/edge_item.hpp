@@ -1,9 +1,13 @@
 #pragma once
 // One edge on the canvas: a cubic curve from an output port to an input port. Its tooltip shows
 // the record schema the validator propagated along it, and it turns red when it has a problem.
+// In monitor mode it is coloured by its back-pressure class and drawn thicker with throughput;
+// clearing the live view restores the authoring pen and tooltip.
 
 #include <QGraphicsPathItem>
+#include <optional>
 
+#include "editor/monitor/live_view.hpp"
 #include "editor/node_item.hpp"
 
 namespace rivulet::editor {
@@ -15,11 +19,24 @@ class EdgeItem : public QGraphicsPathItem {
   EdgeItem();
   int type() const override { return Type; }
   void setEnds(const QPointF& from, const QPointF& to);
-  void setBadge(Badge badge) { badge_ = badge; update(); }
+  void setBadge(Badge badge) {
+    badge_ = badge;
+    update();
+  }
   Badge badge() const { return badge_; }
   QPainterPath shape() const override;
-  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option,
-             QWidget* widget) override;
+  QRectF boundingRect() const override;
+
+  void setLiveView(std::optional<monitor::EdgeLiveView> view);
+  const std::optional<monitor::EdgeLiveView>& liveView() const { return live_; }
+  // The colour and pen width painted now (authoring or live), for tests and the legend.
+  QColor strokeColor() const;
+  double strokeWidth() const;
+  // Monitor colours for the three back-pressure classes.
+  static QColor pressureColor(monitor::PressureClass c);
+  // Pen width for a throughput: 2 at rest, growing with the logarithm of records/s, at most 10.
+  static double widthForRate(double records_per_second);
+  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
   // The curve shape shared with the rubber-band line drawn while connecting.
   static QPainterPath curve(const QPointF& from, const QPointF& to);
@@ -31,6 +48,8 @@ class EdgeItem : public QGraphicsPathItem {
  private:
   Badge badge_ = Badge::None;
   bool hovered_ = false;
+  std::optional<monitor::EdgeLiveView> live_;
+  QString authoring_tooltip_;
 };
 
 }  // namespace rivulet::editor

@@ -336,6 +336,7 @@ void MainWindow::showContextMenu(const QPoint& screen_pos, const QPointF& scene_
   actions.fit = zoom_fit_;
   actions.layout = layout_;
   actions.paste_at = [this](const QPointF& p) { pasteAt(p); };
+  actions.preview_edge = preview_edge_;
   graphs::Graph clipboard;
   actions.can_paste = pasteFromClipboard(clipboard) && !clipboard.nodes.empty();
   const std::unique_ptr<QMenu> menu = buildCanvasMenu(*scene_, actions, scene_pos, this);

@@ -77,6 +77,11 @@ class MainWindow : public QMainWindow {
   void setFileChooser(FileChooser chooser) { choose_file_ = std::move(chooser); }
   void setConfirmation(Confirmation confirm) { confirm_ = std::move(confirm); }
   void setMenuPresenter(MenuPresenter presenter) { present_menu_ = std::move(presenter); }
+  // Monitor mode sets this to offer "Preview records" on edges (by edge index); unset: the entry
+  // is disabled.
+  void setEdgePreviewHandler(std::function<void(int)> handler) {
+    preview_edge_ = std::move(handler);
+  }
   // Shown in the status bar at start-up (where the catalog came from, or why there is none).
   void setCatalogStatus(const QString& text);
 
@@ -115,6 +120,7 @@ class MainWindow : public QMainWindow {
   FileChooser choose_file_;
   Confirmation confirm_;
   MenuPresenter present_menu_;
+  std::function<void(int)> preview_edge_;
 
   QAction* new_ = nullptr;
   QAction* open_ = nullptr;

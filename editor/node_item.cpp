@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QFontMetricsF>
+#include <QGraphicsSceneMouseEvent>
 #include <QPainter>
 #include <QPalette>
 #include <QStyleOptionGraphicsItem>
@@ -9,6 +10,7 @@
 #include <cmath>
 
 #include "editor/graph_scene.hpp"
+#include "editor/monitor/live_node_painter.hpp"
 
 namespace rivulet::editor {
 namespace {
@@ -50,7 +52,7 @@ NodeItem::NodeItem(const graphs::Node& node, const graphs::OperatorSpec* spec) {
 void NodeItem::setNode(const graphs::Node& node) {
   kind_ = node.kind;
   label_ = node.label;
-  if (badge_ == Badge::None) setToolTip(base_tooltip_);
+  refreshToolTip();
   update();
 }
 
@@ -65,9 +67,25 @@ double NodeItem::height() const {
   return kHeaderHeight + rows * kPortSpacing + 6;
 }
 
+double NodeItem::totalHeight() const {
+  return live_ ? height() + monitor::liveSectionHeight(*live_, instances_expanded_) : height();
+}
+
+QRectF NodeItem::liveSectionRect() const {
+  if (!live_) return {};
+  return QRectF(0, height(), kWidth, totalHeight() - height());
+}
+
 QRectF NodeItem::boundingRect() const {
-  // Ports and the badge stick out of the box.
-  return QRectF(-kPortRadius - 2, -10, kWidth + 2 * kPortRadius + 14, height() + 12);
+  // Ports and the badge stick out of the box; in monitor mode, counters beside the outputs.
+  const double right = live_ ? 60 : 0;
+  return QRectF(-kPortRadius - 2, -10, kWidth + 2 * kPortRadius + 14 + right, totalHeight() + 12);
+}
+
+QPainterPath NodeItem::shape() const {
+  QPainterPath path;
+  path.addRect(QRectF(-kPortRadius - 2, -10, kWidth + 2 * kPortRadius + 14, totalHeight() + 12));
+  return path;
 }
 
 QPointF NodeItem::portPos(std::size_t index, bool output) const {
@@ -97,8 +115,45 @@ std::optional<PortRef> NodeItem::portAt(const QPointF& scene_pos) const {
 
 void NodeItem::setBadge(Badge badge, const QString& tooltip) {
   badge_ = badge;
-  setToolTip(badge == Badge::None ? base_tooltip_ : tooltip);
+  badge_tooltip_ = tooltip;
+  refreshToolTip();
   update();
+}
+
+void NodeItem::refreshToolTip() {
+  if (live_) {
+    setToolTip(monitor::liveToolTip(*live_, title()));
+  } else {
+    setToolTip(badge_ == Badge::None ? base_tooltip_ : badge_tooltip_);
+  }
+}
+
+void NodeItem::setLiveView(std::optional<monitor::NodeLiveView> view) {
+  if (!view && !live_) return;
+  const bool same_look = view && live_ && monitor::looksSame(*live_, *view, instances_expanded_);
+  const bool same_size = view && live_ &&
+                         monitor::liveSectionHeight(*live_, instances_expanded_) ==
+                             monitor::liveSectionHeight(*view, instances_expanded_);
+  if (!same_size) prepareGeometryChange();
+  live_ = std::move(view);
+  if (!live_) instances_expanded_ = false;
+  refreshToolTip();
+  if (!same_look) update();
+}
+
+void NodeItem::setInstancesExpanded(bool expanded) {
+  if (expanded == instances_expanded_) return;
+  prepareGeometryChange();
+  instances_expanded_ = expanded;
+  update();
+}
+
+void NodeItem::mousePressEvent(QGraphicsSceneMouseEvent* event) {
+  if (live_ && event->button() == Qt::LeftButton &&
+      monitor::instancesToggleRect(liveSectionRect(), *live_).contains(event->pos())) {
+    setInstancesExpanded(!instances_expanded_);
+  }
+  QGraphicsItem::mousePressEvent(event);  // still selects (and may move) the node
 }
 
 void NodeItem::setHighlightedPort(const std::string& port, bool output, bool ok) {
@@ -114,27 +169,35 @@ void NodeItem::clearHighlight() {
   update();
 }
 
-QString NodeItem::title() const {
-  return QString::fromStdString(label_.empty() ? id_ : label_);
-}
+QString NodeItem::title() const { return QString::fromStdString(label_.empty() ? id_ : label_); }
 
 void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
   const QPalette pal = QApplication::palette();
-  const QRectF box(0, 0, kWidth, height());
+  const QRectF box(0, 0, kWidth, totalHeight());
   const bool selected = isSelected();
+  const bool failed = live_ && live_->stats.failed && !live_->stale;
   painter->setRenderHint(QPainter::Antialiasing);
+  const double lod = option->levelOfDetailFromTransform(painter->worldTransform());
 
   // Body and header.
-  painter->setPen(QPen(selected ? pal.color(QPalette::Highlight) : pal.color(QPalette::Mid),
-                       selected ? 2.5 : 1));
+  QPen outline(selected ? pal.color(QPalette::Highlight) : pal.color(QPalette::Mid),
+               selected ? 2.5 : 1);
+  if (failed && !selected) outline = QPen(QColor(0xc6, 0x28, 0x28), 3);
+  painter->setPen(outline);
   painter->setBrush(pal.color(QPalette::Base));
   painter->drawRoundedRect(box, 6, 6);
+  if (live_) {
+    monitor::paintLiveSection(*painter, liveSectionRect(), *live_, instances_expanded_, lod);
+    painter->setPen(outline);  // the live fill covered the lower outline
+    painter->setBrush(Qt::NoBrush);
+    painter->drawRoundedRect(box, 6, 6);
+  }
   QPainterPath header;
   header.addRoundedRect(QRectF(0, 0, kWidth, kHeaderHeight), 6, 6);
   header.addRect(QRectF(0, kHeaderHeight - 6, kWidth, 6));  // square bottom corners
-  painter->fillPath(header.simplified(), categoryColor(category_));
+  painter->fillPath(header.simplified(),
+                    failed ? QColor(0xc6, 0x28, 0x28) : categoryColor(category_));
 
-  const double lod = option->levelOfDetailFromTransform(painter->worldTransform());
   if (lod > 0.35) {  // text is unreadable when zoomed far out; skip it (large graphs stay fast)
     QFont font = painter->font();
     font.setBold(true);
@@ -170,6 +233,17 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
                                    : QRectF(c.x() + 10, c.y() - 9, kWidth / 2, 18);
         painter->drawText(text, (output ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter,
                           QString::fromStdString(ports[i]));
+      }
+      if (live_ && output && lod > 0.35) {  // late / dead-letter counts beside their port
+        const QString count = monitor::portCounterText(*live_, ports[i]);
+        if (!count.isEmpty()) {
+          const QRectF pill(c.x() + kPortRadius + 3, c.y() - 8, 50, 16);
+          painter->setPen(Qt::NoPen);
+          painter->setBrush(QColor(0xf9, 0xa8, 0x25));
+          painter->drawRoundedRect(pill, 8, 8);
+          painter->setPen(QColor(0x21, 0x21, 0x21));
+          painter->drawText(pill, Qt::AlignCenter, count);
+        }
       }
     }
   }

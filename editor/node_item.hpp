@@ -2,6 +2,8 @@
 // How one operator node looks on the canvas: a rounded box with its label and kind, input ports
 // as circles on the left edge, output ports on the right, and a validation badge. It only
 // renders; position changes are reported to the GraphScene, which turns them into commands.
+// In monitor mode it also carries a live view (editor/monitor/) drawn below the ports; clearing
+// it restores the authoring look exactly.
 
 #include <QGraphicsItem>
 #include <QString>
@@ -9,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "editor/monitor/live_view.hpp"
 #include "graphs/catalog.hpp"
 #include "graphs/graph.hpp"
 
@@ -36,8 +39,10 @@ class NodeItem : public QGraphicsItem {
 
   int type() const override { return Type; }
   QRectF boundingRect() const override;
-  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option,
-             QWidget* widget) override;
+  // The box with its ports and badge: the live counters beside the outputs take no clicks, so
+  // an edge leaving the node can still be hovered and right-clicked.
+  QPainterPath shape() const override;
+  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
   const std::string& id() const { return id_; }
   // Refreshes label and tooltip after the node's data changed.
@@ -50,11 +55,24 @@ class NodeItem : public QGraphicsItem {
   void setHighlightedPort(const std::string& port, bool output, bool ok);
   void clearHighlight();
 
+  // Monitor mode: the live numbers; nullopt leaves monitor mode (size, fill and tooltip back to
+  // the authoring ones). Repaints only when what is drawn changed.
+  void setLiveView(std::optional<monitor::NodeLiveView> view);
+  const std::optional<monitor::NodeLiveView>& liveView() const { return live_; }
+  // The per-instance rows in the box (also toggled by clicking the "▸ N instances" row).
+  void setInstancesExpanded(bool expanded);
+  bool instancesExpanded() const { return instances_expanded_; }
+  // The live section's rectangle in item coordinates (empty outside monitor mode).
+  QRectF liveSectionRect() const;
+
  protected:
   QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
+  void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
 
  private:
-  double height() const;
+  double height() const;       // the authoring box: header and ports
+  double totalHeight() const;  // plus the live section in monitor mode
+  void refreshToolTip();
   QPointF portPos(std::size_t index, bool output) const;
   QString title() const;
 
@@ -66,10 +84,13 @@ class NodeItem : public QGraphicsItem {
   std::vector<std::string> outputs_;
   std::vector<bool> keyed_inputs_;
   QString base_tooltip_;
+  QString badge_tooltip_;
   Badge badge_ = Badge::None;
   std::string highlight_port_;
   bool highlight_output_ = false;
   bool highlight_ok_ = false;
+  std::optional<monitor::NodeLiveView> live_;
+  bool instances_expanded_ = false;
 };
 
 }  // namespace rivulet::editor

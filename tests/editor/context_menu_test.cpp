@@ -2,14 +2,14 @@
 // canvas viewport): what it offers on a node, on an edge and on empty canvas, and that its
 // entries do the job as undoable edits. The menu is captured by the window's menu presenter
 // hook instead of being exec()'d.
+#include <gtest/gtest.h>
+
 #include <QAction>
 #include <QClipboard>
 #include <QContextMenuEvent>
 #include <QGuiApplication>
 #include <QMenu>
 #include <QTest>
-#include <gtest/gtest.h>
-
 #include <functional>
 
 #include "editor/commands.hpp"
@@ -110,21 +110,21 @@ TEST(ContextMenu, OnOneOfSeveralSelectedNodesActsOnTheWholeSelection) {
   for (const char* id : {"events_source_1", "filter_1"}) {
     w->scene().nodeItem(id)->setSelected(true);
   }
-  ASSERT_TRUE(rightClick(*w, onNode(*w, "filter_1"), [&](QMenu& menu) {
-    entry(menu, "Duplicate")->trigger();
-  }));
+  ASSERT_TRUE(rightClick(*w, onNode(*w, "filter_1"),
+                         [&](QMenu& menu) { entry(menu, "Duplicate")->trigger(); }));
   EXPECT_EQ(w->document().graph().nodes.size(), 4u);
   EXPECT_EQ(w->document().graph().edges.size(), 2u) << "the edge between them is copied too";
   w->document().undoStack()->undo();
   EXPECT_EQ(w->document().graph().nodes.size(), 2u);
 }
 
-TEST(ContextMenu, OnAnEdgeOffersDeleteAndPartitioning) {
+TEST(ContextMenu, OnAnEdgeOffersDeletePartitioningAndPreview) {
   test::Window w;
   sourceToFilter(*w);
   const graphs::Graph before = w->document().graph();
   ASSERT_TRUE(rightClick(*w, onEdge(*w, 0), [&](QMenu& menu) {
-    EXPECT_EQ(entries(menu), (QStringList{"Delete", "Partitioning"}));
+    EXPECT_EQ(entries(menu), (QStringList{"Delete", "Partitioning", "Preview records"}));
+    EXPECT_FALSE(entry(menu, "Preview records")->isEnabled()) << "only in monitor mode";
     EXPECT_EQ(w->scene().selectedEdgeIndices(), std::vector<int>{0});
     QAction* forward = entry(menu, "Partitioning/forward");
     ASSERT_TRUE(forward);
@@ -137,7 +137,8 @@ TEST(ContextMenu, OnAnEdgeOffersDeleteAndPartitioning) {
   w->document().undoStack()->undo();
   EXPECT_EQ(w->document().graph(), before);
 
-  ASSERT_TRUE(rightClick(*w, onEdge(*w, 0), [&](QMenu& menu) { entry(menu, "Delete")->trigger(); }));
+  ASSERT_TRUE(
+      rightClick(*w, onEdge(*w, 0), [&](QMenu& menu) { entry(menu, "Delete")->trigger(); }));
   EXPECT_TRUE(w->document().graph().edges.empty());
   EXPECT_EQ(w->document().graph().nodes.size(), 2u) << "deleting an edge keeps its nodes";
   w->document().undoStack()->undo();
@@ -152,15 +153,16 @@ TEST(ContextMenu, OnEmptyCanvasOffersAddingOperatorsWhereClicked) {
   const QPoint at = w->view().mapFromScene(QPointF(200, 400));
   const QPointF scene_at = w->view().mapToScene(at);
   ASSERT_TRUE(rightClick(*w, at, [&](QMenu& menu) {
-    EXPECT_EQ(entries(menu),
-              (QStringList{"Paste Here", "Add Operator", "Select All", "Zoom to Fit", "Auto Layout"}));
+    EXPECT_EQ(entries(menu), (QStringList{"Paste Here", "Add Operator", "Select All", "Zoom to Fit",
+                                          "Auto Layout"}));
     EXPECT_TRUE(w->scene().selectedItems().isEmpty()) << "right-click on the canvas deselects";
     EXPECT_FALSE(entry(menu, "Paste Here")->isEnabled()) << "nothing to paste";
     EXPECT_EQ(entries(*entry(menu, "Add Operator")->menu()),
               (QStringList{"keying", "sink", "source", "transform", "window"}));
     // The catalog's description is the tooltip, as in the palette.
     for (const auto& op : test::testCatalog().operators) {
-      QAction* a = entry(menu, QString::fromStdString("Add Operator/" + op.category + "/" + op.kind));
+      QAction* a =
+          entry(menu, QString::fromStdString("Add Operator/" + op.category + "/" + op.kind));
       ASSERT_TRUE(a) << op.kind;
       EXPECT_EQ(a->toolTip().toStdString(), op.description);
     }
