@@ -23,6 +23,7 @@
 #include "editor/graph_scene.hpp"
 #include "editor/graph_view.hpp"
 #include "editor/inspector.hpp"
+#include "editor/live_monitor.hpp"
 #include "editor/minimap.hpp"
 #include "editor/nodes/deploy_controller.hpp"
 #include "editor/nodes/nodes_panel.hpp"
@@ -67,6 +68,14 @@ MainWindow::MainWindow(graphs::Catalog catalog, QWidget* parent)
   tabifyDockWidget(inspector_, nodes_);
   inspector_->raise();
   deployer_ = new DeployController(*this, *nodes_);
+  // Monitor mode follows a job from the Nodes panel, or the one just deployed or redeployed.
+  live_ = new LiveMonitor(*this);
+  connect(nodes_, &NodesPanel::monitorRequested, live_, &LiveMonitor::start);
+  connect(deployer_, &DeployController::deployed, live_, &LiveMonitor::start);
+  connect(deployer_, &DeployController::redeployed, live_,
+          [this](NodeConnection* node, const QString&, const QString& job, const QString&) {
+            live_->start(node, job);
+          });
   connect(nodes_, &NodesPanel::statusMessage, this,
           [this](const QString& text) { statusBar()->showMessage(text, 10000); });
 
@@ -142,6 +151,9 @@ MainWindow::MainWindow(graphs::Catalog catalog, QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
+  // Monitor mode leaves (restoring items and docks) while the scene and docks still exist.
+  delete live_;
+  live_ = nullptr;
   // The scene and inspector observe the document (a member, destroyed before child widgets);
   // let them go first, and silence the scene so its teardown does not reach the inspector.
   disconnect(scene_, nullptr, this, nullptr);
@@ -292,6 +304,8 @@ void MainWindow::createMenus() {
   QMenu* node = menuBar()->addMenu(tr("&Node"));
   node->setObjectName(QStringLiteral("nodeMenu"));
   deployer_->populateMenu(*node);
+  node->addSeparator();
+  live_->populateMenu(*node);
 
   QToolBar* bar = addToolBar(tr("Main"));
   bar->setObjectName(QStringLiteral("mainToolbar"));

@@ -18,6 +18,7 @@ class QMenu;
 namespace rivulet::editor {
 
 class DeployController;
+class LiveMonitor;
 class GraphDocument;
 class GraphScene;
 class GraphView;
@@ -60,6 +61,7 @@ class MainWindow : public QMainWindow {
   Minimap& minimap() { return *minimap_; }
   NodesPanel& nodes() { return *nodes_; }
   DeployController& deployer() { return *deployer_; }
+  LiveMonitor& liveMonitor() { return *live_; }
 
   // Replaces the operator catalog (palette, canvas, inspector, validation): "Use node's catalog".
   void setCatalog(graphs::Catalog catalog);
@@ -113,6 +115,7 @@ class MainWindow : public QMainWindow {
   ProblemsPanel* problems_ = nullptr;
   NodesPanel* nodes_ = nullptr;           // editor/nodes/: runtime nodes and their jobs
   DeployController* deployer_ = nullptr;  // the Node menu's actions
+  LiveMonitor* live_ = nullptr;           // monitor mode fed by a node (live_monitor.hpp)
   QMenu* recent_menu_ = nullptr;
   QMenu* view_menu_ = nullptr;
   ErrorReporter report_error_;

@@ -77,10 +77,12 @@ void MonitorController::leave() {
     if (NodeItem* item = scene.nodeItem(n.id)) item->setLiveView(std::nullopt);
   }
   for (int i = 0; EdgeItem* item = scene.edgeItem(i); ++i) item->setLiveView(std::nullopt);
-  for (auto& [k, dialog] : previews_) {
-    if (dialog) dialog->close();  // emits closed → previewClosed: the taps go too
-  }
+  // Closing emits closed → previewClosed, whose handler erases from previews_: iterate a copy.
+  auto previews = std::move(previews_);
   previews_.clear();
+  for (auto& [k, dialog] : previews) {
+    if (dialog) dialog->close();  // the taps go too
+  }
   for (QDockWidget* dock :
        std::initializer_list<QDockWidget*>{checkpoints_, chart_, bottlenecks_}) {
     window_->removeDockWidget(dock);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "editor/monitor/monitor_model.hpp"
+#include "editor/control_metatypes.hpp"
 #include "graphs/control_types.hpp"
 
 class QLabel;

@@ -7,6 +7,7 @@
 #include <QDialog>
 #include <cstdint>
 
+#include "editor/control_metatypes.hpp"
 #include "graphs/control_types.hpp"
 
 class QLabel;

@@ -296,6 +296,7 @@ void NodeConnection::unwatchEvents(const control::JobId& job) {
   if (it == event_watches_.end()) return;
   if (it->second.slot) it->second.slot->cancel();
   event_watches_.erase(it);
+  last_event_.erase(job);  // a later watch starts from the job's first event again
 }
 
 void NodeConnection::openSubscription(const control::JobId& job) {
@@ -333,9 +334,12 @@ void NodeConnection::openEventWatch(const control::JobId& job) {
   runOffGuiThread([this, job, after, client, mailbox, slot] {
     auto handle = client->watch_events(
         job, after,
-        [this, mailbox, job](std::vector<control::JobEvent> events) {
-          mailbox->post([this, job, events = std::move(events)] {
+        [this, mailbox, job, slot](std::vector<control::JobEvent> events) {
+          mailbox->post([this, job, slot, events = std::move(events)] {
             if (events.empty()) return;
+            // Batches still queued from a watch that was cancelled or replaced are stale.
+            auto current = event_watches_.find(job);
+            if (current == event_watches_.end() || current->second.slot != slot) return;
             auto& last = last_event_[job];
             last = std::max(last, events.back().sequence);
             emit eventsArrived(events);

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "client/node_client.hpp"
-#include "editor/nodes/control_metatypes.hpp"
+#include "editor/control_metatypes.hpp"
 #include "graphs/result.hpp"
 
 namespace rivulet::editor {

@@ -20,9 +20,14 @@
 #include <memory>
 #include <string>
 
+#include "editor/edge_item.hpp"
 #include "editor/graph_document.hpp"
 #include "editor/graph_scene.hpp"
+#include "editor/live_monitor.hpp"
 #include "editor/main_window.hpp"
+#include "editor/monitor/monitor_controller.hpp"
+#include "editor/monitor/preview_dialog.hpp"
+#include "editor/node_item.hpp"
 #include "editor/nodes/deploy_controller.hpp"
 #include "editor/nodes/node_connection.hpp"
 #include "editor/nodes/nodes_panel.hpp"
@@ -230,6 +235,11 @@ TEST_F(NodeEditorProcessTest, DeployMonitorSavepointRedeployCancelAndLoseTheNode
   test::action(window(), "actionMonitorJob")->trigger();
   ASSERT_EQ(monitor.count(), 1);
   EXPECT_EQ(monitor.at(0).at(1).toString(), fraud);
+  // Monitor mode follows (tested below); this test drives the connection's streams itself, so
+  // it leaves monitor mode first.
+  EXPECT_TRUE(window().liveMonitor().active());
+  EXPECT_EQ(window().liveMonitor().job(), fraud);
+  window().liveMonitor().stop();
 
   // Metrics pushed: the pipeline's Kafka source reads what the generator writes.
   std::uint64_t read = 0;
@@ -380,6 +390,81 @@ TEST_F(NodeEditorProcessTest, DeployMonitorSavepointRedeployCancelAndLoseTheNode
   const QString bar = window().statusBar()->currentMessage();
   EXPECT_TRUE(bar.startsWith(QStringLiteral("Lost node %1").arg(address_))) << bar.toStdString();
   EXPECT_TRUE(errors_.isEmpty()) << errors_.join("\n").toStdString();
+}
+
+// Deploy from the Node menu puts the canvas into monitor mode on the new job, fed by the node's
+// metrics push: the operators upstream of the one-minute window show live rates on their boxes
+// and the edges between them carry their own live view; an edge preview opened from the
+// canvas fills with rows of the edge's schema; leaving restores the authoring look; a lost node
+// greys the overlay.
+TEST_F(NodeEditorProcessTest, DeployEntersMonitorModeWithLiveNumbersOnTheCanvas) {
+  NodeConnection* node = addNodeThroughPanel();
+  ASSERT_NE(node, nullptr);
+  QSignalSpy applied(&window().deployer(), &DeployController::catalogApplied);
+  test::action(window(), "actionUseNodeCatalog")->trigger();
+  ASSERT_TRUE(test::waitFor([&] { return applied.count() == 1; }, kLong));
+  ASSERT_TRUE(window().openFile(kExamples + QStringLiteral("generator.json")));
+  const QString generator = deployOpenGraph();
+  ASSERT_FALSE(generator.isEmpty()) << errors_.join("\n").toStdString();
+  ASSERT_TRUE(window().openFile(kExamples + QStringLiteral("fraud-detection.json")));
+  const QString fraud = deployOpenGraph();
+  ASSERT_FALSE(fraud.isEmpty()) << errors_.join("\n").toStdString();
+
+  LiveMonitor& live = window().liveMonitor();
+  ASSERT_TRUE(live.active());
+  EXPECT_EQ(live.job(), fraud);
+  EXPECT_TRUE(test::action(window(), "actionLeaveMonitor")->isEnabled());
+
+  GraphScene& scene = window().scene();
+  const auto live_rate = [&](const char* id) {
+    NodeItem* item = scene.nodeItem(id);
+    if (item == nullptr || !item->liveView()) return 0.0;
+    const auto& stats = item->liveView()->stats;
+    return stats.records_in_per_second + stats.records_out_per_second;
+  };
+  // Everything before the window sees every transaction at once; the window's outputs only
+  // fire at minute boundaries, so they are not waited for.
+  EXPECT_TRUE(test::waitFor(
+      [&] { return live_rate("transactions") > 0 && live_rate("by_card") > 0; }, kLong))
+      << "no live rates on the canvas";
+  int edges_with_view = 0;
+  for (int i = 0; i < static_cast<int>(window().document().graph().edges.size()); ++i) {
+    if (scene.edgeItem(i) != nullptr && scene.edgeItem(i)->liveView()) ++edges_with_view;
+  }
+  EXPECT_GT(edges_with_view, 0);
+
+  // Preview the first edge through the controller, as the edge's context menu does.
+  monitor::MonitorController& controller = live.controller();
+  const auto& edges = window().document().graph().edges;
+  int first = -1;
+  for (int i = 0; i < static_cast<int>(edges.size()); ++i) {
+    if (edges[i].from.node == "transactions" && edges[i].to.node == "by_card") first = i;
+  }
+  ASSERT_GE(first, 0);
+  controller.requestPreview(first);
+  const control::EdgeRef ref{edges[first].from.node, edges[first].from.port, edges[first].to.node,
+                             edges[first].to.port};
+  ASSERT_NE(controller.previewDialog(ref), nullptr);
+  EXPECT_TRUE(test::waitFor([&] { return controller.previewDialog(ref)->rowCount() > 0; }, kLong))
+      << controller.previewDialog(ref)->statusText().toStdString();
+  EXPECT_EQ(controller.previewDialog(ref)->columns().size(), 5);
+
+  // Leaving restores the authoring look: no live view anywhere.
+  test::action(window(), "actionLeaveMonitor")->trigger();
+  EXPECT_FALSE(live.active());
+  EXPECT_FALSE(scene.nodeItem("transactions")->liveView().has_value());
+
+  // Back in, then the node dies: the overlay is greyed and the connection is retried.
+  live.start(node, fraud);
+  ASSERT_TRUE(test::waitFor([&] { return live_rate("transactions") > 0; }, kLong));
+  node_->signal(SIGKILL);
+  EXPECT_TRUE(test::waitFor([&] { return controller.connectionLost(); }, kLong));
+  EXPECT_TRUE(test::waitFor(
+      [&] {
+        NodeItem* item = scene.nodeItem("transactions");
+        return item->liveView() && item->liveView()->stale;
+      },
+      kLong));
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "editor/nodes/control_metatypes.hpp"
+#include "editor/control_metatypes.hpp"
 
 namespace rivulet::editor {
 
