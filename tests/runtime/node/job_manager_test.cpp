@@ -37,6 +37,7 @@ class JobManagerTest : public ::testing::Test {
     NodeConfig c;
     c.data_dir = (root() / "data").string();
     c.plugin_dir = plugins().string();
+    c.file_root = root().string();  // the tests' file sinks write to absolute paths below it
     c.savepoint_timeout = 60s;
     return c;
   }
