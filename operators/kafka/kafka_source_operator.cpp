@@ -518,13 +518,16 @@ void KafkaSource::poll(runtime::SourceCollector& out, std::size_t max_batches) {
       now_ms() - last_commit_ms_ >= options_.commit_interval_ms) {
     commit_positions(true);
   }
-  report_lag();
+  // The last poll of a bounded source (nothing more to read) reports too: its lag then stays
+  // what is shown.
+  report_lag(!has_more());
 }
 
-void KafkaSource::report_lag() {
+void KafkaSource::report_lag(bool now_or_never) {
   if (counters_ == nullptr || consumer_ == nullptr) return;
   const std::int64_t now = now_ms();
-  if (last_lag_report_ms_ >= 0 && now - last_lag_report_ms_ < options_.lag_report_interval_ms) {
+  if (!now_or_never && last_lag_report_ms_ >= 0 &&
+      now - last_lag_report_ms_ < options_.lag_report_interval_ms) {
     return;
   }
   last_lag_report_ms_ = now;

@@ -125,7 +125,8 @@ class KafkaSource final : public runtime::SourceOperator, private ClientErrors {
   // the source is paused by backpressure nothing is fetched, so the high watermark is the last
   // one seen and the lag shown can trail a producer that keeps writing. A partition whose high
   // watermark is not known yet (nothing fetched) is left out rather than shown as 0.
-  void report_lag();
+  // `now_or_never`: report even if the interval has not passed (the source's last poll).
+  void report_lag(bool now_or_never);
   Partition& partition_for(const rd_kafka_message_t& message);
   std::int64_t now_ms() const;
 

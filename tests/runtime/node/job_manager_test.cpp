@@ -348,8 +348,8 @@ TEST_F(JobManagerTest, FileOperatorsAreConfinedToTheFileRoot) {
   ASSERT_TRUE(elsewhere.ok());
   const fs::path outside = (*elsewhere)->path();
   fs::create_symlink(outside, root() / "escape");
-  for (const std::string& path : {std::string("../x.jsonl"), std::string("/tmp/x.jsonl"),
-                                  std::string("escape/x.jsonl")}) {
+  for (const std::string& path :
+       {std::string("../x.jsonl"), std::string("/tmp/x.jsonl"), std::string("escape/x.jsonl")}) {
     graphs::Graph graph = cards("bad", root() / "unused.jsonl", 10);
     for (graphs::Node& node : graph.nodes) {
       if (node.id == "out") node.set_parameter("path", path);
