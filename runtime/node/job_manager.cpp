@@ -360,8 +360,8 @@ DeployOutcome JobManager::deploy(DeployRequest request) {
       start_job(*job, registry_, place(), bootstrap_, broker_ != nullptr, file_root_,
                 std::make_shared<RecordingRestartPolicy>(graphs_policy(job->graphs), job));
   if (!started) {
-    job->record.state = JobState::Failed;
-    (void)job->dir.save(job->record);
+    // Refused like a validation problem: nothing of it stays (its id is not reused).
+    fs::remove_all(job->dir.root(), ec);
     outcome.problems.push_back(start_problem(started.error().message));
     return outcome;
   }
