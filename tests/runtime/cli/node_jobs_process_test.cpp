@@ -192,6 +192,15 @@ TEST_F(NodeJobsProcessTest, EditedRedeployFromASavepointIsExactWhileAFailingJobD
   EXPECT_LT(a_written, total(broker.expected)) << "A was mid-run when C failed";
   const Outcome c_status = command({"status", c});
   EXPECT_NE(c_status.out.find("injected failure"), std::string::npos) << c_status.out;
+  // A savepoint of the running A: it keeps running, and (no side effects) its output below
+  // stays exact.
+  const Outcome a_savepoint = command({"savepoint", a, "--json"});
+  ASSERT_EQ(a_savepoint.exit_code, 0) << a_savepoint.err;
+  const auto a_savepoint_dir = json_string(a_savepoint.out, "savepoint");
+  ASSERT_TRUE(a_savepoint_dir && fs::exists(fs::path(*a_savepoint_dir) / "MANIFEST"))
+      << a_savepoint.out;
+  EXPECT_EQ(state_of(a), "running");
+
   const std::string b = deploy(dir_ / "b.json", {"--name", "b"});
   ASSERT_FALSE(b.empty());
 
@@ -224,6 +233,12 @@ TEST_F(NodeJobsProcessTest, EditedRedeployFromASavepointIsExactWhileAFailingJobD
   EXPECT_EQ(a_end->kafka_lag, 0);
   const Outcome a_status = command({"status", a});
   EXPECT_NE(a_status.out.find("restarts:   0"), std::string::npos) << a_status.out;
+  // Its checkpoint history: the savepoint among completed checkpoints.
+  const Outcome a_json = command({"status", a, "--json"});
+  EXPECT_NE(a_json.out.find(R"("savepoint":true,"status":"completed")"), std::string::npos)
+      << a_json.out;
+  EXPECT_NE(a_json.out.find(R"("savepoint":false,"status":"completed")"), std::string::npos)
+      << a_json.out;
   EXPECT_EQ(state_of(b2), "finished");
 
   for (const std::string topic : {"out_a", "out_b"}) {
