@@ -267,7 +267,7 @@ runtime::OperatorRegistry make_registry(const std::shared_ptr<World>& world) {
   must(registry.add(
       SpecOf("keyer", "keying", "Keys.")
           .inputs({input("in", "Records.")})
-          .outputs({keyed_output("out", same_as_input("in"), "Keyed records.")})
+          .outputs({keying_output("out", same_as_input("in"), "Keyed records.", "keys")})
           .parameters({required_list("keys", ParameterType::FieldList, "Key fields.").over("in")}),
       transform([](const runtime::OperatorBuildContext&) -> std::unique_ptr<Operator> {
         return std::make_unique<jobtest::Pass>();
