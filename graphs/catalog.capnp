@@ -73,6 +73,7 @@ struct PortSpec {
   description @3 :Text;
   schema @4 :SchemaRule;           # outputs only
   droppedWhenUnconnected @5 :Text; # outputs only: what is counted and dropped if unconnected
+  keyedBy @6 :Text;                # keyed outputs only: keyed by this field-list parameter
 }
 
 struct ParameterSpec {

@@ -68,6 +68,11 @@ struct PortSpec {
   // Outputs only. Non-empty: what the operator counts and drops when this output is not
   // connected (e.g. "records that do not decode"); the validator warns about it.
   std::string dropped_when_unconnected = {};  // (initialized: ports are aggregate-built)
+  // Keyed outputs only. Non-empty: the output is keyed by the fields this FieldList parameter
+  // names (a keying operator such as key_by; the planner hash-partitions every edge out of it on
+  // them, a forward edge included). Empty: a keyed output keeps the keys of its keyed input
+  // while they survive in its schema.
+  std::string keyed_by = {};
   bool operator==(const PortSpec&) const = default;
 };
 

@@ -145,6 +145,7 @@ void to_wire(const PortSpec& port, wire::PortSpec::Builder out) {
   if (!port.dropped_when_unconnected.empty()) {
     out.setDroppedWhenUnconnected(text(port.dropped_when_unconnected));
   }
+  if (!port.keyed_by.empty()) out.setKeyedBy(text(port.keyed_by));
 }
 
 PortSpec from_wire(wire::PortSpec::Reader in) {
@@ -165,6 +166,7 @@ PortSpec from_wire(wire::PortSpec::Reader in) {
     port.description = str(in.getDescription());
     port.schema = from_wire(in.getSchema());
     port.dropped_when_unconnected = str(in.getDroppedWhenUnconnected());
+    port.keyed_by = str(in.getKeyedBy());
   } catch (const WireError& e) {
     throw WireError("port '" + port.name + "': " + e.what());
   }

@@ -154,6 +154,7 @@ struct JobDetail {
   lastCheckpoint @4 :CheckpointRecord;
   graphs @5 :List(G.Graph);    # exactly what was deployed (after overrides)
   options @6 :DeployOptions;
+  checkpoints @7 :List(CheckpointRecord);  # the most recent ones (savepoints too), oldest first
 }
 
 enum JobEventKind {

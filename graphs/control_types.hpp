@@ -72,8 +72,9 @@ struct JobDetail {
   JobSummary summary;
   std::string message;  // why it failed / was cancelled; empty otherwise
   std::vector<RestartRecord> restarts;
-  std::optional<CheckpointRecord> last_checkpoint;
-  std::vector<Graph> graphs;  // exactly what was deployed (after overrides)
+  std::optional<CheckpointRecord> last_checkpoint;  // the newest completed one
+  std::vector<CheckpointRecord> checkpoints;        // the most recent ones, oldest first
+  std::vector<Graph> graphs;                        // exactly what was deployed (after overrides)
   DeployOptions options;
 };
 

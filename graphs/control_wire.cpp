@@ -266,6 +266,7 @@ void to_wire(const JobDetail& detail, wire::JobDetail::Builder out) {
   }
   to_wire(detail.graphs, out.initGraphs(detail.graphs.size()));
   to_wire(detail.options, out.initOptions());
+  to_wire(detail.checkpoints, out.initCheckpoints(detail.checkpoints.size()));
 }
 
 Result<JobDetail> from_wire(wire::JobDetail::Reader in) {
@@ -278,6 +279,7 @@ Result<JobDetail> from_wire(wire::JobDetail::Reader in) {
   if (!graphs) return graphs.error();
   detail.graphs = std::move(graphs).value();
   detail.options = from_wire(in.getOptions());
+  detail.checkpoints = from_wire(in.getCheckpoints());
   return detail;
 }
 

@@ -397,8 +397,9 @@ class Propagator {
     return true;
   }
 
-  // Records outputs are unkeyed. A keying operator's keyed output is keyed by its "keys"
-  // parameter; another keyed output keeps its input's keys while they survive in its schema.
+  // Records outputs are unkeyed. A keyed output that declares keyed_by (key_by's) is keyed by
+  // that field-list parameter; another keyed output keeps its input's keys while they survive
+  // in its schema.
   template <class Computed>
   static void set_keying(const OperatorSpec& spec, const PortSpec& port, const SchemaRule& rule,
                          const Stream* input, const Computed& computed, Stream& out) {
@@ -406,8 +407,8 @@ class Propagator {
     out.keying = Stream::Keying::NotKeyed;
     if (port.kind != PortKind::Keyed) return;
     out.keying = Stream::Keying::Unknown;
-    if (spec.category == "keying") {
-      if (const Schema* keys = computed("keys"); keys && !keys->empty()) {
+    if (!port.keyed_by.empty()) {
+      if (const Schema* keys = computed(port.keyed_by); keys && !keys->empty()) {
         out.keying = Stream::Keying::Keyed;
         out.keys = field_names(*keys);
       }

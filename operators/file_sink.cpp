@@ -13,6 +13,7 @@
 #include "operators/common_parameters.hpp"
 #include "operators/parameter_reader.hpp"
 #include "operators/spec_builder.hpp"
+#include "runtime/file_confinement.hpp"
 
 namespace rivulet::operators {
 
@@ -131,6 +132,11 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_file_sink(
   const ParameterReader params(context);
   auto path = params.string("path");
   if (!path) return path.error();
+  if (!context.file_root.empty()) {
+    auto confined = runtime::confine_to_root(context.file_root, *path);
+    if (!confined) return params.error("path", confined.error().message);
+    *path = *confined;
+  }
   auto format = params.string("format");
   if (!format) return format.error();
   auto delimiter = params.string("csv_delimiter");

@@ -11,6 +11,7 @@
 #include "operators/parameter_reader.hpp"
 #include "operators/spec_builder.hpp"
 #include "runtime/batch_builder.hpp"
+#include "runtime/file_confinement.hpp"
 
 namespace rivulet::operators {
 
@@ -221,6 +222,11 @@ graphs::Result<std::unique_ptr<FileSourceOperator>> make_file_source(
   auto path = params.string("path");
   if (!path) return path.error();
   options.path = *path;
+  if (!context.file_root.empty()) {
+    auto confined = runtime::confine_to_root(context.file_root, *path);
+    if (!confined) return params.error("path", confined.error().message);
+    options.path = *confined;
+  }
   auto follow = params.boolean("follow");
   if (!follow) return follow.error();
   options.follow = *follow;

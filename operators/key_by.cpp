@@ -10,15 +10,15 @@ namespace rivulet::operators {
 
 graphs::OperatorSpec key_by_spec() {
   using namespace spec;  // NOLINT(google-build-using-namespace): a spec file is a declaration
-  // The validator takes the keys of a keyed stream from the "keys" parameter of the "keying"
-  // operator that produced it; keep both names in step with graphs/validator.cpp.
+  // Its output declares that it is keyed by "keys" (PortSpec::keyed_by): the validator and the
+  // planner take the stream's keys from there.
   return Operator("key_by", "keying",
                   "Partitions the stream by key fields, for the stateful operators downstream. "
                   "Like Flink's keyBy or Kafka Streams' groupByKey, all records with the same key "
                   "reach the same instance of the downstream stateful operator, in order. Connect "
                   "its output with hash partitioning on the same fields.")
       .inputs({input("in", "Records to key.")})
-      .outputs({keyed_output("out", same_as_input("in"), "The same records, keyed.")})
+      .outputs({keying_output("out", same_as_input("in"), "The same records, keyed.", "keys")})
       .parameters({
           required_list("keys", ParameterType::FieldList,
                         "Key fields, e.g. [\"card_id\"]. Records whose key is NULL are keyed by "
@@ -30,8 +30,8 @@ graphs::OperatorSpec key_by_spec() {
 namespace {
 
 // key_by moves no data itself. Keying is a property of its output edges: the planner
-// (runtime/planner.cpp, effective_partitioning) plans every edge out of a "keying" operator as a
-// hash edge on the "keys" fields — a forward edge included — and the output gate hashes each
+// (runtime/planner.cpp, effective_partitioning) plans every edge out of a keying output (keyed_by)
+// as a hash edge on the "keys" fields — a forward edge included — and the output gate hashes each
 // record's key columns (XXH3, key groups; runtime/partitioner.hpp) to pick the downstream
 // instance. So the operator re-emits each batch as the same pointer, without a copy; it runs
 // with the parallelism of its input and the partitioning happens as the batch leaves it.

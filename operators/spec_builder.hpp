@@ -229,11 +229,21 @@ inline graphs::PortSpec output(std::string name, graphs::SchemaRule rule, std::s
   return graphs::PortSpec{std::move(name), graphs::PortKind::Records, false, std::move(doc),
                           std::move(rule)};
 }
-// A keying operator's output, or one that stays partitioned like its keyed input (the validator
-// keeps the input's keys while the key fields survive in the output schema).
+// An output that stays partitioned like its keyed input (the validator keeps the input's keys
+// while the key fields survive in the output schema); a keying operator uses keying_output.
 inline graphs::PortSpec keyed_output(std::string name, graphs::SchemaRule rule, std::string doc) {
   return graphs::PortSpec{std::move(name), graphs::PortKind::Keyed, false, std::move(doc),
                           std::move(rule)};
+}
+
+// A keying operator's output (key_by): keyed by the fields of its FieldList parameter
+// `parameter` (PortSpec::keyed_by); every edge out of it is hash-partitioned on them.
+inline graphs::PortSpec keying_output(std::string name, graphs::SchemaRule rule, std::string doc,
+                                      std::string parameter) {
+  graphs::PortSpec port{std::move(name), graphs::PortKind::Keyed, false, std::move(doc),
+                        std::move(rule)};
+  port.keyed_by = std::move(parameter);
+  return port;
 }
 
 // An output whose records the operator counts and drops when nothing is connected to it (dead

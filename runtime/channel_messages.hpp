@@ -100,6 +100,9 @@ struct CheckpointAck {
   TaskId task = 0;
   std::uint64_t checkpoint_id = 0;
   std::uint64_t state_bytes = 0;  // what the task wrote for it (checkpoint size metric)
+  // From the first barrier of the checkpoint to the last one on this task's inputs (0 for a
+  // source or a single input channel that had nothing to wait for).
+  std::int64_t alignment_us = 0;
 };
 
 // From the coordinator to every task once checkpoint `checkpoint_id` is durable: operators get
@@ -148,7 +151,7 @@ typename Inspector::result_type inspect(Inspector& f, FinishTask&) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, CheckpointAck& x) {
-  return f(x.task, x.checkpoint_id, x.state_bytes);
+  return f(x.task, x.checkpoint_id, x.state_bytes, x.alignment_us);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, CheckpointComplete& x) {

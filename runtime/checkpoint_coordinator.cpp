@@ -11,6 +11,26 @@
 
 namespace rivulet::runtime {
 
+void CheckpointMetrics::record(CheckpointSummary summary) {
+  {
+    std::lock_guard lock(history_mutex_);
+    auto it = std::find_if(history_.begin(), history_.end(),
+                           [&](const CheckpointSummary& s) { return s.id == summary.id; });
+    if (it != history_.end()) {
+      *it = std::move(summary);
+    } else {
+      history_.push_back(std::move(summary));
+      while (history_.size() > kKeptHistory) history_.pop_front();
+    }
+  }
+  history_version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+std::vector<CheckpointSummary> CheckpointMetrics::history() const {
+  std::lock_guard lock(history_mutex_);
+  return {history_.begin(), history_.end()};
+}
+
 void SavepointWaiter::publish(graphs::Result<CheckpointId> result) {
   {
     std::lock_guard lock(mutex_);
@@ -76,7 +96,8 @@ class CheckpointCoordinator final : public caf::event_based_actor {
           if (!pending_ || pending_->id != id) return;
           const Kind kind = pending_->kind;
           abort_pending("timed out");
-          if (kind == Kind::Final) return fail("the final checkpoint " + std::to_string(id) + " timed out");
+          if (kind == Kind::Final)
+            return fail("the final checkpoint " + std::to_string(id) + " timed out");
           if (all_ended()) start_final();
         },
         [this](const TaskEnded& ended) { on_task_ended(ended.task); },
@@ -85,7 +106,8 @@ class CheckpointCoordinator final : public caf::event_based_actor {
   }
 
  private:
-  enum class Kind { Periodic, Savepoint, Final };
+  // Savepoint: stop with a savepoint; Intermediate: a savepoint of a job that keeps running.
+  enum class Kind { Periodic, Savepoint, Intermediate, Final };
 
   struct Pending {
     Kind kind = Kind::Periodic;
@@ -94,8 +116,32 @@ class CheckpointCoordinator final : public caf::event_based_actor {
     std::vector<bool> acked;  // index = TaskId
     std::size_t missing = 0;
     std::uint64_t bytes = 0;
-    std::shared_ptr<SavepointWaiter> waiter;  // Savepoint only
+    std::shared_ptr<SavepointWaiter> waiter;  // savepoints only
+    std::int64_t alignment_us = 0;            // the longest of the acks so far
+    CheckpointSummary summary;                // as recorded when it started
   };
+
+  static bool is_savepoint(Kind kind) {
+    return kind == Kind::Savepoint || kind == Kind::Intermediate;
+  }
+  static std::string describe(Kind kind, CheckpointId id) {
+    switch (kind) {
+      case Kind::Savepoint:
+      case Kind::Intermediate:
+        return "savepoint " + std::to_string(id);
+      case Kind::Final:
+        return "final checkpoint " + std::to_string(id);
+      case Kind::Periodic:
+        break;
+    }
+    return "checkpoint " + std::to_string(id);
+  }
+  void record_failure(CheckpointSummary summary, std::string why) {
+    summary.outcome = CheckpointSummary::Outcome::Failed;
+    summary.ended_ms = wall_clock_ms();
+    summary.failure = std::move(why);
+    metrics().record(std::move(summary));
+  }
 
   CheckpointMetrics& metrics() { return *config_.metrics; }
   bool all_ended() const { return !tasks_.empty() && ended_count_ == tasks_.size(); }
@@ -112,7 +158,12 @@ class CheckpointCoordinator final : public caf::event_based_actor {
     const CheckpointId id = metrics().last_started_id.load(std::memory_order_relaxed) + 1;
     metrics().last_started_id.store(id, std::memory_order_relaxed);
     if (savepoint_target) config_.router->route(id, std::move(savepoint_target));
+    CheckpointSummary summary;
+    summary.id = id;
+    summary.started_ms = wall_clock_ms();
+    summary.savepoint = is_savepoint(kind);
     if (auto begun = config_.store->begin(id); !begun) {
+      record_failure(summary, describe(kind, id) + " could not begin: " + begun.error().message);
       bump(metrics().aborted);
       if (config_.router) config_.router->abort(id);
       if (waiter) waiter->publish(graphs::Error{"savepoint: " + begun.error().message});
@@ -121,9 +172,17 @@ class CheckpointCoordinator final : public caf::event_based_actor {
       }
       return false;
     }
-    pending_ = Pending{kind,         id, std::chrono::steady_clock::now(), std::vector<bool>(tasks_.size()),
-                       tasks_.size(), 0,  std::move(waiter)};
-    const CheckpointBarrier barrier{id, wall_clock_ms(), kind == Kind::Savepoint};
+    pending_ = Pending{kind,
+                       id,
+                       std::chrono::steady_clock::now(),
+                       std::vector<bool>(tasks_.size()),
+                       tasks_.size(),
+                       0,
+                       std::move(waiter),
+                       0,
+                       summary};
+    metrics().record(summary);
+    const CheckpointBarrier barrier{id, summary.started_ms, is_savepoint(kind)};
     for (TaskId source : sources_) {
       if (!ended_[source]) send(tasks_[source], InjectBarrier{barrier, kind == Kind::Savepoint});
     }
@@ -170,8 +229,8 @@ class CheckpointCoordinator final : public caf::event_based_actor {
       if (pending_->kind != Kind::Periodic) return refuse("another savepoint is in progress");
       abort_pending("superseded by a savepoint");
     }
-    trigger(Kind::Savepoint, std::move(request.target), std::move(request.waiter),
-            request.timeout);
+    trigger(request.stop ? Kind::Savepoint : Kind::Intermediate, std::move(request.target),
+            std::move(request.waiter), request.timeout);
   }
 
   void on_ack(const CheckpointAck& ack) {
@@ -182,26 +241,44 @@ class CheckpointCoordinator final : public caf::event_based_actor {
     }
     pending_->acked[ack.task] = true;
     pending_->bytes += ack.state_bytes;
+    pending_->alignment_us = std::max(pending_->alignment_us, ack.alignment_us);
     if (--pending_->missing > 0) return;
     Pending done = std::move(*pending_);
     pending_.reset();
     if (auto completed = config_.store->complete(done.id); !completed) {
+      record_failure(done.summary, describe(done.kind, done.id) +
+                                       " could not complete: " + completed.error().message);
       bump(metrics().aborted);
-      if (done.waiter) done.waiter->publish(graphs::Error{"savepoint: " + completed.error().message});
+      if (done.waiter)
+        done.waiter->publish(graphs::Error{"savepoint: " + completed.error().message});
       if (done.kind == Kind::Savepoint) resume_sources();
+      if (done.kind == Kind::Intermediate && all_ended()) start_final();
       if (done.kind == Kind::Final) {
         return fail("the final checkpoint could not complete: " + completed.error().message);
       }
       if (done.kind == Kind::Periodic && all_ended()) start_final();
       return;
     }
-    metrics().last_duration_us.store(std::chrono::duration_cast<std::chrono::microseconds>(
+    const std::int64_t duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                                          std::chrono::steady_clock::now() - done.started)
-                                         .count(),
-                                     std::memory_order_relaxed);
+                                         .count();
+    CheckpointSummary summary = done.summary;
+    summary.outcome = CheckpointSummary::Outcome::Completed;
+    summary.ended_ms = wall_clock_ms();
+    summary.duration_us = duration_us;
+    summary.alignment_us = done.alignment_us;
+    summary.bytes = done.bytes;
+    metrics().record(std::move(summary));
+    metrics().last_duration_us.store(duration_us, std::memory_order_relaxed);
     metrics().last_size_bytes.store(done.bytes, std::memory_order_relaxed);
     metrics().last_completed_id.store(done.id, std::memory_order_relaxed);
     bump(metrics().completed);
+    if (done.kind == Kind::Intermediate) {
+      // No CheckpointComplete: an intermediate savepoint has no side effects (see the header).
+      if (done.waiter) done.waiter->publish(done.id);
+      if (all_ended()) start_final();
+      return;
+    }
     for (const caf::actor& task : tasks_) send(task, CheckpointComplete{done.id});
     if (done.waiter) done.waiter->publish(done.id);
     // Same sender, same receiver: every task handles the commit before FinishTask.
@@ -219,17 +296,16 @@ class CheckpointCoordinator final : public caf::event_based_actor {
 
   void abort_pending(const std::string& why) {
     config_.store->abort(pending_->id);
-    if (pending_->kind == Kind::Savepoint) {
+    record_failure(pending_->summary, describe(pending_->kind, pending_->id) + " aborted: " + why);
+    if (is_savepoint(pending_->kind)) {
       if (pending_->waiter) pending_->waiter->publish(graphs::Error{"savepoint aborted: " + why});
-      resume_sources();
+      if (pending_->kind == Kind::Savepoint) resume_sources();
     }
     pending_.reset();
     bump(metrics().aborted);
   }
 
-  void fail(const std::string& message) {
-    quit(caf::make_error(caf::sec::runtime_error, message));
-  }
+  void fail(const std::string& message) { quit(caf::make_error(caf::sec::runtime_error, message)); }
 
   CheckpointCoordinatorConfig config_;
   std::vector<caf::actor> tasks_;

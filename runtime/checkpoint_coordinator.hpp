@@ -21,19 +21,32 @@
 // Stop with savepoint (SavepointRequest): checkpoint n is routed to the request's store,
 // sources inject its barrier and halt; once complete, CheckpointComplete then FinishTask go to
 // every task and the job ends without draining. If it fails, sources resume.
+//
+// Savepoint of a running job (SavepointRequest::stop = false): the same savepoint barrier, but
+// sources go on producing, and its completion is not announced to the tasks (no
+// CheckpointComplete), as Flink does since 1.15 for intermediate savepoints: the job's own
+// checkpoints stay the only ones with side effects, so a failover to the last checkpoint
+// (older than the savepoint) cannot duplicate output a savepoint committed. Its epoch is
+// committed with the next checkpoint; a job started from the savepoint publishes what is not
+// published yet (transactional sinks log their epochs in the state).
+//
+// Every checkpoint's outcome goes to CheckpointMetrics::record() the moment it is known
+// (started, completed with duration, alignment and size, or failed with the reason).
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "caf/actor.hpp"
-#include "caf/atom.hpp"
 #include "caf/allowed_unsafe_message_type.hpp"
+#include "caf/atom.hpp"
 #include "caf/fwd.hpp"
 #include "runtime/channel_messages.hpp"
 #include "runtime/checkpoint_router.hpp"
@@ -41,9 +54,32 @@
 
 namespace rivulet::runtime {
 
+// One checkpoint or savepoint as the coordinator saw it: started, then completed or failed.
+struct CheckpointSummary {
+  enum class Outcome { InProgress, Completed, Failed };
+  CheckpointId id = 0;
+  std::int64_t started_ms = 0;  // wall clock at the trigger
+  std::int64_t ended_ms = 0;    // wall clock at completion or failure; 0 while in progress
+  std::int64_t duration_us = 0;
+  std::int64_t alignment_us = 0;  // the longest barrier alignment of any task
+  std::uint64_t bytes = 0;        // state written by all tasks
+  Outcome outcome = Outcome::InProgress;
+  std::string failure;     // why it failed, naming the checkpoint's kind
+  bool savepoint = false;  // a savepoint (with or without stopping the job)
+};
+
 // Live checkpoint statistics of a job, kept across restarts; written by the coordinator, read
 // from anywhere.
 struct CheckpointMetrics {
+  static constexpr std::size_t kKeptHistory = 50;
+
+  // Adds the summary of a checkpoint, or replaces the one with its id (newest last).
+  void record(CheckpointSummary summary);
+  // The most recent checkpoints (at most kKeptHistory), oldest first.
+  std::vector<CheckpointSummary> history() const;
+  // Grows with every record(): a reader polls it to learn that history() changed.
+  std::uint64_t history_version() const { return history_version_.load(std::memory_order_acquire); }
+
   std::atomic<std::uint64_t> last_started_id{0};  // also where the next attempt continues
   std::atomic<std::uint64_t> last_completed_id{0};
   std::atomic<std::uint64_t> completed{0};
@@ -51,6 +87,11 @@ struct CheckpointMetrics {
   std::atomic<std::uint64_t> skipped_ticks{0};    // the previous checkpoint was still running
   std::atomic<std::int64_t> last_duration_us{0};  // begin to complete, of the last completed
   std::atomic<std::uint64_t> last_size_bytes{0};  // state written by all tasks for it
+
+ private:
+  mutable std::mutex history_mutex_;
+  std::deque<CheckpointSummary> history_;  // under history_mutex_
+  std::atomic<std::uint64_t> history_version_{0};
 };
 
 struct CheckpointCoordinatorConfig {
@@ -81,6 +122,8 @@ struct SavepointRequest {
   std::shared_ptr<CheckpointStore> target;
   std::shared_ptr<SavepointWaiter> waiter;
   std::chrono::milliseconds timeout{std::chrono::minutes(1)};
+  // false: the job keeps running (an intermediate savepoint, see the top of this file).
+  bool stop = true;
 };
 
 // Sent by the supervisor once the attempt's tasks are spawned (they need the coordinator's

@@ -99,6 +99,17 @@ graphs::Status Job::stop_with_savepoint(std::shared_ptr<CheckpointStore> target,
   return graphs::Ok{};
 }
 
+graphs::Status Job::savepoint(std::shared_ptr<CheckpointStore> target,
+                              std::chrono::milliseconds timeout) {
+  if (!target) return graphs::Error{"savepoint: no target store"};
+  auto waiter = std::make_shared<SavepointWaiter>();
+  caf::anon_send(supervisor_, SavepointRequest{std::move(target), waiter, timeout, false});
+  auto taken = waiter->wait_for(timeout + std::chrono::seconds(5));  // see stop_with_savepoint
+  if (!taken) return graphs::Error{"savepoint: no answer from the job"};
+  if (!*taken) return taken->error();
+  return graphs::Ok{};
+}
+
 bool Job::wait_for(std::chrono::milliseconds timeout) const { return outcome_->wait_for(timeout); }
 
 JobStatus Job::wait() const {

@@ -69,6 +69,11 @@ class Job {
   // savepoint could not be taken within `timeout`) the job keeps running.
   graphs::Status stop_with_savepoint(std::shared_ptr<CheckpointStore> target,
                                      std::chrono::milliseconds timeout);
+  // A savepoint into `target` while the job keeps running (Flink's "savepoint"): blocks until
+  // it is complete or failed, at most about `timeout`. It has no side effects (see
+  // checkpoint_coordinator.hpp): a job started from it publishes what its epoch holds.
+  graphs::Status savepoint(std::shared_ptr<CheckpointStore> target,
+                           std::chrono::milliseconds timeout);
 
   // True once the job ended (finished, failed or cancelled), waiting at most `timeout`.
   bool wait_for(std::chrono::milliseconds timeout) const;

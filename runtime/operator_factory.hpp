@@ -35,12 +35,15 @@ struct OperatorBuildContext {
   // directory: stateful operators give each instance its own runtime::state::
   // OperatorStateBackend from it. Default: memory.
   runtime::state::StateBackendOptions state_backend{};
+  // File operators' paths must resolve inside this directory (runtime/file_confinement.hpp:
+  // a node's --file-root); empty: not confined (`rivulet run`).
+  std::string file_root{};
 };
 
 using SourceFactory = std::function<graphs::Result<std::unique_ptr<runtime::SourceOperator>>(
     const OperatorBuildContext&)>;
-using TransformFactory = std::function<graphs::Result<std::unique_ptr<runtime::Operator>>(
-    const OperatorBuildContext&)>;
+using TransformFactory =
+    std::function<graphs::Result<std::unique_ptr<runtime::Operator>>(const OperatorBuildContext&)>;
 
 // Sources have no inputs and run on their own thread; everything else (sinks included) is a
 // transform hosted by a task actor. monostate: spec only (no implementation yet).

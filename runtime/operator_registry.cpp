@@ -11,6 +11,19 @@ graphs::Status OperatorRegistry::add(graphs::OperatorSpec spec, OperatorFactory 
   if (find(spec.kind) != nullptr) {
     return graphs::Error{"operator kind '" + spec.kind + "' is already registered"};
   }
+  // A keyed output keyed by a parameter: the validator and the planner read the key fields
+  // from it, so it must be a field list of this operator, on a keyed port.
+  for (const graphs::PortSpec& port : spec.outputs) {
+    if (port.keyed_by.empty()) continue;
+    const graphs::ParameterSpec* keys = spec.parameter(port.keyed_by);
+    if (port.kind != graphs::PortKind::Keyed || keys == nullptr ||
+        keys->type != graphs::ParameterType::FieldList) {
+      return graphs::Error{"operator '" + spec.kind + "', output '" + port.name +
+                           "': keyed_by must name a field-list parameter of the operator on a "
+                           "keyed output ('" +
+                           port.keyed_by + "' is not one)"};
+    }
+  }
   entries_.push_back(Entry{std::move(spec), std::move(factory)});
   return graphs::Ok{};
 }

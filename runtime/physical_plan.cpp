@@ -30,6 +30,8 @@ runtime::OperatorBuildContext build_context(const PhysicalPlan& plan, TaskId tas
       planned_task.spec.subtask_index,
       planned_task.spec.parallelism,
       bootstrap_servers,
+      {},
+      plan.file_root,
   };
 }
 

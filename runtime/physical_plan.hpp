@@ -46,6 +46,9 @@ struct PhysicalPlan {
   std::vector<graphs::Graph> graphs;
   std::vector<PlannedNode> nodes;  // topological order: every node after its upstreams
   std::vector<PlannedTask> tasks;  // index == TaskId
+  // Handed to every factory (OperatorBuildContext::file_root): where file operators' paths are
+  // confined; empty: nowhere (`rivulet run`). A node sets it for every job it deploys.
+  std::string file_root;
 
   const graphs::Node& node_of(const PlannedNode& node) const {
     return graphs[node.graph_index].nodes[node.node_index];

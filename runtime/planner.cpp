@@ -217,8 +217,8 @@ class Planner {
   graphs::Partitioning effective_partitioning(const graphs::Edge& edge, const PlannedNode& from,
                                               std::size_t from_port) const {
     graphs::Partitioning partitioning = edge.partitioning;
-    const bool keying = from.spec.category == "keying" &&
-                        from.spec.outputs[from_port].kind == graphs::PortKind::Keyed;
+    const graphs::PortSpec& port = from.spec.outputs[from_port];
+    const bool keying = port.kind == graphs::PortKind::Keyed && !port.keyed_by.empty();
     if (keying && partitioning.kind == PartitioningKind::Forward) {
       partitioning.kind = PartitioningKind::Hash;
       partitioning.key_fields = output_keys_[node_index(from)][from_port];
@@ -299,7 +299,7 @@ class Planner {
     return graphs::Ok{};
   }
 
-  // Which fields each keyed output is partitioned by: a keying operator's "keys"; any other
+  // Which fields each keyed output is partitioned by: the parameter its keyed_by names; any other
   // keyed output keeps the keys of its keyed input while they survive in its schema (the same
   // rule the validator applies).
   void derive_output_keys(std::size_t index) {
@@ -314,8 +314,8 @@ class Planner {
     }
     for (std::size_t p = 0; p < planned.spec.outputs.size(); ++p) {
       if (planned.spec.outputs[p].kind != graphs::PortKind::Keyed) continue;
-      if (planned.spec.category == "keying") {
-        output_keys_[index][p] = string_list_parameter(node, planned.spec, "keys");
+      if (const std::string& by = planned.spec.outputs[p].keyed_by; !by.empty()) {
+        output_keys_[index][p] = string_list_parameter(node, planned.spec, by);
         continue;
       }
       const graphs::Schema& schema = planned.output_schemas[p];

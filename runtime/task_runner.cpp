@@ -147,6 +147,7 @@ void TaskRunner::on_barrier(std::uint32_t channel, const CheckpointBarrier& barr
     input_.unblock_all();
     barrier_seen_.assign(barrier_seen_.size(), false);
     aligning_ = barrier;
+    aligning_since_ = std::chrono::steady_clock::now();
   }
   barrier_seen_[channel] = true;
   input_.block(channel);
@@ -160,6 +161,9 @@ void TaskRunner::complete_alignment_if_ready() {
   }
   const CheckpointBarrier barrier = *aligning_;
   aligning_.reset();
+  const std::int64_t alignment_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::steady_clock::now() - aligning_since_)
+                                        .count();
   // A store that no longer takes this checkpoint (timed out) gets no snapshot and no ack; the
   // barrier still goes on so downstream tasks do not wait for it.
   last_snapshot_ = barrier.checkpoint_id;
@@ -167,7 +171,7 @@ void TaskRunner::complete_alignment_if_ready() {
   if (!written) throw std::runtime_error(written.error().message);
   output_.emit_barrier(barrier);
   if (*written) {
-    transport_.send_checkpoint_ack(CheckpointAck{spec_.id, barrier.checkpoint_id});
+    transport_.send_checkpoint_ack(CheckpointAck{spec_.id, barrier.checkpoint_id, 0, alignment_us});
     TaskMetrics::add(metrics_->checkpoints_completed, 1);
   }
   barrier_seen_.assign(barrier_seen_.size(), false);

@@ -7,6 +7,7 @@
 // an output channel runs out of credit the task stops draining, its input queues fill up to
 // the credit window, no credit goes upstream, and the upstream task stops in turn.
 
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -94,7 +95,8 @@ class TaskRunner {
   IdleClock idle_;
   std::vector<bool> ended_channels_;
   std::size_t open_channels_;
-  std::optional<CheckpointBarrier> aligning_;  // barrier being aligned, if any
+  std::optional<CheckpointBarrier> aligning_;             // barrier being aligned, if any
+  std::chrono::steady_clock::time_point aligning_since_;  // its first barrier's arrival
   std::vector<bool> barrier_seen_;
   bool ended_ = false;
   bool closed_ = false;

@@ -518,6 +518,48 @@ void KafkaSource::poll(runtime::SourceCollector& out, std::size_t max_batches) {
       now_ms() - last_commit_ms_ >= options_.commit_interval_ms) {
     commit_positions(true);
   }
+  // The last poll of a bounded source (nothing more to read) reports too: its lag then stays
+  // what is shown.
+  report_lag(!has_more());
+}
+
+void KafkaSource::report_lag(bool now_or_never) {
+  if (counters_ == nullptr || consumer_ == nullptr) return;
+  const std::int64_t now = now_ms();
+  if (!now_or_never && last_lag_report_ms_ >= 0 &&
+      now - last_lag_report_ms_ < options_.lag_report_interval_ms) {
+    return;
+  }
+  last_lag_report_ms_ = now;
+  // librdkafka's position steps over transaction markers (control records are never handed to
+  // us), so a read_committed reader that caught up shows 0 and not 1 per transaction marker.
+  PartitionListPtr positions(
+      rd_kafka_topic_partition_list_new(static_cast<int>(partitions_.size())));
+  for (const auto& [key, partition] : partitions_) {
+    rd_kafka_topic_partition_list_add(positions.get(), key.first.c_str(), key.second);
+  }
+  if (rd_kafka_position(consumer_, positions.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    positions.reset();
+  }
+  std::vector<runtime::PartitionLagEntry> lag;
+  lag.reserve(partitions_.size());
+  for (const auto& [key, partition] : partitions_) {
+    std::int64_t next = partition.next_offset;
+    if (positions) {
+      const rd_kafka_topic_partition_t* found =
+          rd_kafka_topic_partition_list_find(positions.get(), key.first.c_str(), key.second);
+      if (found != nullptr && found->offset > next) next = found->offset;
+    }
+    std::int64_t low = -1;
+    std::int64_t high = -1;
+    if (rd_kafka_get_watermark_offsets(consumer_, key.first.c_str(), key.second, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0 || next < 0) {
+      continue;
+    }
+    lag.push_back({key.first, key.second, std::max<std::int64_t>(0, high - next)});
+  }
+  counters_->report_lag(std::move(lag));
 }
 
 bool KafkaSource::has_more() const {

@@ -65,6 +65,9 @@ struct KafkaSourceOptions {
   bool stop_at_end = false;
   std::size_t batch_size = 1024;  // records per emitted batch at most
   std::int64_t commit_interval_ms = 5000;
+  // How often the consumer lag per partition is reported to the task's counters (0: at every
+  // poll, for tests). It is computed from librdkafka's cached high watermarks, never a request.
+  std::int64_t lag_report_interval_ms = 1000;
 };
 
 class KafkaSource final : public runtime::SourceOperator, private ClientErrors {
@@ -116,6 +119,14 @@ class KafkaSource final : public runtime::SourceOperator, private ClientErrors {
                    const std::string& reason, std::int64_t timestamp_ms);
   void flush_batches(runtime::SourceCollector& out);
   void commit_positions(bool async);
+  // Lag = high watermark (the last stable offset under read_committed) minus the next offset
+  // to read, per assigned partition, from what the last fetch responses told librdkafka
+  // (rd_kafka_get_watermark_offsets: no broker round trip, the poll loop never blocks). While
+  // the source is paused by backpressure nothing is fetched, so the high watermark is the last
+  // one seen and the lag shown can trail a producer that keeps writing. A partition whose high
+  // watermark is not known yet (nothing fetched) is left out rather than shown as 0.
+  // `now_or_never`: report even if the interval has not passed (the source's last poll).
+  void report_lag(bool now_or_never);
   Partition& partition_for(const rd_kafka_message_t& message);
   std::int64_t now_ms() const;
 
@@ -143,6 +154,7 @@ class KafkaSource final : public runtime::SourceOperator, private ClientErrors {
   bool assigned_once_ = false;
   bool idle_without_partitions_ = false;
   std::int64_t last_commit_ms_ = 0;
+  std::int64_t last_lag_report_ms_ = -1;
   std::uint64_t records_out_ = 0;
   std::uint64_t dead_letters_ = 0;
   runtime::RecordCounters* counters_ = nullptr;  // the task's, shown by the runtime

@@ -52,6 +52,14 @@ std::string checkpoint_text(const control::CheckpointRecord& c) {
                      c.failure.empty() ? "" : ": " + c.failure);
 }
 
+std::string checkpoint_json(const control::CheckpointRecord& c) {
+  return fmt::format(
+      "{{\"id\":{},\"savepoint\":{},\"status\":{},\"started\":{},\"durationMs\":{},"
+      "\"alignmentMs\":{},\"bytes\":{},\"failure\":{}}}",
+      c.id, c.savepoint ? "true" : "false", json_string(to_string(c.status)), c.started,
+      c.duration_ms, c.alignment_ms, c.bytes, json_string(c.failure));
+}
+
 // --- deploy ---------------------------------------------------------------------------------
 
 struct DeployArgs {
@@ -133,11 +141,16 @@ int status(const JobArgs& args) {
       auto text = value_or_throw(graphs::encode_graph(g, graphs::GraphFormat::Json), "");
       graph_texts += (graph_texts.empty() ? "" : ",") + text;
     }
+    std::string checkpoints;
+    for (const auto& c : detail.checkpoints) {
+      checkpoints += (checkpoints.empty() ? "" : ",") + checkpoint_json(c);
+    }
     std::cout << fmt::format(
-        "{{\"job\":{},\"message\":{},\"restarts\":[{}],\"lastCheckpoint\":{},\"graphs\":[{}]}}\n",
+        "{{\"job\":{},\"message\":{},\"restarts\":[{}],\"lastCheckpoint\":{},"
+        "\"checkpoints\":[{}],\"graphs\":[{}]}}\n",
         summary_json(detail.summary), json_string(detail.message), restarts,
         detail.last_checkpoint ? json_string(checkpoint_text(*detail.last_checkpoint)) : "null",
-        graph_texts);
+        checkpoints, graph_texts);
     return 0;
   }
   const auto& s = detail.summary;
@@ -151,6 +164,12 @@ int status(const JobArgs& args) {
   }
   std::cout << "checkpoint: "
             << (detail.last_checkpoint ? checkpoint_text(*detail.last_checkpoint) : "none") << '\n';
+  // The most recent ones, newest first, failures with their cause.
+  constexpr std::size_t kShown = 10;
+  for (std::size_t i = 0; i < detail.checkpoints.size() && i < kShown; ++i) {
+    std::cout << "  " << checkpoint_text(detail.checkpoints[detail.checkpoints.size() - 1 - i])
+              << '\n';
+  }
   std::cout << "graphs:    ";
   for (const auto& g : detail.graphs) {
     std::cout << ' ' << g.name << " (" << g.nodes.size() << " nodes)";

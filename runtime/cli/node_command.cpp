@@ -158,8 +158,10 @@ void add_node_command(CLI::App& app, Invocation& invocation) {
                    "only)");
   node->add_option("--plugin-dir", args->plugin_dir,
                    "Load operator plugins from this directory only (the libraries are trusted)");
-  node->add_option("--file-root", args->file_root,
-                   "Directory that file_source / file_sink paths of deployed graphs refer to");
+  node->add_option(
+      "--file-root", args->file_root,
+      "Directory that file_source / file_sink paths of deployed graphs are confined to "
+      "(no '..', absolute or symlink escapes); default: <data-dir>/files");
   node->add_option("--metrics-listen", args->metrics_listen,
                    "HOST:PORT to serve Prometheus metrics on (GET /metrics); default: none");
   node->footer(

@@ -93,13 +93,19 @@ std::vector<std::string> render(const control::JobMetrics& metrics, std::uint32_
         row.watermark_lag_ms > 0 ? fmt::format("{:.1f}s", row.watermark_lag_ms / 1000.0) : "-",
         row.has_kafka ? human_count(static_cast<double>(row.kafka_lag)) : "-", row.state));
   }
-  if (metrics.checkpoints.empty()) {
+  // The newest checkpoint that is over (completed or failed, with its cause).
+  const control::CheckpointRecord* last = nullptr;
+  for (auto it = metrics.checkpoints.rbegin(); it != metrics.checkpoints.rend() && !last; ++it) {
+    if (it->status != control::CheckpointStatus::InProgress) last = &*it;
+  }
+  if (last == nullptr) {
     lines.push_back("last checkpoint: none");
   } else {
-    const auto& c = metrics.checkpoints.back();
-    lines.push_back(fmt::format("last checkpoint: {} {}, {} ms, {} bytes, at {}", c.id,
-                                to_string(c.status), c.duration_ms, c.bytes,
-                                format_wall_time(c.started)));
+    const auto& c = *last;
+    lines.push_back(fmt::format("last {}: {} {}, {} ms (alignment {} ms), {} bytes, at {}{}",
+                                c.savepoint ? "savepoint" : "checkpoint", c.id, to_string(c.status),
+                                c.duration_ms, c.alignment_ms, c.bytes, format_wall_time(c.started),
+                                c.failure.empty() ? "" : ": " + c.failure));
   }
   if (!metrics.restarts.empty()) {
     lines.push_back(fmt::format("restarts: {}, last: {}", metrics.restarts.size(),

@@ -115,6 +115,17 @@ graphs::Result<CheckpointId> JobRun::stop_with_savepoint(std::shared_ptr<Checkpo
   return (*written)->id();
 }
 
+graphs::Result<CheckpointId> JobRun::savepoint(std::shared_ptr<CheckpointStore> target,
+                                               std::chrono::milliseconds timeout) {
+  if (!target) return graphs::Error{"savepoint: no target"};
+  graphs::Status taken = job_->savepoint(target, timeout);
+  if (!taken) return taken.error();
+  auto written = target->latest();
+  if (!written) return written.error();
+  if (!*written) return graphs::Error{"savepoint: not found after it completed"};
+  return (*written)->id();
+}
+
 std::vector<std::string> JobRun::skipped_checkpoints() const {
   return checkpoints_ ? checkpoints_->last_skipped() : std::vector<std::string>{};
 }

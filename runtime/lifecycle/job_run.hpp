@@ -77,6 +77,9 @@ class JobRun {
   // Returns the savepoint's checkpoint id. On error the job keeps running.
   [[nodiscard]] graphs::Result<CheckpointId> stop_with_savepoint(
       std::shared_ptr<CheckpointStore> target, std::chrono::milliseconds timeout);
+  // A savepoint into `target` while the job keeps running; returns its checkpoint id.
+  [[nodiscard]] graphs::Result<CheckpointId> savepoint(std::shared_ptr<CheckpointStore> target,
+                                                       std::chrono::milliseconds timeout);
 
   // Damaged checkpoints passed over when the job last restored (one reason each).
   std::vector<std::string> skipped_checkpoints() const;

@@ -84,16 +84,43 @@ node::JobMetrics JobSampler::sample(const Job& job, node::WallMs now) {
     out.tasks.push_back(std::move(s));
   }
   previous_steady_ns_ = steady;
-  const CheckpointMetrics& cp = job.checkpoint_metrics();
-  if (const std::uint64_t id = cp.last_completed_id.load(std::memory_order_relaxed); id > 0) {
-    node::CheckpointRecord record;
-    record.id = id;
-    record.duration_ms = cp.last_duration_us.load(std::memory_order_relaxed) / 1000;
-    record.bytes = cp.last_size_bytes.load(std::memory_order_relaxed);
-    record.status = node::CheckpointStatus::Completed;
-    out.checkpoints.push_back(record);
-  }
+  out.checkpoints = checkpoint_history(job.checkpoint_metrics());
   return out;
+}
+
+node::CheckpointRecord checkpoint_record(const CheckpointSummary& summary) {
+  node::CheckpointRecord record;
+  record.id = summary.id;
+  record.started = summary.started_ms;
+  record.duration_ms = summary.outcome == CheckpointSummary::Outcome::InProgress
+                           ? 0
+                           : (summary.outcome == CheckpointSummary::Outcome::Completed
+                                  ? summary.duration_us / 1000
+                                  : summary.ended_ms - summary.started_ms);
+  record.alignment_ms = summary.alignment_us / 1000;
+  record.bytes = summary.bytes;
+  switch (summary.outcome) {
+    case CheckpointSummary::Outcome::InProgress:
+      record.status = node::CheckpointStatus::InProgress;
+      break;
+    case CheckpointSummary::Outcome::Completed:
+      record.status = node::CheckpointStatus::Completed;
+      break;
+    case CheckpointSummary::Outcome::Failed:
+      record.status = node::CheckpointStatus::Failed;
+      break;
+  }
+  record.failure = summary.failure;
+  record.savepoint = summary.savepoint;
+  return record;
+}
+
+std::vector<node::CheckpointRecord> checkpoint_history(const CheckpointMetrics& metrics) {
+  std::vector<node::CheckpointRecord> records;
+  for (const CheckpointSummary& summary : metrics.history()) {
+    records.push_back(checkpoint_record(summary));
+  }
+  return records;
 }
 
 std::vector<node::TaskSample> per_node(const std::vector<node::TaskSample>& tasks) {

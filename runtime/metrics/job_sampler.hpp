@@ -27,6 +27,11 @@ class JobSampler {
   std::int64_t previous_steady_ns_ = 0;
 };
 
+// A checkpoint as the control API shows it (durations in ms).
+node::CheckpointRecord checkpoint_record(const CheckpointSummary& summary);
+// The job's recent checkpoints and savepoints, oldest first (CheckpointMetrics::history()).
+std::vector<node::CheckpointRecord> checkpoint_history(const CheckpointMetrics& metrics);
+
 // The sample summed over the instances of each graph node (watermark: the minimum; input fill
 // and Kafka lag: every instance's entries together; time shares: the mean), in the order the
 // nodes first appear. subtask is 0 and parallelism the number of instances.

@@ -120,7 +120,13 @@ std::string render_prometheus(const std::vector<node::JobMetrics>& jobs) {
     });
   };
   using J = node::JobMetrics;
-  auto last = [](const J& j) { return j.checkpoints.empty() ? nullptr : &j.checkpoints.back(); };
+  // The newest completed checkpoint (the history also holds ones in progress and failed ones).
+  auto last = [](const J& j) -> const node::CheckpointRecord* {
+    for (auto it = j.checkpoints.rbegin(); it != j.checkpoints.rend(); ++it) {
+      if (it->status == node::CheckpointStatus::Completed) return &*it;
+    }
+    return nullptr;
+  };
   per_job("rivulet_restarts_total", "counter", "Restarts of the job after failures.",
           [](const J& j) { return std::optional<double>(static_cast<double>(j.restarts.size())); });
   per_job("rivulet_last_checkpoint_id", "gauge", "Id of the newest checkpoint.",
@@ -131,6 +137,12 @@ std::string render_prometheus(const std::vector<node::JobMetrics>& jobs) {
   per_job("rivulet_last_checkpoint_duration_seconds", "gauge", "Trigger to completion.",
           [&](const J& j) -> std::optional<double> {
             if (auto* c = last(j)) return static_cast<double>(c->duration_ms) / 1000;
+            return std::nullopt;
+          });
+  per_job("rivulet_last_checkpoint_alignment_seconds", "gauge",
+          "Longest barrier alignment of any task for it.",
+          [&](const J& j) -> std::optional<double> {
+            if (auto* c = last(j)) return static_cast<double>(c->alignment_ms) / 1000;
             return std::nullopt;
           });
   per_job("rivulet_last_checkpoint_size_bytes", "gauge", "State written for it.",

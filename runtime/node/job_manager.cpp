@@ -39,6 +39,23 @@ graphs::Problem problem(std::string message) {
   return p;
 }
 
+// A factory's error names its node and parameter ("node 'x', parameter 'path': why",
+// operators/parameter_reader.cpp): as a problem, the editor can point at both.
+graphs::Problem start_problem(const std::string& message) {
+  graphs::Problem p = problem(message);
+  const std::string node = "node '";
+  const std::string parameter = "', parameter '";
+  const std::size_t node_end = message.find(parameter);
+  if (message.rfind(node, 0) != 0 || node_end == std::string::npos) return p;
+  const std::size_t field_start = node_end + parameter.size();
+  const std::size_t field_end = message.find("': ", field_start);
+  if (field_end == std::string::npos) return p;
+  p.node_id = message.substr(node.size(), node_end - node.size());
+  p.field = "parameters." + message.substr(field_start, field_end - field_start);
+  p.message = message.substr(field_end + 3);
+  return p;
+}
+
 graphs::Error unknown_job(const JobId& job) {
   return graphs::Error{"no job '" + job + "' on this node"};
 }
@@ -80,8 +97,11 @@ class ManagedJob {
   std::deque<JobEvent> events;
   std::uint64_t next_sequence = 1;
   std::vector<RestartRecord> restarts;
-  std::optional<CheckpointRecord> last_checkpoint;
-  std::uint64_t seen_completed = 0, seen_aborted = 0;
+  std::optional<CheckpointRecord> last_checkpoint;  // the newest completed one
+  // What the watcher already turned into events: CheckpointMetrics::history_version() and the
+  // outcome reported per checkpoint id.
+  std::uint64_t seen_history_version = 0;
+  std::map<std::uint64_t, CheckpointStatus> reported_checkpoints;
   bool ended = false;
   bool keep_running_record = false;              // shutdown(): the next open() resumes it
   std::map<std::uint64_t, JobSampler> samplers;  // by sampler id: each keeps its own rates
@@ -144,6 +164,15 @@ graphs::Result<std::unique_ptr<JobManager>> JobManager::open(NodeConfig config) 
       if (!loaded) return loaded.error();
     }
   }
+  // Deployed graphs' file operators stay inside one directory (runtime/file_confinement.hpp).
+  manager->file_root_ = manager->config_.file_root.empty()
+                            ? (fs::path(manager->config_.data_dir) / "files").string()
+                            : manager->config_.file_root;
+  if (manager->config_.file_root.empty()) fs::create_directories(manager->file_root_, ec);
+  if (ec || !fs::is_directory(manager->file_root_, ec)) {
+    return graphs::Error{"file root " + manager->file_root_ +
+                         ": not a directory (--file-root must name an existing directory)"};
+  }
   manager->bootstrap_ = manager->config_.bootstrap_servers;
   if (manager->bootstrap_.empty()) {
     auto broker = EmbeddedBroker::start(BrokerOptions{});
@@ -188,7 +217,8 @@ namespace {
 // Starts `job` (its graphs and record set) from its newest restore point; see job_manager.hpp.
 graphs::Status start_job(ManagedJob& job, const OperatorRegistry& registry,
                          caf::actor_system& system, const std::string& bootstrap,
-                         bool embedded_broker, std::shared_ptr<RestartPolicy> restart) {
+                         bool embedded_broker, const std::string& file_root,
+                         std::shared_ptr<RestartPolicy> restart) {
   lifecycle::Preparation preparation = lifecycle::prepare_job(job.graphs, {}, registry);
   if (!preparation.ok()) {
     std::string why;
@@ -197,6 +227,7 @@ graphs::Status start_job(ManagedJob& job, const OperatorRegistry& registry,
     }
     return graphs::Error{why};
   }
+  preparation.job->plan.file_root = file_root;  // every file operator is confined there
   lifecycle::RunOptions options;
   options.bootstrap_servers = bootstrap;
   options.embedded_broker = embedded_broker;
@@ -246,7 +277,7 @@ graphs::Status JobManager::resume_jobs() {
         if (broker_) (void)broker_->create_topic(topic);  // exists already: fine
       }
       auto started =
-          start_job(*job, registry_, place(), bootstrap_, broker_ != nullptr,
+          start_job(*job, registry_, place(), bootstrap_, broker_ != nullptr, file_root_,
                     std::make_shared<RecordingRestartPolicy>(graphs_policy(job->graphs), job));
       if (!started) {
         job->record.state = JobState::Failed;
@@ -326,12 +357,12 @@ DeployOutcome JobManager::deploy(DeployRequest request) {
     }
   }
   auto started =
-      start_job(*job, registry_, place(), bootstrap_, broker_ != nullptr,
+      start_job(*job, registry_, place(), bootstrap_, broker_ != nullptr, file_root_,
                 std::make_shared<RecordingRestartPolicy>(graphs_policy(job->graphs), job));
   if (!started) {
-    job->record.state = JobState::Failed;
-    (void)job->dir.save(job->record);
-    outcome.problems.push_back(problem(started.error().message));
+    // Refused like a validation problem: nothing of it stays (its id is not reused).
+    fs::remove_all(job->dir.root(), ec);
+    outcome.problems.push_back(start_problem(started.error().message));
     return outcome;
   }
   job->started = now_ms();
@@ -375,6 +406,7 @@ graphs::Result<JobDetail> JobManager::status(const JobId& id) const {
   detail.message = job->message;
   detail.restarts = job->restarts;
   detail.last_checkpoint = job->last_checkpoint;
+  if (job->run) detail.checkpoints = checkpoint_history(job->run->job().checkpoint_metrics());
   detail.graphs = job->graphs;
   detail.options = job->record.options;
   return detail;
@@ -436,10 +468,30 @@ graphs::Status JobManager::cancel(const JobId& id) {
 }
 
 graphs::Result<std::string> JobManager::savepoint(const JobId& id) {
-  if (!find(id)) return unknown_job(id);
-  return graphs::Error{
-      "a savepoint of a running job is not available yet: stop the job with a "
-      "savepoint and deploy it again from that savepoint"};
+  auto job = find(id);
+  if (!job) return unknown_job(id);
+  if (!job->run || job->run->job().wait_for(std::chrono::milliseconds(0))) {
+    return graphs::Error{"job '" + id + "' is not running"};
+  }
+  std::string directory;
+  {
+    std::lock_guard lock(job->mutex);
+    directory =
+        (job->dir.savepoints() / ("sp-" + std::to_string(job->record.next_savepoint++))).string();
+    (void)job->dir.save(job->record);
+  }
+  std::error_code ec;
+  fs::create_directories(job->dir.savepoints(), ec);
+  if (ec) return graphs::Error{"savepoint " + directory + ": " + ec.message()};
+  auto target = lifecycle::open_savepoint_target(directory, job->graphs);
+  if (!target) return target.error();
+  auto taken = job->run->savepoint(*target, config_.savepoint_timeout);
+  if (!taken) {
+    fs::remove_all(directory, ec);  // nothing usable in it; a savepoint is complete or absent
+    return graphs::Error{"job '" + id + "': " + taken.error().message};
+  }
+  job->add_event(JobEventKind::SavepointTaken, directory, *taken);
+  return directory;
 }
 
 graphs::Catalog JobManager::catalog() const { return registry_.catalog(); }
@@ -451,8 +503,7 @@ graphs::Result<JobMetrics> JobManager::metrics(const JobId& id, std::uint64_t sa
   std::lock_guard lock(job->mutex);
   JobMetrics metrics = job->samplers[sampler_id].sample(job->run->job(), now_ms());
   metrics.job = id;
-  metrics.restarts = job->restarts;
-  if (job->last_checkpoint) metrics.checkpoints.push_back(*job->last_checkpoint);
+  metrics.restarts = job->restarts;  // checkpoints: the sampler's history
   return metrics;
 }
 
@@ -514,6 +565,33 @@ void JobManager::shutdown() {
   }
 }
 
+namespace {
+
+// Turns the checkpoints whose outcome is new since the last look into events (at the moment
+// the coordinator recorded it, with the failure's cause) and keeps the newest completed one.
+// Called under job.mutex.
+void report_checkpoints(ManagedJob& job, const std::vector<CheckpointSummary>& history) {
+  std::map<std::uint64_t, CheckpointStatus> reported;
+  for (const CheckpointSummary& summary : history) {
+    const CheckpointRecord record = checkpoint_record(summary);
+    reported[record.id] = record.status;
+    auto before = job.reported_checkpoints.find(record.id);
+    if (before != job.reported_checkpoints.end() && before->second == record.status) continue;
+    if (record.status == CheckpointStatus::Completed) {
+      job.last_checkpoint = record;
+      job.events.push_back({job.next_sequence++, summary.ended_ms,
+                            JobEventKind::CheckpointCompleted, record.savepoint ? "savepoint" : "",
+                            record.id});
+    } else if (record.status == CheckpointStatus::Failed) {
+      job.events.push_back({job.next_sequence++, summary.ended_ms, JobEventKind::CheckpointFailed,
+                            record.failure, record.id});
+    }
+  }
+  job.reported_checkpoints = std::move(reported);
+}
+
+}  // namespace
+
 void JobManager::watch() {
   std::unique_lock wait_lock(watch_mutex_);
   while (!closing_) {
@@ -527,26 +605,11 @@ void JobManager::watch() {
       if (!job->run) continue;
       const Job& running = job->run->job();
       const CheckpointMetrics& checkpoints = running.checkpoint_metrics();
-      const std::uint64_t completed = checkpoints.completed.load();
-      const std::uint64_t aborted = checkpoints.aborted.load();
+      const std::uint64_t version = checkpoints.history_version();
       std::lock_guard lock(job->mutex);
-      if (completed != job->seen_completed) {
-        job->seen_completed = completed;
-        CheckpointRecord record;
-        record.id = checkpoints.last_completed_id.load();
-        record.duration_ms = checkpoints.last_duration_us.load() / 1000;
-        record.bytes = checkpoints.last_size_bytes.load();
-        record.status = CheckpointStatus::Completed;
-        record.started = now_ms() - record.duration_ms;
-        job->last_checkpoint = record;
-        job->events.push_back(
-            {job->next_sequence++, now_ms(), JobEventKind::CheckpointCompleted, "", record.id});
-      }
-      if (aborted != job->seen_aborted) {
-        job->seen_aborted = aborted;
-        job->events.push_back({job->next_sequence++, now_ms(), JobEventKind::CheckpointFailed,
-                               "aborted (timed out, a task failed, or the job ended first)",
-                               checkpoints.last_started_id.load()});
+      if (version != job->seen_history_version) {
+        job->seen_history_version = version;
+        report_checkpoints(*job, checkpoints.history());
       }
       if (!job->ended && running.wait_for(std::chrono::milliseconds(0))) {
         job->ended = true;

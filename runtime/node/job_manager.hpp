@@ -82,6 +82,7 @@ class JobManager final : public NodeService {
   OperatorRegistry registry_;  // built-ins plus the plugin dir's plugins
   std::unique_ptr<EmbeddedBroker> broker_;
   std::string bootstrap_;
+  std::string file_root_;  // config_.file_root, else <data dir>/files
   std::unique_ptr<caf::actor_system_config> system_config_;
   std::unique_ptr<caf::actor_system> system_;
   mutable std::mutex mutex_;

@@ -88,7 +88,9 @@ struct NodeConfig {
   std::string data_dir;           // jobs, their checkpoints and savepoints live here
   std::string bootstrap_servers;  // empty: host the embedded broker
   std::string plugin_dir;         // operator plugins are loaded from here only; empty: none
-  std::string file_root;          // file_source / file_sink paths are confined here
+  // file_source / file_sink paths of deployed graphs are confined here (an existing
+  // directory); empty: <data dir>/files, created when missing.
+  std::string file_root;
   std::chrono::milliseconds savepoint_timeout{std::chrono::minutes(2)};
 };
 

@@ -1,19 +1,19 @@
 #include "editor_test_support.hpp"
 
+#include <gtest/gtest.h>
+
 #include <QAbstractItemModel>
 #include <QAction>
 #include <QDropEvent>
+#include <QElapsedTimer>
 #include <QLineEdit>
 #include <QMimeData>
-#include <QElapsedTimer>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
-#include <gtest/gtest.h>
-
 #include <memory>
 
 #include "editor/graph_document.hpp"
@@ -131,6 +131,7 @@ graphs::Catalog testCatalog() {
   keys.input_port = "in";
   key_by.parameters.push_back(keys);
   auto keyed_out = port("out", graphs::PortKind::Keyed);
+  keyed_out.keyed_by = "keys";
   keyed_out.schema.kind = graphs::SchemaRuleKind::SameAsInput;
   keyed_out.schema.port = "in";
   key_by.outputs.push_back(keyed_out);
@@ -213,8 +214,9 @@ std::string dropFromPalette(MainWindow& window, const std::string& kind, QPoint 
   return nodes.size() > before ? nodes.back().id : std::string();
 }
 
-void dragBetweenPorts(MainWindow& window, const std::string& from_node, const std::string& from_port,
-                      const std::string& to_node, const std::string& to_port) {
+void dragBetweenPorts(MainWindow& window, const std::string& from_node,
+                      const std::string& from_port, const std::string& to_node,
+                      const std::string& to_port) {
   NodeItem* a = window.scene().nodeItem(from_node);
   NodeItem* b = window.scene().nodeItem(to_node);
   ASSERT_TRUE(a && b);

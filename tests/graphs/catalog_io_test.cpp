@@ -124,6 +124,16 @@ Catalog sample_catalog() {
                                      "in",
                                      ""}};
 
+  OperatorSpec key_by{"key_by", "keying", "", {}, {}, {}, false, 0};
+  key_by.inputs.push_back(PortSpec{"in", PortKind::Records, true, "", {}});
+  PortSpec keyed{"out",
+                 PortKind::Keyed,
+                 false,
+                 "",
+                 {SchemaRuleKind::SameAsInput, "in", "", "", "", {}, "", ""}};
+  keyed.keyed_by = "keys";  // survives every format
+  key_by.outputs.push_back(keyed);
+
   OperatorSpec join{"join", "join", "", {}, {}, {}, true, 1};
   join.inputs = {PortSpec{"left", PortKind::Keyed, true, "", {}},
                  PortSpec{"right", PortKind::Keyed, false, "", {}}};
@@ -145,7 +155,8 @@ Catalog sample_catalog() {
       output("none", {}),
   };
 
-  c.operators = {source, filter, window, join, OperatorSpec{"bare", "", "", {}, {}, {}, false, 0}};
+  c.operators = {source, filter, window,
+                 key_by, join,   OperatorSpec{"bare", "", "", {}, {}, {}, false, 0}};
   return c;
 }
 

@@ -109,8 +109,9 @@ const Catalog& catalog() {
     ops.push_back(op("project", "transform", {input("in")},
                      {output("out", rule(SchemaRuleKind::Projection, "in", "columns"))},
                      {param("columns", ParameterType::ExpressionList, true)}));
-    ops.push_back(op("key_by", "keying", {input("in")},
-                     {output("out", rule(SchemaRuleKind::SameAsInput, "in"), PortKind::Keyed)},
+    PortSpec keyed = output("out", rule(SchemaRuleKind::SameAsInput, "in"), PortKind::Keyed);
+    keyed.keyed_by = "keys";
+    ops.push_back(op("key_by", "keying", {input("in")}, {keyed},
                      {over(param("keys", ParameterType::FieldList, true), "in")}));
     SchemaRule window = rule(SchemaRuleKind::WindowAggregate, "in", "aggregates");
     window.keys_parameter = "group_by";

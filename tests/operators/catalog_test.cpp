@@ -261,32 +261,37 @@ TEST(BuiltinCatalog, SchemaRulesReferenceExistingPortsAndParameters) {
 }
 
 TEST(BuiltinCatalog, KeyedOutputsKnowTheirKeys) {
+  bool keying_seen = false;
   for (const auto& spec : catalog().operators) {
-    if (spec.category != "keying") {
+    for (const auto& port : spec.outputs) {
+      SCOPED_TRACE(spec.kind + ".outputs." + port.name);
+      if (port.kind != PortKind::Keyed) {
+        EXPECT_TRUE(port.keyed_by.empty()) << "only a keyed output is keyed by a parameter";
+        continue;
+      }
+      if (!port.keyed_by.empty()) {
+        // Keyed by a required field list of the operator's own (key_by's "keys").
+        keying_seen = true;
+        const ParameterSpec* keys = spec.parameter(port.keyed_by);
+        ASSERT_NE(keys, nullptr) << port.keyed_by;
+        EXPECT_EQ(keys->type, ParameterType::FieldList);
+        EXPECT_TRUE(keys->required);
+        continue;
+      }
       // Any other keyed output must keep the records (and so the keys) of a keyed input: the
       // validator carries the input's keys over only for these rules.
-      for (const auto& port : spec.outputs) {
-        if (port.kind != PortKind::Keyed) continue;
-        SCOPED_TRACE(spec.kind + ".outputs." + port.name);
-        const auto kind = port.schema.kind;
-        EXPECT_TRUE(kind == SchemaRuleKind::SameAsInput || kind == SchemaRuleKind::ExtendInput ||
-                    kind == SchemaRuleKind::AppendFixed);
-        const PortSpec* in = spec.input(port.schema.port);
-        ASSERT_NE(in, nullptr);
-        EXPECT_EQ(in->kind, PortKind::Keyed);
-      }
-      continue;
+      const auto kind = port.schema.kind;
+      EXPECT_TRUE(kind == SchemaRuleKind::SameAsInput || kind == SchemaRuleKind::ExtendInput ||
+                  kind == SchemaRuleKind::AppendFixed);
+      const PortSpec* in = spec.input(port.schema.port);
+      ASSERT_NE(in, nullptr);
+      EXPECT_EQ(in->kind, PortKind::Keyed);
     }
-    // The validator takes a keyed stream's keys from the "keys" field list of a "keying"
-    // operator, whose output must be keyed.
-    EXPECT_TRUE(std::any_of(spec.outputs.begin(), spec.outputs.end(), [](const PortSpec& p) {
-      return p.kind == PortKind::Keyed;
-    })) << spec.kind;
-    const ParameterSpec* keys = spec.parameter("keys");
-    ASSERT_NE(keys, nullptr) << spec.kind;
-    EXPECT_EQ(keys->type, ParameterType::FieldList);
-    EXPECT_TRUE(keys->required);
   }
+  EXPECT_TRUE(keying_seen) << "key_by declares what its output is keyed by";
+  const graphs::OperatorSpec* key_by = catalog().find("key_by");
+  ASSERT_NE(key_by, nullptr);
+  EXPECT_EQ(key_by->outputs.at(0).keyed_by, "keys");
 }
 
 TEST(BuiltinCatalog, StatefulOperatorsAreMarked) {
@@ -353,6 +358,39 @@ TEST(OperatorRegistry, RefusesEmptyAndDuplicateKinds) {
   ASSERT_FALSE(again.ok());
   EXPECT_NE(again.error().message.find("'a' is already registered"), std::string::npos);
   EXPECT_FALSE(registry.add(OperatorSpec{}).ok());
+  EXPECT_EQ(registry.size(), 1u);
+}
+
+// keyed_by must name a field-list parameter of the operator, on a keyed output: the planner
+// and the validator read the key fields from it.
+TEST(OperatorRegistry, RefusesAKeyedByThatNamesNoFieldList) {
+  runtime::OperatorRegistry registry;
+  auto spec_keyed_by = [](std::string kind, std::string keyed_by, ParameterType type,
+                          PortKind port_kind = PortKind::Keyed) {
+    OperatorSpec spec;
+    spec.kind = std::move(kind);
+    PortSpec out;
+    out.name = "out";
+    out.kind = port_kind;
+    out.keyed_by = std::move(keyed_by);
+    spec.outputs.push_back(out);
+    ParameterSpec keys;
+    keys.name = "keys";
+    keys.type = type;
+    spec.parameters.push_back(keys);
+    return spec;
+  };
+  EXPECT_TRUE(registry.add(spec_keyed_by("good", "keys", ParameterType::FieldList)).ok());
+  for (const OperatorSpec& bad :
+       {spec_keyed_by("missing", "nope", ParameterType::FieldList),
+        spec_keyed_by("wrong_type", "keys", ParameterType::String),
+        spec_keyed_by("unkeyed_port", "keys", ParameterType::FieldList, PortKind::Records)}) {
+    graphs::Status added = registry.add(bad);
+    ASSERT_FALSE(added.ok()) << bad.kind;
+    EXPECT_NE(added.error().message.find("operator '" + bad.kind + "', output 'out'"),
+              std::string::npos)
+        << added.error().message;
+  }
   EXPECT_EQ(registry.size(), 1u);
 }
 

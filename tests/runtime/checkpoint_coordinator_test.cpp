@@ -267,7 +267,7 @@ runtime::OperatorRegistry make_registry(const std::shared_ptr<World>& world) {
   must(registry.add(
       SpecOf("keyer", "keying", "Keys.")
           .inputs({input("in", "Records.")})
-          .outputs({keyed_output("out", same_as_input("in"), "Keyed records.")})
+          .outputs({keying_output("out", same_as_input("in"), "Keyed records.", "keys")})
           .parameters({required_list("keys", ParameterType::FieldList, "Key fields.").over("in")}),
       transform([](const runtime::OperatorBuildContext&) -> std::unique_ptr<Operator> {
         return std::make_unique<jobtest::Pass>();
@@ -421,6 +421,105 @@ TEST_F(CheckpointTest, CoordinatorNeedsEveryAckAbortsOnTimeoutAndOnStop) {
   EXPECT_EQ(store->completed_ids(), (std::vector<CheckpointId>{2}));
 }
 
+// The history the node shows: each checkpoint's outcome as it happens — 1 timed out, 2
+// completed with its size and the longest alignment any task reported, 3 aborted because the
+// attempt ended — each failure with its cause.
+TEST_F(CheckpointTest, HistoryRecordsEveryOutcomeWithItsCauseAndTheLongestAlignment) {
+  caf::scoped_actor self{system_};
+  auto store = std::make_shared<InMemoryCheckpointStore>();
+  auto metrics = std::make_shared<CheckpointMetrics>();
+  caf::actor coordinator = spawn_checkpoint_coordinator(
+      system_, CheckpointCoordinatorConfig{store, metrics, 1ms, 200ms, true, nullptr});
+  const caf::actor me = caf::actor_cast<caf::actor>(self);
+  self->send(coordinator, CoordinatedTasks{{me, me, me}, {0}});
+
+  ASSERT_EQ(receive_barrier(self), 1u);
+  ASSERT_EQ(receive_barrier(self), 2u);  // 1 timed out (no ack at all)
+  for (TaskId task = 0; task < 3; ++task) {
+    self->send(coordinator, CheckpointAck{task, 2, 10, task == 1 ? 7000 : 1000});
+  }
+  for (int task = 0; task < 3; ++task) EXPECT_EQ(receive_complete(self), 2u);
+  ASSERT_EQ(receive_barrier(self), 3u);
+  self->monitor(coordinator);
+  self->send_exit(coordinator, caf::exit_reason::user_shutdown);
+  self->receive([](const caf::down_msg&) {}, caf::after(kTimeout) >> [] { ADD_FAILURE(); });
+
+  const std::vector<CheckpointSummary> history = metrics->history();
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[0].id, 1u);
+  EXPECT_EQ(history[0].outcome, CheckpointSummary::Outcome::Failed);
+  EXPECT_EQ(history[0].failure, "checkpoint 1 aborted: timed out");
+  EXPECT_GE(history[0].ended_ms, history[0].started_ms);
+  EXPECT_EQ(history[1].id, 2u);
+  EXPECT_EQ(history[1].outcome, CheckpointSummary::Outcome::Completed);
+  EXPECT_EQ(history[1].bytes, 30u);
+  EXPECT_EQ(history[1].alignment_us, 7000);
+  EXPECT_TRUE(history[1].failure.empty());
+  EXPECT_FALSE(history[1].savepoint);
+  EXPECT_GT(history[1].started_ms, 0);
+  EXPECT_EQ(history[2].id, 3u);
+  EXPECT_EQ(history[2].outcome, CheckpointSummary::Outcome::Failed);
+  EXPECT_EQ(history[2].failure, "checkpoint 3 aborted: the job attempt ended");
+  EXPECT_GE(metrics->history_version(), 6u);  // every change is visible to a poller
+}
+
+// A savepoint of a running job: barriers flagged as a savepoint that do not halt the sources;
+// once complete its id goes to the waiter but no task is told (no side effects), and the
+// periodic checkpoints go on in the job's own store.
+TEST_F(CheckpointTest, AnIntermediateSavepointHaltsNothingAndCommitsNothing) {
+  caf::scoped_actor self{system_};
+  auto store = std::make_shared<InMemoryCheckpointStore>();
+  auto router = std::make_shared<CheckpointRouter>(store);
+  auto metrics = std::make_shared<CheckpointMetrics>();
+  caf::actor coordinator = spawn_checkpoint_coordinator(
+      system_, CheckpointCoordinatorConfig{router, metrics, 0ms, kTimeout, true, router});
+  const caf::actor me = caf::actor_cast<caf::actor>(self);
+  self->send(coordinator, CoordinatedTasks{{me, me}, {0}});
+
+  auto savepoint = std::make_shared<InMemoryCheckpointStore>(1);
+  auto waiter = std::make_shared<SavepointWaiter>();
+  self->send(coordinator, SavepointRequest{savepoint, waiter, kTimeout, false});
+  InjectBarrier inject;
+  self->receive([&](const InjectBarrier& i) { inject = i; },
+                caf::after(kTimeout) >> [] { ADD_FAILURE() << "no barrier"; });
+  EXPECT_EQ(inject.barrier.checkpoint_id, 1u);
+  EXPECT_TRUE(inject.barrier.savepoint);
+  EXPECT_FALSE(inject.halt_after) << "the job keeps running";
+  for (TaskId task = 0; task < 2; ++task) self->send(coordinator, CheckpointAck{task, 1, 5});
+  auto taken = waiter->wait_for(kTimeout);
+  ASSERT_TRUE(taken && taken->ok());
+  EXPECT_EQ(**taken, 1u);
+  EXPECT_EQ(savepoint->completed_ids(), (std::vector<CheckpointId>{1}));
+  EXPECT_TRUE(store->completed_ids().empty());
+
+  // A stop-with-savepoint next: the first completion any task hears of is its own, 2 (one
+  // sender, one receiver: a CheckpointComplete{1} would have arrived before barrier 2).
+  auto final_savepoint = std::make_shared<InMemoryCheckpointStore>(1);
+  auto stop_waiter = std::make_shared<SavepointWaiter>();
+  self->send(coordinator, SavepointRequest{final_savepoint, stop_waiter, kTimeout, true});
+  self->receive(
+      [&](const InjectBarrier& i) {
+        EXPECT_EQ(i.barrier.checkpoint_id, 2u);
+        EXPECT_TRUE(i.halt_after);
+      },
+      [&](const CheckpointComplete& c) {
+        ADD_FAILURE() << "told of checkpoint " << c.checkpoint_id;
+      },
+      caf::after(kTimeout) >> [] { ADD_FAILURE() << "no barrier"; });
+  for (TaskId task = 0; task < 2; ++task) self->send(coordinator, CheckpointAck{task, 2, 5});
+  EXPECT_EQ(receive_complete(self), 2u);
+  EXPECT_EQ(receive_complete(self), 2u);
+
+  const std::vector<CheckpointSummary> history = metrics->history();
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_TRUE(history[0].savepoint);
+  EXPECT_EQ(history[0].outcome, CheckpointSummary::Outcome::Completed);
+  EXPECT_EQ(history[0].bytes, 10u);
+  EXPECT_TRUE(history[1].savepoint);
+  EXPECT_EQ(history[1].outcome, CheckpointSummary::Outcome::Completed);
+  self->send_exit(coordinator, caf::exit_reason::user_shutdown);
+}
+
 TEST_F(CheckpointTest, JobCheckpointsAreNumberedAndTheSinkCommitsExactlyOnce) {
   auto world = std::make_shared<World>();
   auto store = std::make_shared<InMemoryCheckpointStore>(100);
@@ -527,6 +626,33 @@ TEST_F(CheckpointTest, StopWithSavepointHaltsAndAResumedJobCompletesTheOutputExa
 
   const JobStatus resumed = run(pipeline(), world, savepoint);
   ASSERT_EQ(resumed.state, JobState::Finished) << resumed.message;
+  EXPECT_EQ(world->output(), expected_output());
+}
+
+// A savepoint of a running job whose sinks only commit on checkpoints: the job keeps running
+// and nothing is committed because of the savepoint; cancelled, then a job started from the
+// savepoint commits exactly the uninterrupted output. (No checkpoint store: the sources stay
+// gated at their first epochs, so the first job cannot end on its own.)
+TEST_F(CheckpointTest, ASavepointOfARunningJobHasNoSideEffectsAndAResumedJobIsExact) {
+  auto world = std::make_shared<World>();
+  auto job = start(pipeline(), world, nullptr);
+  ASSERT_TRUE(job);
+  auto savepoint = std::make_shared<InMemoryCheckpointStore>(1);
+  graphs::Status taken = job->savepoint(savepoint, kTimeout);
+  ASSERT_TRUE(taken.ok()) << taken.error().message;
+  ASSERT_EQ(savepoint->completed_ids().size(), 1u);
+  EXPECT_FALSE(job->wait_for(0ms)) << "the job keeps running";
+  EXPECT_EQ(job->status().state, JobState::Running);
+  EXPECT_EQ(world->completions.load(), 0u) << "no task was told the savepoint completed";
+  EXPECT_TRUE(world->output().empty());
+  ASSERT_EQ(job->checkpoint_metrics().history().size(), 1u);
+  EXPECT_TRUE(job->checkpoint_metrics().history()[0].savepoint);
+  job->cancel();
+  job->wait();
+
+  const JobStatus resumed = run(pipeline(), world, savepoint);
+  ASSERT_EQ(resumed.state, JobState::Finished) << resumed.message;
+  EXPECT_EQ(world->offset_restores.load(), 2);
   EXPECT_EQ(world->output(), expected_output());
 }
 

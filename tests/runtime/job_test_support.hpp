@@ -185,7 +185,7 @@ inline runtime::OperatorRegistry make_registry(std::shared_ptr<Collected> log,
   must(registry.add(
       SpecOf("keyer", "keying", "Keys.")
           .inputs({input("in", "Records.")})
-          .outputs({keyed_output("out", same_as_input("in"), "Keyed records.")})
+          .outputs({keying_output("out", same_as_input("in"), "Keyed records.", "keys")})
           .parameters({required_list("keys", ParameterType::FieldList, "Key fields.").over("in")}),
       transform([](const runtime::OperatorBuildContext&) -> std::unique_ptr<Operator> {
         return std::make_unique<Pass>();

@@ -120,10 +120,18 @@ class PrometheusExporterTest : public ::testing::Test {
 TEST_F(PrometheusExporterTest, ServedTextPassesPromtoolCheckMetrics) {
   auto job = start_unbounded();
   ASSERT_TRUE(job);
+  // What a Kafka source reports (operators/kafka: high watermark - next offset per partition).
+  job->task_metrics().at(0)->counters.report_lag({{"in", 3, 42}, {"in", 4, 0}});
   auto exporter = export_job(*job);
   ASSERT_TRUE(exporter);
   auto text = http_get(exporter->port(), "/metrics");
   ASSERT_TRUE(text);
+  const std::string lag_prefix = "rivulet_kafka_consumer_lag{job=\"job-1\",node=\"" +
+                                 job->plan().node_of_task(0).name + "\",subtask=\"" +
+                                 std::to_string(job->plan().tasks[0].spec.subtask_index) +
+                                 "\",topic=\"in\",partition=";
+  EXPECT_NE(text->find(lag_prefix + "\"3\"} 42"), std::string::npos) << *text;
+  EXPECT_NE(text->find(lag_prefix + "\"4\"} 0"), std::string::npos) << *text;
   EXPECT_NE(text->find("rivulet_records_out_total{job=\"job-1\",node=\"src\",subtask=\"1\"}"),
             std::string::npos)
       << *text;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <string>
 #include <thread>
 
@@ -37,6 +38,7 @@ class JobManagerTest : public ::testing::Test {
     NodeConfig c;
     c.data_dir = (root() / "data").string();
     c.plugin_dir = plugins().string();
+    c.file_root = root().string();  // the tests' file sinks write to absolute paths below it
     c.savepoint_timeout = 60s;
     return c;
   }
@@ -104,6 +106,26 @@ class JobManagerTest : public ::testing::Test {
     std::size_t n = 0;
     for (std::string line; std::getline(in, line);) ++n;
     return n;
+  }
+
+  static std::uint64_t records_out(JobManager& manager, const JobId& job) {
+    auto metrics = manager.metrics(job, 7);
+    std::uint64_t n = 0;
+    if (metrics.ok()) {
+      for (const TaskSample& t : metrics->tasks) {
+        if (t.node_id == "gen") n += t.records_out;
+      }
+    }
+    return n;
+  }
+
+  // The "id" of the first line of a JSON-lines file written by `cards` (-1 if none).
+  static std::int64_t first_id(const fs::path& file) {
+    std::ifstream in(file);
+    std::string line;
+    if (!std::getline(in, line)) return -1;
+    const std::size_t at = line.find("\"id\":");
+    return at == std::string::npos ? -1 : std::stoll(line.substr(at + 5));
   }
 
   std::shared_ptr<state::StateDirectory> temp_;
@@ -216,6 +238,154 @@ TEST_F(JobManagerTest, ShutdownSavepointsAndTheNextOpenResumesFromIt) {
   EXPECT_TRUE(wait_for_state(*manager, id, JobState::Running));
   EXPECT_TRUE(manager->cancel(id).ok());
   EXPECT_TRUE(wait_for_state(*manager, id, JobState::Cancelled));
+}
+
+// savepoint(job) of a running job: it keeps running (its records keep growing), the savepoint
+// is in the job's savepoints/ directory and in the checkpoint history, and a second job
+// deployed from it continues where the savepoint was taken.
+TEST_F(JobManagerTest, SavepointOfARunningJobKeepsItRunningAndARedeployResumesFromIt) {
+  auto manager = open();
+  ASSERT_TRUE(manager);
+  graphs::Graph graph = cards("live", root() / "live.jsonl", 1'000'000, 2000);
+  DeployOutcome first = manager->deploy({{graph}, {}});
+  ASSERT_TRUE(first.job);
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (records_out(*manager, *first.job) == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  auto savepoint = manager->savepoint(*first.job);
+  ASSERT_TRUE(savepoint.ok()) << savepoint.error().message;
+  EXPECT_EQ(fs::path(*savepoint).parent_path(),
+            fs::path(config().data_dir) / "jobs" / *first.job / "savepoints");
+  EXPECT_TRUE(fs::exists(fs::path(*savepoint) / "MANIFEST")) << *savepoint;
+  EXPECT_EQ(manager->status(*first.job)->summary.state, JobState::Running);
+  const std::uint64_t at_savepoint = records_out(*manager, *first.job);
+  while (records_out(*manager, *first.job) <= at_savepoint &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_GT(records_out(*manager, *first.job), at_savepoint) << "the job keeps producing";
+  EXPECT_TRUE(wait_for_event(*manager, *first.job, JobEventKind::SavepointTaken));
+  auto detail = manager->status(*first.job);
+  ASSERT_TRUE(detail.ok());
+  ASSERT_FALSE(detail->checkpoints.empty());
+  EXPECT_TRUE(detail->checkpoints.back().savepoint);
+  EXPECT_EQ(detail->checkpoints.back().status, CheckpointStatus::Completed);
+  ASSERT_TRUE(manager->cancel(*first.job).ok());
+
+  DeployOptions options;
+  options.from_savepoint = *savepoint;
+  for (graphs::Node& node : graph.nodes) {
+    if (node.id == "out") node.set_parameter("path", (root() / "live-2.jsonl").string());
+  }
+  DeployOutcome second = manager->deploy({{graph}, options});
+  ASSERT_TRUE(second.job) << (second.problems.empty() ? "" : second.problems[0].to_string());
+  ASSERT_TRUE(wait_for_state(*manager, *second.job, JobState::Running));
+  while (first_id(root() / "live-2.jsonl") < 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  // The datagen's sequence goes on from the savepoint's position, not from 0.
+  EXPECT_GT(first_id(root() / "live-2.jsonl"), 0);
+  EXPECT_TRUE(manager->cancel(*second.job).ok());
+}
+
+// A checkpoint that fails is reported when it fails: a CheckpointFailed event with the cause
+// and a Failed entry in the history (here the job's checkpoint directory is replaced by a
+// file, so the next checkpoint cannot begin); once the directory is back, checkpoints go on.
+TEST_F(JobManagerTest, AFailedCheckpointIsAnEventWithItsCause) {
+  auto manager = open();
+  ASSERT_TRUE(manager);
+  graphs::Graph graph = cards("ckpt", root() / "ckpt.jsonl", 1'000'000, 2000);
+  graph.runtime.checkpoint_interval_ms = 50;
+  DeployOutcome deployed = manager->deploy({{graph}, {}});
+  ASSERT_TRUE(deployed.job);
+  const JobId id = *deployed.job;
+  ASSERT_TRUE(wait_for_event(*manager, id, JobEventKind::CheckpointCompleted));
+  const fs::path checkpoints = fs::path(config().data_dir) / "jobs" / id / "checkpoints";
+  const fs::path aside = checkpoints.string() + ".aside";
+  fs::rename(checkpoints, aside);
+  { std::ofstream(checkpoints) << "not a directory"; }
+  const bool failed = wait_for_event(*manager, id, JobEventKind::CheckpointFailed);
+  if (!failed) {  // what happened instead
+    const auto seen = manager->events(id, 0);
+    for (const JobEvent& e : seen.ok() ? *seen : std::vector<JobEvent>{}) {
+      std::cerr << to_string(e.kind) << " " << e.checkpoint_id << " " << e.message << "\n";
+    }
+  }
+  ASSERT_TRUE(failed);
+  fs::remove(checkpoints);
+  fs::rename(aside, checkpoints);
+
+  std::string cause;
+  const auto events = manager->events(id, 0);
+  ASSERT_TRUE(events.ok());
+  for (const JobEvent& event : *events) {
+    if (event.kind == JobEventKind::CheckpointFailed && cause.empty()) cause = event.message;
+  }
+  EXPECT_NE(cause.find("could not begin"), std::string::npos) << cause;
+  bool failed_in_history = false;
+  const auto detail = manager->status(id);
+  ASSERT_TRUE(detail.ok());
+  for (const CheckpointRecord& c : detail->checkpoints) {
+    failed_in_history = failed_in_history || (c.status == CheckpointStatus::Failed &&
+                                              c.failure == cause && c.started > 0);
+  }
+  EXPECT_TRUE(failed_in_history);
+  auto metrics = manager->metrics(id, 1);
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_FALSE(metrics->checkpoints.empty());
+  EXPECT_EQ(manager->status(id)->summary.state, JobState::Running) << "a failed checkpoint only";
+  EXPECT_TRUE(manager->cancel(id).ok());
+}
+
+// file_source / file_sink paths of a deployed graph stay inside the node's file root: '..',
+// an absolute path elsewhere and a symlink leading out are refused, each naming the node and
+// its parameter; a relative path lands inside the root.
+TEST_F(JobManagerTest, FileOperatorsAreConfinedToTheFileRoot) {
+  auto manager = open();
+  ASSERT_TRUE(manager);
+  // The file root is root(); "escape" inside it is a symlink to a directory elsewhere.
+  auto elsewhere = state::StateDirectory::create_temporary("job-manager-test-outside-");
+  ASSERT_TRUE(elsewhere.ok());
+  const fs::path outside = (*elsewhere)->path();
+  fs::create_symlink(outside, root() / "escape");
+  for (const std::string& path :
+       {std::string("../x.jsonl"), std::string("/tmp/x.jsonl"), std::string("escape/x.jsonl")}) {
+    graphs::Graph graph = cards("bad", root() / "unused.jsonl", 10);
+    for (graphs::Node& node : graph.nodes) {
+      if (node.id == "out") node.set_parameter("path", path);
+    }
+    DeployOutcome outcome = manager->deploy({{graph}, {}});
+    EXPECT_FALSE(outcome.job) << path;
+    ASSERT_EQ(outcome.problems.size(), 1u) << path;
+    EXPECT_EQ(outcome.problems[0].node_id, "out") << path;
+    EXPECT_EQ(outcome.problems[0].field, "parameters.path") << path;
+    EXPECT_NE(outcome.problems[0].message.find("file root"), std::string::npos)
+        << outcome.problems[0].message;
+  }
+  EXPECT_FALSE(fs::exists(outside / "x.jsonl"));
+  EXPECT_TRUE(manager->jobs().empty());
+  EXPECT_TRUE(fs::is_empty(fs::path(config().data_dir) / "jobs")) << "no record of a refused job";
+  EXPECT_FALSE(fs::exists("/tmp/x.jsonl"));
+
+  DeployOutcome good = manager->deploy({{cards("good", "inside/good.jsonl", 10)}, {}});
+  ASSERT_TRUE(good.job) << (good.problems.empty() ? "" : good.problems[0].to_string());
+  ASSERT_TRUE(wait_for_state(*manager, *good.job, JobState::Finished));
+  EXPECT_EQ(lines(root() / "inside" / "good.jsonl"), 10u);
+}
+
+// Without --file-root the node confines file operators to <data dir>/files.
+TEST_F(JobManagerTest, WithoutAFileRootFilesStayUnderTheDataDir) {
+  NodeConfig c = config();
+  c.file_root.clear();
+  auto manager = JobManager::open(c);
+  ASSERT_TRUE(manager.ok()) << manager.error().message;
+  DeployOutcome refused = (*manager)->deploy({{cards("abs", root() / "abs.jsonl", 10)}, {}});
+  EXPECT_FALSE(refused.job);
+  DeployOutcome good = (*manager)->deploy({{cards("rel", "rel.jsonl", 10)}, {}});
+  ASSERT_TRUE(good.job) << (good.problems.empty() ? "" : good.problems[0].to_string());
+  ASSERT_TRUE(wait_for_state(**manager, *good.job, JobState::Finished));
+  EXPECT_EQ(lines(fs::path(c.data_dir) / "files" / "rel.jsonl"), 10u);
 }
 
 TEST_F(JobManagerTest, NotYetServedCallsSaySo) {
