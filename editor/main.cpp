@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 #include <QMessageBox>
 #include <QTimer>
+#include <algorithm>
 
 #include "editor/catalog_locator.hpp"
 #include "editor/graph_scene.hpp"
@@ -28,6 +29,11 @@ int main(int argc, char** argv) {
                                     "file");
   QCommandLineOption screenshot_option(
       "screenshot", "Render the window into a PNG file and exit (documentation, CI).", "png");
+  QCommandLineOption delay_option(
+      "screenshot-delay",
+      "Milliseconds to wait before the --screenshot (default 500; longer for monitor mode, so "
+      "that metrics have arrived).",
+      "ms", "500");
   QCommandLineOption select_option("select", "Select this node after opening (screenshots).",
                                    "node-id");
   QCommandLineOption node_option("node", "Connect to this runtime node (HOST:PORT) at start.",
@@ -41,6 +47,7 @@ int main(int argc, char** argv) {
   parser.addOption(monitor_option);
   parser.addOption(select_option);
   parser.addOption(screenshot_option);
+  parser.addOption(delay_option);
   parser.process(app);
   if (!parser.isSet(node_option) && (parser.isSet(token_option) || parser.isSet(monitor_option))) {
     qCritical("--token-file and --monitor need --node ADDR");
@@ -111,7 +118,8 @@ int main(int argc, char** argv) {
 
   if (screenshot) {
     const QString out = parser.value(screenshot_option);
-    QTimer::singleShot(500, &window, [&window, out] {
+    const int delay_ms = std::max(0, parser.value(delay_option).toInt());
+    QTimer::singleShot(delay_ms, &window, [&window, out] {
       window.validation().validateNow();
       window.view().zoomToFit();
       QApplication::processEvents();

@@ -101,6 +101,7 @@ graphs::Result<std::unique_ptr<runtime::Operator>> build_kafka_sink(
   }
   options.encoder = std::move(*encoder);
   options.properties = *properties;
+  options.credentials_dir = context.credentials_dir;
   // Refuse bad properties now rather than when the job starts.
   kafka::ClientSettings settings;
   settings.role = kafka::ClientRole::Producer;
@@ -109,6 +110,7 @@ graphs::Result<std::unique_ptr<runtime::Operator>> build_kafka_sink(
                       {"transactional.id", ""},
                       {"transaction.timeout.ms", "60000"}};
   settings.properties = options.properties;
+  settings.credentials_dir = options.credentials_dir;
   if (auto checked = kafka::check_client_config(settings, params); !checked) return checked.error();
   if (*delivery == "exactly_once") {
     kafka::TransactionalSinkOptions transactional;

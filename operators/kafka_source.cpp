@@ -225,6 +225,7 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
   options.start_timestamp_ms = *start_timestamp;
   options.isolation_level = *isolation;
   options.properties = *properties;
+  options.credentials_dir = context.credentials_dir;
   options.decoder.format = *format;
   options.decoder.csv_delimiter = *delimiter;
   options.decoder.event_time_field = *event_time_field;
@@ -254,6 +255,7 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
                       {"auto.offset.reset", "earliest"},
                       {"group.instance.id", "x"}};
   settings.properties = options.properties;
+  settings.credentials_dir = options.credentials_dir;
   if (auto checked = kafka::check_client_config(settings, params); !checked) return checked.error();
   return std::unique_ptr<runtime::SourceOperator>(
       std::make_unique<kafka::KafkaSource>(std::move(options)));

@@ -38,6 +38,9 @@ struct OperatorBuildContext {
   // File operators' paths must resolve inside this directory (runtime/file_confinement.hpp:
   // a node's --file-root); empty: not confined (`rivulet run`).
   std::string file_root{};
+  // Kafka client settings naming a file (ssl.ca.location, ...) resolve inside this directory
+  // (operators/kafka/client_properties.hpp); empty: such settings are refused.
+  std::string credentials_dir{};
 };
 
 using SourceFactory = std::function<graphs::Result<std::unique_ptr<runtime::SourceOperator>>(

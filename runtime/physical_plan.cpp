@@ -32,6 +32,7 @@ runtime::OperatorBuildContext build_context(const PhysicalPlan& plan, TaskId tas
       bootstrap_servers,
       {},
       plan.file_root,
+      plan.credentials_dir,
   };
 }
 

@@ -49,6 +49,9 @@ struct PhysicalPlan {
   // Handed to every factory (OperatorBuildContext::file_root): where file operators' paths are
   // confined; empty: nowhere (`rivulet run`). A node sets it for every job it deploys.
   std::string file_root;
+  // Handed to every factory (OperatorBuildContext::credentials_dir): where Kafka file settings
+  // (certificates, keys) are read from; empty: none may be set.
+  std::string credentials_dir;
 
   const graphs::Node& node_of(const PlannedNode& node) const {
     return graphs[node.graph_index].nodes[node.node_index];

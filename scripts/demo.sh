@@ -1,25 +1,37 @@
 #!/usr/bin/env bash
-# The main job (README, first command): installs, builds, then runs the fraud-detection example
-# live: the event generator (examples/fraud-detection/generator.json) and the detection pipeline
-# (fraud-detection.json) run as one job on the embedded Kafka broker, with the per-operator table
-# and the alerts printed as they arrive on the 'fraud-alerts' topic. Ctrl-C stops it cleanly.
-#
-# Windows are one minute of event time, so alerts appear at each minute boundary (plus the
-# 5 s out-of-orderness allowance), and the rest when the run ends and every window closes.
+# The main job (README, first command): installs, builds, starts a runtime node (`rivulet node`,
+# hosting the embedded Kafka broker) and deploys the fraud-detection example to it: the card
+# transaction generator (examples/fraud-detection/generator.json) and the detection pipeline
+# (fraud-detection.json: Kafka → key by card → one-minute windows → alert rule → Kafka, exactly
+# once). Then it is watched live:
+#   - with a display: rivulet-editor opens the pipeline in monitor mode on the same canvas
+#     (records/s, backpressure, Kafka lag, checkpoints; right-click an edge to preview records);
+#   - without one: the terminal view, `rivulet top` (RIVULET_DEMO_SECONDS bounds it).
+# Closing the editor or Ctrl-C stops the node (its jobs take savepoints) and cleans up.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${RIVULET_BUILD_DIR:-$root/build}
-seconds=${RIVULET_DEMO_SECONDS:-75}
 bash "$root/scripts/build.sh"
 
 rivulet="$build_dir/runtime/rivulet"
+editor="$build_dir/editor/rivulet-editor"
 example="$root/examples/fraud-detection"
-
 "$rivulet" graph validate "$example/generator.json"
 "$rivulet" graph validate "$example/fraud-detection.json"
 
-# fraud_alerts is exactly_once: its alerts are published in a Kafka transaction when the
-# checkpoint after them completes (every second here). On the embedded broker the checkpoints go
-# to a temporary directory (the broker starts empty each run, so they could not be resumed).
-exec "$rivulet" run "$example/generator.json" "$example/fraud-detection.json" \
-  --show fraud-alerts --for "$seconds" --checkpoint-interval 1000
+# shellcheck source=demo-node.sh
+source "$root/scripts/demo-node.sh"
+trap demo_node_stop EXIT
+trap 'exit 130' INT TERM
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$editor" ]; then
+  echo "opening the editor in monitor mode on $fraud_job; close it to stop" >&2
+  "$editor" --node "$node_address" --monitor "$fraud_job" "$example/fraud-detection.json" || true
+else
+  echo "no display: the terminal view of $fraud_job; Ctrl-C stops" >&2
+  if [ -n "${RIVULET_DEMO_SECONDS:-}" ]; then
+    timeout -s INT "$RIVULET_DEMO_SECONDS" "$rivulet" top "$fraud_job" --node "$node_address" || true
+  else
+    "$rivulet" top "$fraud_job" --node "$node_address" || true
+  fi
+fi

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Renders the editor screenshots in docs/images/ under a virtual X server (Xvfb), so they can be
 # regenerated on any machine: the editor opens the fraud-detection example, selects one operator
-# (so the inspector shows its parameters), validates, fits the view and saves the window.
+# (so the inspector shows its parameters), validates, fits the view and saves the window; then,
+# with the example deployed to a local runtime node (scripts/demo-node.sh), the same canvas in
+# monitor mode once the job has run for a while.
 # Usage: scripts/screenshots.sh   (builds rivulet-editor and the catalog if needed)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,19 +22,34 @@ if [ ! -f "$build_dir/build.ninja" ]; then
   cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release
 fi
 cmake --build "$build_dir" -j "$jobs" --target rivulet-editor rivulet
+rivulet="$build_dir/runtime/rivulet"
+example="$root/examples/fraud-detection"
 "$build_dir/runtime/rivulet" catalog export "$catalog"
 
 # A scratch settings directory: a developer's remembered window layout must not leak in.
 settings=$(mktemp -d)
-trap 'rm -rf "$settings"' EXIT
+cleanup() {
+  rm -rf "$settings"
+  if declare -F demo_node_stop >/dev/null; then demo_node_stop; fi
+}
+trap cleanup EXIT
 mkdir -p "$root/docs/images"
 
-shoot() {  # shoot GRAPH NODE-TO-SELECT OUTPUT
+shoot() {  # shoot GRAPH NODE-TO-SELECT OUTPUT [EDITOR OPTIONS...]
+  local graph=$1 select=$2 out=$3
+  shift 3
   XDG_CONFIG_HOME="$settings" QT_QPA_PLATFORM=xcb \
     xvfb-run -a -s "-screen 0 1600x1000x24" \
-    "$editor" --catalog "$catalog" --select "$2" --screenshot "$3" "$1"
-  echo "wrote $3"
+    "$editor" --catalog "$catalog" --select "$select" --screenshot "$out" "$@" "$graph"
+  echo "wrote $out"
 }
 
 shoot "$root/examples/fraud-detection/fraud-detection.json" per_card_minute \
   "$root/docs/images/editor-fraud-detection.png"
+
+# Monitor mode: the example running on a local node; the editor subscribes, and the window is
+# saved after 20 s of metrics (the sparklines have some history by then).
+source "$root/scripts/demo-node.sh"
+sleep 10  # the generator fills the topic; the pipeline's source catches up
+shoot "$example/fraud-detection.json" per_card_minute "$root/docs/images/editor-monitor-mode.png" \
+  --node "$node_address" --monitor "$fraud_job" --screenshot-delay 20000

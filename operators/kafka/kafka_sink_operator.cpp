@@ -28,6 +28,7 @@ graphs::Status KafkaSink::open(const runtime::OperatorContext& /*context*/) {
       {"partitioner", "murmur2_random"},
   };
   settings.properties = options_.properties;
+  settings.credentials_dir = options_.credentials_dir;
   auto conf = build_client_config(settings);
   if (!conf) return graphs::Error{options_.name + ": " + conf.error().message};
   install(conf->get());

@@ -26,6 +26,7 @@ struct KafkaSinkOptions {
   std::unique_ptr<codecs::RecordEncoder> encoder;
   std::unique_ptr<codecs::JsonEncoder> key_encoder;  // several key columns
   std::vector<std::string> properties;
+  std::string credentials_dir;  // file settings resolve here (client_config.hpp)
 };
 
 class KafkaSink final : public runtime::Operator, private ClientErrors {

@@ -112,6 +112,7 @@ graphs::Status KafkaSource::open(const runtime::OperatorContext& context) {
       {"queued.max.messages.kbytes", "16384"},
   };
   settings.properties = options_.properties;
+  settings.credentials_dir = options_.credentials_dir;
   auto conf = build_client_config(settings);
   if (!conf) return graphs::Error{options_.name + ": " + conf.error().message};
   install(conf->get());

@@ -58,6 +58,7 @@ struct KafkaSourceOptions {
   std::int64_t start_timestamp_ms = 0;
   std::string isolation_level = "read_committed";
   std::vector<std::string> properties;
+  std::string credentials_dir;     // file settings resolve here (client_config.hpp)
   codecs::DecoderOptions decoder;  // schema = the 'out' port's schema
   OnParseError on_parse_error = OnParseError::DeadLetter;
   std::int64_t max_out_of_orderness_ms = 5000;

@@ -111,7 +111,8 @@ graphs::Result<OutputLog> decode_output_log(std::span<const std::byte> bytes) {
       record.value = in.text();
     }
   }
-  if (!in.ok() || !in.at_end()) return graphs::Error{"the sink's output log is truncated or damaged"};
+  if (!in.ok() || !in.at_end())
+    return graphs::Error{"the sink's output log is truncated or damaged"};
   return log;
 }
 

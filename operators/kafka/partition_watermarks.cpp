@@ -41,9 +41,8 @@ PartitionWatermarks::Merged PartitionWatermarks::advance(std::int64_t now_ms, bo
     }
     // Saturating: a bound larger than the event time must not wrap around.
     const std::int64_t lag = bound_ms_ + 1;
-    const std::int64_t partition_watermark = progress.max_event_time < kNoEventTime + lag
-                                                 ? kNoEventTime
-                                                 : progress.max_event_time - lag;
+    const std::int64_t partition_watermark =
+        progress.max_event_time < kNoEventTime + lag ? kNoEventTime : progress.max_event_time - lag;
     minimum = std::min(minimum, partition_watermark);
   }
   const bool all_idle = !partitions_.empty() && !any_active;

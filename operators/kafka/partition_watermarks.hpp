@@ -11,10 +11,10 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
-#include <map>
 
 namespace rivulet::operators::kafka {
 

@@ -46,12 +46,13 @@ graphs::Result<PublishedCounts> count_published(const PublishedScanRequest& requ
       {"enable.partition.eof", "true"},
       {"auto.offset.reset", "earliest"},
   };
+  settings.credentials_dir = request.credentials_dir;
   // Connection and security settings apply to this consumer too; the rest of the sink's
   // properties are producer settings librdkafka would warn about.
   for (const std::string& item : request.properties) {
-    static constexpr std::string_view kShared[] = {"security.", "sasl.", "ssl.",    "socket.",
-                                                   "client.",   "broker.", "reconnect.",
-                                                   "metadata.", "api.",   "debug",   "log"};
+    static constexpr std::string_view kShared[] = {
+        "security.",  "sasl.",     "ssl.", "socket.", "client.", "broker.",
+        "reconnect.", "metadata.", "api.", "debug",   "log"};
     std::string_view key = std::string_view(item).substr(0, item.find('='));
     while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
     for (std::string_view prefix : kShared) {

@@ -27,6 +27,7 @@ struct PublishedScanRequest {
   std::string sink_id;
   std::vector<std::int64_t> scan_from;  // index = partition
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+  std::string credentials_dir;  // the sink's (client_config.hpp)
 };
 
 // (epoch, partition) -> records of `sink_id` found from scan_from to the end of each partition.

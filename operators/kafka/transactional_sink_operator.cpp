@@ -48,6 +48,7 @@ graphs::Status TransactionalKafkaSink::open(const runtime::OperatorContext& /*co
   };
   settings.defaults = {{"linger.ms", "5"}};
   settings.properties = options_.sink.properties;
+  settings.credentials_dir = options_.sink.credentials_dir;
   auto conf = build_client_config(settings);
   if (!conf) return graphs::Error{name_ + ": " + conf.error().message};
   install(conf->get());
@@ -77,7 +78,8 @@ graphs::Status TransactionalKafkaSink::open(const runtime::OperatorContext& /*co
   // Epochs of a completed checkpoint whose publication may not have happened (or not fully).
   auto published = count_published(PublishedScanRequest{
       options_.sink.bootstrap_servers, options_.sink.properties, options_.sink.topic,
-      options_.transactional_id, log_.scan_from, std::chrono::milliseconds(kClientTimeoutMs)});
+      options_.transactional_id, log_.scan_from, std::chrono::milliseconds(kClientTimeoutMs),
+      options_.sink.credentials_dir});
   if (!published) return graphs::Error{name_ + ": " + published.error().message};
   try {
     for (const LoggedEpoch& epoch : log_.prepared) {
@@ -96,7 +98,8 @@ graphs::Status TransactionalKafkaSink::open(const runtime::OperatorContext& /*co
 }
 
 graphs::Status TransactionalKafkaSink::fetch_partition_count() {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kClientTimeoutMs);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kClientTimeoutMs);
   std::string last_error = "no answer";
   while (std::chrono::steady_clock::now() < deadline) {
     const rd_kafka_metadata_t* metadata = nullptr;
@@ -153,8 +156,8 @@ void TransactionalKafkaSink::on_delivery(rd_kafka_t* /*rk*/, const rd_kafka_mess
 std::int32_t TransactionalKafkaSink::partition_for(const std::string* key) {
   if (key != nullptr) {
     // The Java clients' murmur2 partitioner, so keys land where Kafka Streams would put them.
-    return rd_kafka_msg_partitioner_murmur2(topic_, key->data(), key->size(), partitions_,
-                                            nullptr, nullptr);
+    return rd_kafka_msg_partitioner_murmur2(topic_, key->data(), key->size(), partitions_, nullptr,
+                                            nullptr);
   }
   return static_cast<std::int32_t>(round_robin_++ % static_cast<std::uint64_t>(partitions_));
 }

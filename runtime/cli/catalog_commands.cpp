@@ -53,7 +53,8 @@ int list_catalog(const std::vector<std::string>& plugins) {
 }
 
 void add_catalog_commands(CLI::App& app, Invocation& invocation) {
-  CLI::App* catalog = app.add_subcommand("catalog", "Export or list the operator catalog (built-ins and plugins)");
+  CLI::App* catalog =
+      app.add_subcommand("catalog", "Export or list the operator catalog (built-ins and plugins)");
   catalog->require_subcommand(1);
 
   auto file = std::make_shared<std::string>();

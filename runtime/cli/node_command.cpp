@@ -33,6 +33,7 @@ struct NodeArguments {
   std::string token_file;
   std::string plugin_dir;
   std::string file_root;
+  std::string credentials_dir;
   std::string metrics_listen;
 };
 
@@ -68,6 +69,7 @@ int run_node(const NodeArguments& args) {
   config.bootstrap_servers = args.bootstrap;
   config.plugin_dir = args.plugin_dir;
   config.file_root = args.file_root;
+  config.credentials_dir = args.credentials_dir;
   std::unique_ptr<runtime::node::JobManager> jobs =
       value_or_throw(runtime::node::JobManager::open(config), "data dir " + args.data_dir);
 
@@ -162,6 +164,10 @@ void add_node_command(CLI::App& app, Invocation& invocation) {
       "--file-root", args->file_root,
       "Directory that file_source / file_sink paths of deployed graphs are confined to "
       "(no '..', absolute or symlink escapes); default: <data-dir>/files");
+  node->add_option("--credentials-dir", args->credentials_dir,
+                   "Directory that Kafka client settings naming a file (ssl.ca.location, "
+                   "ssl.key.location, sasl.kerberos.keytab, ...) in deployed graphs are read "
+                   "from, as paths relative to it; default: none (such settings are refused)");
   node->add_option("--metrics-listen", args->metrics_listen,
                    "HOST:PORT to serve Prometheus metrics on (GET /metrics); default: none");
   node->footer(

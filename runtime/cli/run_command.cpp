@@ -40,6 +40,7 @@ using Clock = std::chrono::steady_clock;
 struct RunArguments {
   std::vector<std::string> graphs;
   std::string bootstrap;
+  std::string credentials_dir;
   std::vector<std::string> sets;
   double for_seconds = 0;
   std::vector<std::string> show;
@@ -181,6 +182,7 @@ int run_graphs(const RunArguments& args) {
   // plugin's code must stay loaded while its operators run).
   const runtime::OperatorRegistry registry = registry_with_plugins(*args.plugins);
   runtime::lifecycle::PreparedJob prepared = prepare(args, registry);
+  prepared.plan.credentials_dir = args.credentials_dir;
   runtime::lifecycle::RunOptions options;
   options.checkpoint_dir = args.checkpoint_dir;
   options.checkpoint_interval = std::chrono::milliseconds(args.checkpoint_interval_ms);
@@ -379,6 +381,10 @@ void add_run_command(CLI::App& app, Invocation& invocation) {
                   "(repeatable)");
   run->add_flag("--quiet", args->quiet, "No live table; only --show records and the summary");
   add_plugin_option(*run, args->plugins);
+  run->add_option("--credentials-dir", args->credentials_dir,
+                  "Directory that Kafka client settings naming a file (ssl.ca.location, "
+                  "ssl.key.location, ...) are read from, as paths relative to it; default: none "
+                  "(such settings are refused)");
   run->add_option("--checkpoint-dir", args->checkpoint_dir,
                   "Take checkpoints into DIR (and start from its latest complete checkpoint); "
                   "keeps the graphs' checkpointsRetained newest. Default: the graphs' "

@@ -218,6 +218,7 @@ namespace {
 graphs::Status start_job(ManagedJob& job, const OperatorRegistry& registry,
                          caf::actor_system& system, const std::string& bootstrap,
                          bool embedded_broker, const std::string& file_root,
+                         const std::string& credentials_dir,
                          std::shared_ptr<RestartPolicy> restart) {
   lifecycle::Preparation preparation = lifecycle::prepare_job(job.graphs, {}, registry);
   if (!preparation.ok()) {
@@ -228,6 +229,7 @@ graphs::Status start_job(ManagedJob& job, const OperatorRegistry& registry,
     return graphs::Error{why};
   }
   preparation.job->plan.file_root = file_root;  // every file operator is confined there
+  preparation.job->plan.credentials_dir = credentials_dir;
   lifecycle::RunOptions options;
   options.bootstrap_servers = bootstrap;
   options.embedded_broker = embedded_broker;
@@ -278,6 +280,7 @@ graphs::Status JobManager::resume_jobs() {
       }
       auto started =
           start_job(*job, registry_, place(), bootstrap_, broker_ != nullptr, file_root_,
+                    config_.credentials_dir,
                     std::make_shared<RecordingRestartPolicy>(graphs_policy(job->graphs), job));
       if (!started) {
         job->record.state = JobState::Failed;
@@ -356,9 +359,9 @@ DeployOutcome JobManager::deploy(DeployRequest request) {
       (void)broker_->create_topic(topic);  // exists already (another job's): fine
     }
   }
-  auto started =
-      start_job(*job, registry_, place(), bootstrap_, broker_ != nullptr, file_root_,
-                std::make_shared<RecordingRestartPolicy>(graphs_policy(job->graphs), job));
+  auto started = start_job(
+      *job, registry_, place(), bootstrap_, broker_ != nullptr, file_root_, config_.credentials_dir,
+      std::make_shared<RecordingRestartPolicy>(graphs_policy(job->graphs), job));
   if (!started) {
     // Refused like a validation problem: nothing of it stays (its id is not reused).
     fs::remove_all(job->dir.root(), ec);

@@ -91,6 +91,9 @@ struct NodeConfig {
   // file_source / file_sink paths of deployed graphs are confined here (an existing
   // directory); empty: <data dir>/files, created when missing.
   std::string file_root;
+  // Kafka client settings naming a file (ssl.ca.location, ...) in deployed graphs resolve
+  // inside this directory; empty: such settings are refused.
+  std::string credentials_dir;
   std::chrono::milliseconds savepoint_timeout{std::chrono::minutes(2)};
 };
 

@@ -213,5 +213,24 @@ TEST_F(CredentialsDir, AGraphNamingALibraryNeverLoadsIt) {
   ::unsetenv("RIVULET_MARKER_FILE");
 }
 
+// `rivulet run --credentials-dir` reaches the Kafka clients: the same graph naming a CA file is
+// refused without it (naming node, parameter and how to configure one) and runs with it.
+TEST_F(CredentialsDir, RunTakesFileSettingsFromItsCredentialsDir) {
+  graphs::Graph graph = sink_graph("kafka_sink", {"ssl.ca.location=kafka/ca.pem"});
+  graph.nodes.front().set_parameter("count", graphs::Value{std::int64_t{10}});
+  graph.nodes.back().set_parameter("delivery", graphs::Value{std::string("at_least_once")});
+  const fs::path file = root_ / "with-ca.json";
+  ASSERT_TRUE(graphs::save_graph(graph, file.string()));
+  const auto without = runtime::processtest::run_rivulet({"run", file.string(), "--quiet"});
+  EXPECT_EQ(without.exit_code, 1);
+  EXPECT_NE(without.err.find("node 'out', parameter 'properties': 'ssl.ca.location' names a file"),
+            std::string::npos)
+      << without.err;
+  EXPECT_NE(without.err.find("--credentials-dir"), std::string::npos) << without.err;
+  const auto with = runtime::processtest::run_rivulet(
+      {"run", file.string(), "--quiet", "--credentials-dir", dir()});
+  EXPECT_EQ(with.exit_code, 0) << with.err;
+}
+
 }  // namespace
 }  // namespace rivulet::operators
