@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "editor/graph_document.hpp"
+#include "graphs/parameter_conditions.hpp"
 
 namespace rivulet::editor {
 
@@ -95,7 +96,16 @@ SetParameterCommand::SetParameterCommand(GraphDocument& document, std::string no
   setText(QObject::tr("Set %1").arg(QString::fromStdString(name_)));
 }
 
-void SetParameterCommand::redo() { document_.setParameter(node_id_, name_, new_value_); }
+void SetParameterCommand::redo() {
+  document_.setParameter(node_id_, name_, new_value_);
+  // Settings the new value switches off (slide once window = tumbling) leave with it, so the
+  // saved graph holds only what the operator uses; undo brings them back (old_parameters_).
+  const graphs::Node* n = document_.graph().node(node_id_);
+  const graphs::OperatorSpec* spec = n ? document_.catalog().find(n->kind) : nullptr;
+  if (!spec) return;
+  std::vector<graphs::Parameter> kept = graphs::without_inapplicable(*spec, n->parameters);
+  if (kept.size() != n->parameters.size()) document_.setParameters(node_id_, std::move(kept));
+}
 
 void SetParameterCommand::undo() { document_.setParameters(node_id_, old_parameters_); }
 

@@ -13,6 +13,7 @@
 #include "editor/parameter_editors.hpp"
 #include "editor/schema_text.hpp"
 #include "editor/validation_controller.hpp"
+#include "graphs/parameter_conditions.hpp"
 
 namespace rivulet::editor {
 
@@ -102,8 +103,8 @@ void Inspector::showNode(const std::string& id) {
   parallelism_ = new QSpinBox(body_);
   parallelism_->setObjectName(QStringLiteral("parallelism"));
   parallelism_->setKeyboardTracking(false);
-  parallelism_->setRange(1, spec && spec->max_parallelism ? static_cast<int>(spec->max_parallelism)
-                                                          : 1024);
+  parallelism_->setRange(
+      1, spec && spec->max_parallelism ? static_cast<int>(spec->max_parallelism) : 1024);
   form_->addRow(tr("Parallelism"), parallelism_);
   connect(parallelism_, &QSpinBox::valueChanged, this, [this](int value) {
     const graphs::Node* n = document_.graph().node(node_id_);
@@ -122,13 +123,12 @@ void Inspector::showNode(const std::string& id) {
       label->setToolTip(QString::fromStdString(p.documentation));
       form_->addRow(label, editor);
       editor->on_commit = [this, name = p.name](const std::optional<graphs::Value>& value) {
-                const graphs::Node* n = document_.graph().node(node_id_);
-                if (!n) return;
-                const graphs::Value* current = n->parameter(name);
-                if ((!current && !value) || (current && value && *current == *value)) return;
-                document_.undoStack()->push(
-                    new SetParameterCommand(document_, node_id_, name, value));
-              };
+        const graphs::Node* n = document_.graph().node(node_id_);
+        if (!n) return;
+        const graphs::Value* current = n->parameter(name);
+        if ((!current && !value) || (current && value && *current == *value)) return;
+        document_.undoStack()->push(new SetParameterCommand(document_, node_id_, name, value));
+      };
     }
   } else {
     form_->addRow(new QLabel(tr("This operator kind is not in the catalog."), body_));
@@ -148,6 +148,25 @@ void Inspector::refreshNode() {
     parallelism_->setValue(static_cast<int>(node->parallelism));
   }
   for (auto& [name, editor] : editors_) editor->load(node->parameter(name));
+  showApplicableRows(*node);
+}
+
+// A parameter whose catalog condition does not hold (slide for a tumbling window) has no row:
+// the operator would ignore it. Re-run on every change of the node, so switching the controlling
+// parameter shows or hides the rows at once.
+void Inspector::showApplicableRows(const graphs::Node& node) {
+  const graphs::OperatorSpec* spec = document_.catalog().find(node.kind);
+  if (!spec) return;
+  for (auto& [name, editor] : editors_) {
+    const graphs::ParameterSpec* parameter = spec->parameter(name);
+    form_->setRowVisible(
+        editor, !parameter || graphs::parameter_applies(*spec, *parameter, node.parameters));
+  }
+}
+
+bool Inspector::parameterRowShown(const std::string& name) const {
+  auto it = editors_.find(name);
+  return it != editors_.end() && form_->isRowVisible(it->second);
 }
 
 void Inspector::refreshSchemas() {
@@ -181,7 +200,7 @@ void Inspector::showEdge(int index) {
                                     QString::fromStdString(edge_->from.port).toHtmlEscaped(),
                                     QString::fromStdString(edge_->to.node).toHtmlEscaped(),
                                     QString::fromStdString(edge_->to.port).toHtmlEscaped()),
-                       body_));
+                           body_));
   partitioning_ = new QComboBox(body_);
   partitioning_->setObjectName(QStringLiteral("partitioning"));
   for (auto kind : {graphs::PartitioningKind::Forward, graphs::PartitioningKind::Hash,

@@ -1,7 +1,8 @@
 #pragma once
 // The Inspector dock: edits what is selected. For a node: label, parallelism and one editor per
-// catalog parameter (parameter_editors.hpp); for an edge: partitioning and hash key fields.
-// Every commit is an undo command; document changes (undo, redo) flow back into the fields.
+// catalog parameter that applies (parameter_editors.hpp; graphs/parameter_conditions.hpp); for an
+// edge: partitioning and hash key fields. Every commit is an undo command; document changes (undo,
+// redo) flow back into the fields.
 
 #include <QDockWidget>
 #include <map>
@@ -25,8 +26,7 @@ class ValidationController;
 class Inspector : public QDockWidget {
   Q_OBJECT
  public:
-  Inspector(GraphDocument& document, ValidationController& validation,
-            QWidget* parent = nullptr);
+  Inspector(GraphDocument& document, ValidationController& validation, QWidget* parent = nullptr);
 
   void showNode(const std::string& id);
   void showEdge(int index);
@@ -34,6 +34,8 @@ class Inspector : public QDockWidget {
 
   // For tests and for focusing from menus; null when not shown.
   ParameterEditor* parameterEditor(const std::string& name) const;
+  // Whether the parameter's row is in the form (false for a parameter that does not apply).
+  bool parameterRowShown(const std::string& name) const;
   QLineEdit* labelField() const { return label_; }
   QSpinBox* parallelismField() const { return parallelism_; }
   QComboBox* partitioningField() const { return partitioning_; }
@@ -43,6 +45,7 @@ class Inspector : public QDockWidget {
  private:
   void clearForm();
   void refreshNode();
+  void showApplicableRows(const graphs::Node& node);
   void refreshEdge();
   void refreshSchemas();
   int currentEdgeIndex() const;

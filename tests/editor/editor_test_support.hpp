@@ -21,7 +21,7 @@ namespace rivulet::editor::test {
 QApplication& app();
 
 // source (schema, rate, interval) → filter (condition) → key_by (keys, keyed output)
-// → window_count (keyed input, size, mode) → print_sink.
+// → window_count (keyed input, size, mode, slide only when mode = sliding) → print_sink.
 graphs::Catalog testCatalog();
 
 // A fresh, shown main window with the test catalog; dialogs answer "Discard"/log errors.

@@ -337,8 +337,15 @@ TEST(BuiltinCatalog, ReferenceDocumentsEveryOperatorAndParameter) {
     ASSERT_NE(start, std::string::npos) << "no section '## " << spec.kind << "'";
     const std::string section = doc.substr(start, doc.find("\n## ", start + 1) - start);
     for (const auto& p : spec.parameters) {
-      EXPECT_NE(section.find("| `" + p.name + "` |"), std::string::npos)
+      const std::size_t row = section.find("| `" + p.name + "` |");
+      EXPECT_NE(row, std::string::npos)
           << spec.kind << ": parameter '" << p.name << "' is not in its table";
+      if (row == std::string::npos || p.applies_when.parameter.empty()) continue;
+      // A conditional parameter's row says when it applies: "(when window=sliding)".
+      const std::string line = section.substr(row, section.find('\n', row) - row);
+      EXPECT_NE(line.find("(when " + p.applies_when.parameter + "=" + p.applies_when.values[0]),
+                std::string::npos)
+          << spec.kind << ": the row of '" << p.name << "' does not say when it applies";
     }
     for (const auto* ports : {&spec.inputs, &spec.outputs}) {
       for (const auto& port : *ports) {
