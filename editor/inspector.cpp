@@ -13,6 +13,7 @@
 #include "editor/parameter_editors.hpp"
 #include "editor/schema_text.hpp"
 #include "editor/validation_controller.hpp"
+#include "editor/wheel_scroll_guard.hpp"
 #include "graphs/parameter_conditions.hpp"
 
 namespace rivulet::editor {
@@ -20,12 +21,14 @@ namespace rivulet::editor {
 Inspector::Inspector(GraphDocument& document, ValidationController& validation, QWidget* parent)
     : QDockWidget(tr("Inspector"), parent), document_(document), validation_(validation) {
   setObjectName(QStringLiteral("inspector"));
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
+  scroll_ = new QScrollArea(this);
+  scroll_->setObjectName(QStringLiteral("inspectorScroll"));
+  scroll_->setWidgetResizable(true);
   // Fields wrap or shrink to the dock's width; sideways scrolling in a form is never wanted.
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  wheel_guard_ = new WheelScrollGuard(*scroll_, this);
   setMinimumWidth(320);
-  setWidget(scroll);
+  setWidget(scroll_);
   showNothing();
 
   connect(&document_, &GraphDocument::nodeChanged, this, [this](const QString& id) {
@@ -33,16 +36,24 @@ Inspector::Inspector(GraphDocument& document, ValidationController& validation, 
   });
   connect(&document_, &GraphDocument::nodeAboutToBeRemoved, this, [this](const QString& id) {
     if (id.toStdString() == node_id_) showNothing();
+    drafts_.erase(id.toStdString());  // the node's drafts go with it
+    validation_.setDrafts(id.toStdString(), {});
   });
   connect(&document_, &GraphDocument::edgeChanged, this, [this] { refreshEdge(); });
   connect(&document_, &GraphDocument::edgeAboutToBeRemoved, this, [this](int index) {
     if (edge_ && currentEdgeIndex() == index) showNothing();
   });
-  connect(&document_, &GraphDocument::graphReset, this, &Inspector::showNothing);
+  connect(&document_, &GraphDocument::graphReset, this, [this] {
+    node_id_.clear();  // another graph: nothing typed for the old one applies to it
+    drafts_.clear();
+    validation_.clearDrafts();
+    showNothing();
+  });
   connect(&validation_, &ValidationController::reportChanged, this, &Inspector::refreshSchemas);
 }
 
 void Inspector::clearForm() {
+  keepDrafts();
   editors_.clear();
   label_ = nullptr;
   parallelism_ = nullptr;
@@ -51,12 +62,11 @@ void Inspector::clearForm() {
   schema_label_ = nullptr;
   node_id_.clear();
   edge_.reset();
-  auto* scroll = static_cast<QScrollArea*>(widget());
   body_ = new QWidget();
   form_ = new QFormLayout(body_);
   form_->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-  scroll->setWidget(body_);  // deletes the previous form
-  body_->show();             // a widget added to a visible scroll area starts hidden
+  scroll_->setWidget(body_);  // deletes the previous form
+  body_->show();              // a widget added to a visible scroll area starts hidden
 }
 
 void Inspector::showNothing() {
@@ -122,7 +132,9 @@ void Inspector::showNode(const std::string& id) {
       auto* label = new QLabel(name, body_);
       label->setToolTip(QString::fromStdString(p.documentation));
       form_->addRow(label, editor);
+      editor->on_refused = [this] { keepDrafts(); };
       editor->on_commit = [this, name = p.name](const std::optional<graphs::Value>& value) {
+        keepDrafts();  // the field's draft, if it had one, is now committed
         const graphs::Node* n = document_.graph().node(node_id_);
         if (!n) return;
         const graphs::Value* current = n->parameter(name);
@@ -135,6 +147,27 @@ void Inspector::showNode(const std::string& id) {
   }
   refreshNode();
   refreshSchemas();
+  wheel_guard_->guard(*body_);
+}
+
+// Refused text of the shown node's fields, remembered for when it is shown again and handed to
+// the validation report (in place of what the graph alone would say about those fields).
+void Inspector::keepDrafts() {
+  if (node_id_.empty()) return;
+  auto& kept = drafts_[node_id_];
+  std::map<std::string, QString> errors;
+  for (const auto& [name, editor] : editors_) {
+    const QString text = editor->draftText();
+    if (text.isEmpty()) {
+      kept.erase(name);
+      continue;
+    }
+    kept[name] = text;
+    const QString error = editor->errorText();
+    errors[name] = error.isEmpty() ? tr("it was not committed") : error;
+  }
+  if (kept.empty()) drafts_.erase(node_id_);
+  validation_.setDrafts(node_id_, std::move(errors));
 }
 
 void Inspector::refreshNode() {
@@ -147,7 +180,22 @@ void Inspector::refreshNode() {
     const QSignalBlocker block(parallelism_);
     parallelism_->setValue(static_cast<int>(node->parallelism));
   }
-  for (auto& [name, editor] : editors_) editor->load(node->parameter(name));
+  // A change elsewhere in the node (undo, another field) reloads every field: what the user is
+  // typing, or typed on an earlier visit, is put back over the graph's value.
+  std::map<std::string, QString> typed;
+  for (const auto& [name, editor] : editors_) {
+    if (QString text = editor->draftText(); !text.isEmpty()) typed[name] = text;
+  }
+  auto kept = drafts_.find(node_id_);
+  for (auto& [name, editor] : editors_) {
+    editor->load(node->parameter(name));
+    if (auto it = typed.find(name); it != typed.end()) {
+      editor->restoreDraft(it->second);
+    } else if (kept != drafts_.end()) {
+      if (auto k = kept->second.find(name); k != kept->second.end())
+        editor->restoreDraft(k->second);
+    }
+  }
   showApplicableRows(*node);
 }
 
@@ -220,6 +268,7 @@ void Inspector::showEdge(int index) {
   connect(keys_, &QLineEdit::editingFinished, this, &Inspector::commitPartitioning);
   refreshEdge();
   refreshSchemas();
+  wheel_guard_->guard(*body_);
 }
 
 void Inspector::refreshEdge() {

@@ -1,8 +1,11 @@
 #pragma once
 // The Inspector dock: edits what is selected. For a node: label, parallelism and one editor per
 // catalog parameter that applies (parameter_editors.hpp; graphs/parameter_conditions.hpp); for an
-// edge: partitioning and hash key fields. Every commit is an undo command; document changes (undo,
-// redo) flow back into the fields.
+// edge: partitioning and hash key fields. Every commit is an undo command; document changes
+// (undo, redo) flow back into the fields.
+// Nothing typed is lost: text a field refuses (out of range, unparsable) stays there as a draft,
+// per node and field, across selection changes, and the Problems panel names why; the mouse
+// wheel scrolls the form and never changes a value (wheel_scroll_guard.hpp).
 
 #include <QDockWidget>
 #include <map>
@@ -15,6 +18,7 @@ class QComboBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
+class QScrollArea;
 class QSpinBox;
 
 namespace rivulet::editor {
@@ -22,6 +26,7 @@ namespace rivulet::editor {
 class GraphDocument;
 class ParameterEditor;
 class ValidationController;
+class WheelScrollGuard;
 
 class Inspector : public QDockWidget {
   Q_OBJECT
@@ -46,6 +51,7 @@ class Inspector : public QDockWidget {
   void clearForm();
   void refreshNode();
   void showApplicableRows(const graphs::Node& node);
+  void keepDrafts();
   void refreshEdge();
   void refreshSchemas();
   int currentEdgeIndex() const;
@@ -53,6 +59,8 @@ class Inspector : public QDockWidget {
 
   GraphDocument& document_;
   ValidationController& validation_;
+  QScrollArea* scroll_ = nullptr;
+  WheelScrollGuard* wheel_guard_ = nullptr;
   QWidget* body_ = nullptr;
   QFormLayout* form_ = nullptr;
   std::string node_id_;
@@ -63,6 +71,8 @@ class Inspector : public QDockWidget {
   QLineEdit* keys_ = nullptr;
   QLabel* schema_label_ = nullptr;
   std::map<std::string, ParameterEditor*> editors_;
+  // Text the fields refused, by node id and parameter, while the node is not shown.
+  std::map<std::string, std::map<std::string, QString>> drafts_;
 };
 
 }  // namespace rivulet::editor
