@@ -2,8 +2,10 @@
 
 #include <QComboBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QStringList>
@@ -15,6 +17,7 @@
 #include "editor/validation_controller.hpp"
 #include "editor/wheel_scroll_guard.hpp"
 #include "graphs/parameter_conditions.hpp"
+#include "graphs/validation_text.hpp"
 
 namespace rivulet::editor {
 
@@ -32,7 +35,20 @@ Inspector::Inspector(GraphDocument& document, ValidationController& validation, 
   showNothing();
 
   connect(&document_, &GraphDocument::nodeChanged, this, [this](const QString& id) {
-    if (id.toStdString() == node_id_) refreshNode();
+    if (id.toStdString() != node_id_) return;
+    const graphs::Node* node = document_.graph().node(node_id_);
+    if (node && unknownParameters(*node) != unknown_shown_) {
+      // Rows come and go (a rename, a removal, their undo): rebuild the form once control is
+      // back in the event loop, never under the button that asked for it.
+      QMetaObject::invokeMethod(
+          this,
+          [this, shown = node_id_] {
+            if (node_id_ == shown) showNode(shown);
+          },
+          Qt::QueuedConnection);
+      return;
+    }
+    refreshNode();
   });
   connect(&document_, &GraphDocument::nodeAboutToBeRemoved, this, [this](const QString& id) {
     if (id.toStdString() == node_id_) showNothing();
@@ -55,6 +71,7 @@ Inspector::Inspector(GraphDocument& document, ValidationController& validation, 
 void Inspector::clearForm() {
   keepDrafts();
   editors_.clear();
+  unknown_shown_.clear();
   label_ = nullptr;
   parallelism_ = nullptr;
   partitioning_ = nullptr;
@@ -142,12 +159,139 @@ void Inspector::showNode(const std::string& id) {
         document_.undoStack()->push(new SetParameterCommand(document_, node_id_, name, value));
       };
     }
+    addUnknownParameterRows(*node, *spec);
   } else {
-    form_->addRow(new QLabel(tr("This operator kind is not in the catalog."), body_));
+    addKindRow(*node);
   }
   refreshNode();
   refreshSchemas();
   wheel_guard_->guard(*body_);
+}
+
+std::vector<std::string> Inspector::unknownParameters(const graphs::Node& node) const {
+  std::vector<std::string> names;
+  const graphs::OperatorSpec* spec = document_.catalog().find(node.kind);
+  if (!spec) return names;  // an unknown kind: its parameters wait for a kind
+  for (const auto& p : node.parameters) {
+    if (!spec->parameter(p.name)) names.push_back(p.name);
+  }
+  return names;
+}
+
+// One row per parameter the kind does not take (a typo, a renamed or removed parameter): rename
+// it to one the kind takes — the likeliest first — or remove it. Its value is kept on rename.
+void Inspector::addUnknownParameterRows(const graphs::Node& node,
+                                        const graphs::OperatorSpec& spec) {
+  unknown_shown_ = unknownParameters(node);
+  if (unknown_shown_.empty()) return;
+  std::vector<std::string> free_names;  // the kind's parameters the node does not set yet
+  for (const auto& p : spec.parameters) {
+    if (!node.parameter(p.name)) free_names.push_back(p.name);
+  }
+  auto* header = new QLabel(tr("<b>Unknown parameters</b>: '%1' does not take these. Rename "
+                               "them to one it takes, or remove them.")
+                                .arg(QString::fromStdString(spec.kind).toHtmlEscaped()),
+                            body_);
+  header->setWordWrap(true);
+  form_->addRow(header);
+  for (const std::string& name : unknown_shown_) {
+    auto* row = new QWidget(body_);
+    row->setObjectName(QStringLiteral("unknown_") + QString::fromStdString(name));
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* target = new QComboBox(row);
+    target->setObjectName(QStringLiteral("renameTo"));
+    const auto closest = graphs::validation::closest_match(name, free_names);
+    if (closest) target->addItem(QString::fromStdString(*closest));
+    for (const auto& candidate : free_names) {
+      if (candidate != closest) target->addItem(QString::fromStdString(candidate));
+    }
+    auto* rename = new QPushButton(tr("Rename"), row);
+    rename->setObjectName(QStringLiteral("rename"));
+    rename->setEnabled(target->count() > 0);
+    auto* remove = new QPushButton(tr("Remove"), row);
+    remove->setObjectName(QStringLiteral("remove"));
+    layout->addWidget(target, 1);
+    layout->addWidget(rename);
+    layout->addWidget(remove);
+    auto* label = new QLabel(QString::fromStdString(name), body_);
+    label->setStyleSheet(QStringLiteral("color: #d32f2f;"));
+    label->setToolTip(tr("Not a parameter of '%1'").arg(QString::fromStdString(spec.kind)));
+    form_->addRow(label, row);
+    connect(rename, &QPushButton::clicked, this,
+            [this, name, target] { replaceParameter(name, target->currentText().toStdString()); });
+    connect(remove, &QPushButton::clicked, this, [this, name] { replaceParameter(name, {}); });
+  }
+}
+
+// Renames (new_name set) or removes (empty) one of the node's parameters, in one undo step.
+void Inspector::replaceParameter(const std::string& name, const std::string& new_name) {
+  const graphs::Node* node = document_.graph().node(node_id_);
+  if (!node) return;
+  std::vector<graphs::Parameter> parameters = node->parameters;
+  for (auto it = parameters.begin(); it != parameters.end(); ++it) {
+    if (it->name != name) continue;
+    if (new_name.empty()) {
+      parameters.erase(it);
+    } else {
+      it->name = new_name;
+    }
+    break;
+  }
+  const QString text =
+      new_name.empty() ? tr("Remove %1").arg(QString::fromStdString(name))
+                       : tr("Rename %1 to %2")
+                             .arg(QString::fromStdString(name), QString::fromStdString(new_name));
+  document_.undoStack()->push(
+      new SetParametersCommand(document_, node_id_, std::move(parameters), text));
+}
+
+// An unknown kind (a typo, a plugin this catalog lacks): pick a catalog kind, the likeliest
+// first. Every parameter is kept; those the new kind does not take are then listed as unknown.
+void Inspector::addKindRow(const graphs::Node& node) {
+  auto* note = new QLabel(tr("Operator kind '%1' is not in the catalog. Change it to one that "
+                             "is; its parameters are kept.")
+                              .arg(QString::fromStdString(node.kind).toHtmlEscaped()),
+                          body_);
+  note->setWordWrap(true);
+  form_->addRow(note);
+  std::vector<std::string> kinds;
+  for (const auto& op : document_.catalog().operators) kinds.push_back(op.kind);
+  auto* row = new QWidget(body_);
+  auto* layout = new QHBoxLayout(row);
+  layout->setContentsMargins(0, 0, 0, 0);
+  auto* kind = new QComboBox(row);
+  kind->setObjectName(QStringLiteral("changeKind"));
+  const auto closest = graphs::validation::closest_match(node.kind, kinds);
+  if (closest) kind->addItem(QString::fromStdString(*closest));
+  for (const auto& k : kinds) {
+    if (k != closest) kind->addItem(QString::fromStdString(k));
+  }
+  auto* apply = new QPushButton(tr("Change kind"), row);
+  apply->setObjectName(QStringLiteral("applyKind"));
+  apply->setEnabled(kind->count() > 0);
+  layout->addWidget(kind, 1);
+  layout->addWidget(apply);
+  form_->addRow(tr("Kind"), row);
+  if (!node.parameters.empty()) {
+    QStringList names;
+    for (const auto& p : node.parameters) names << QString::fromStdString(p.name);
+    auto* kept = new QLabel(names.join(QStringLiteral(", ")), body_);
+    kept->setWordWrap(true);
+    form_->addRow(tr("Parameters"), kept);
+  }
+  connect(apply, &QPushButton::clicked, this, [this, kind] {
+    const std::string id = node_id_;
+    const std::string new_kind = kind->currentText().toStdString();
+    // The node is re-added (new ports): this form goes with it, so act after the click.
+    QMetaObject::invokeMethod(
+        this,
+        [this, id, new_kind] {
+          document_.undoStack()->push(new ChangeKindCommand(document_, id, new_kind));
+          emit nodeRequested(id);
+        },
+        Qt::QueuedConnection);
+  });
 }
 
 // Refused text of the shown node's fields, remembered for when it is shown again and handed to

@@ -5,12 +5,14 @@
 // (undo, redo) flow back into the fields.
 // Nothing typed is lost: text a field refuses (out of range, unparsable) stays there as a draft,
 // per node and field, across selection changes, and the Problems panel names why; the mouse
-// wheel scrolls the form and never changes a value (wheel_scroll_guard.hpp).
+// wheel scrolls the form and never changes a value (wheel_scroll_guard.hpp). Parameters the
+// catalog does not know can be renamed or removed, and an unknown kind changed to a catalog one.
 
 #include <QDockWidget>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "graphs/graph.hpp"
 
@@ -47,11 +49,20 @@ class Inspector : public QDockWidget {
   QLineEdit* keyFieldsField() const { return keys_; }
   const std::string& nodeId() const { return node_id_; }
 
+ signals:
+  // The window should select (and centre) this node: after its kind changed, it is a new item.
+  void nodeRequested(const std::string& node_id);
+
  private:
   void clearForm();
   void refreshNode();
   void showApplicableRows(const graphs::Node& node);
   void keepDrafts();
+  void addUnknownParameterRows(const graphs::Node& node, const graphs::OperatorSpec& spec);
+  void addKindRow(const graphs::Node& node);
+  void replaceParameter(const std::string& name, const std::string& new_name);
+  // Names of the shown node's parameters that its kind does not take (form rows).
+  std::vector<std::string> unknownParameters(const graphs::Node& node) const;
   void refreshEdge();
   void refreshSchemas();
   int currentEdgeIndex() const;
@@ -71,6 +82,7 @@ class Inspector : public QDockWidget {
   QLineEdit* keys_ = nullptr;
   QLabel* schema_label_ = nullptr;
   std::map<std::string, ParameterEditor*> editors_;
+  std::vector<std::string> unknown_shown_;  // the unknown parameters the form has rows for
   // Text the fields refused, by node id and parameter, while the node is not shown.
   std::map<std::string, std::map<std::string, QString>> drafts_;
 };

@@ -116,6 +116,7 @@ MainWindow::MainWindow(graphs::Catalog catalog, QWidget* parent)
   connect(validation_, &ValidationController::reportChanged, scene_, &GraphScene::applyReport);
   connect(validation_, &ValidationController::reportChanged, problems_, &ProblemsPanel::setReport);
   connect(problems_, &ProblemsPanel::nodeRequested, this, &MainWindow::centerOnNode);
+  connect(inspector_, &Inspector::nodeRequested, this, &MainWindow::centerOnNode);
   connect(problems_, &ProblemsPanel::edgeRequested, this, [this](int index) {
     scene_->selectEdge(index);
     if (EdgeItem* item = scene_->edgeItem(index)) view_->centerOn(item);
