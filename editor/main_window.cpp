@@ -30,6 +30,7 @@
 #include "editor/palette.hpp"
 #include "editor/problems_panel.hpp"
 #include "editor/recent_files.hpp"
+#include "editor/shortcut_clashes.hpp"
 #include "editor/validation_controller.hpp"
 #include "graphs/graph_io.hpp"
 
@@ -256,6 +257,8 @@ void MainWindow::createActions() {
     scene_->setSnapToGrid(on);
     QSettings().setValue(QStringLiteral("canvas/snapToGrid"), on);
   });
+  // Platform bindings that collide with ours (X11: Ctrl+D = Delete) would make both dead.
+  dropClashingShortcuts(actions());
 }
 
 void MainWindow::createMenus() {
