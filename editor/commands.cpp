@@ -149,6 +149,20 @@ void ChangeKindCommand::replace(const std::string& kind) {
   }
 }
 
+SetGraphSettingsCommand::SetGraphSettingsCommand(GraphDocument& document, GraphSettings settings)
+    : document_(document),
+      new_settings_(std::move(settings)),
+      old_settings_{document.graph().name, document.graph().description, document.graph().runtime} {
+  setText(QObject::tr("Change graph settings"));
+}
+
+void SetGraphSettingsCommand::redo() {
+  document_.setSettings(new_settings_.name, new_settings_.description, new_settings_.runtime);
+}
+void SetGraphSettingsCommand::undo() {
+  document_.setSettings(old_settings_.name, old_settings_.description, old_settings_.runtime);
+}
+
 SetLabelCommand::SetLabelCommand(GraphDocument& document, std::string node_id, std::string label)
     : document_(document), node_id_(std::move(node_id)), new_label_(std::move(label)) {
   if (const graphs::Node* n = document.graph().node(node_id_)) old_label_ = n->label;

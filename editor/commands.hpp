@@ -126,6 +126,26 @@ class ChangeKindCommand : public QUndoCommand {
   std::string old_kind_;
 };
 
+// The graph's name, description and runtime configuration (the inspector's Graph page).
+struct GraphSettings {
+  std::string name;
+  std::string description;
+  graphs::RuntimeConfig runtime;
+  bool operator==(const GraphSettings&) const = default;
+};
+
+class SetGraphSettingsCommand : public QUndoCommand {
+ public:
+  SetGraphSettingsCommand(GraphDocument& document, GraphSettings settings);
+  void redo() override;
+  void undo() override;
+
+ private:
+  GraphDocument& document_;
+  GraphSettings new_settings_;
+  GraphSettings old_settings_;
+};
+
 class SetLabelCommand : public QUndoCommand {
  public:
   SetLabelCommand(GraphDocument& document, std::string node_id, std::string label);

@@ -12,6 +12,7 @@
 
 #include "editor/commands.hpp"
 #include "editor/graph_document.hpp"
+#include "editor/graph_settings_page.hpp"
 #include "editor/parameter_editors.hpp"
 #include "editor/schema_text.hpp"
 #include "editor/validation_controller.hpp"
@@ -72,6 +73,7 @@ void Inspector::clearForm() {
   keepDrafts();
   editors_.clear();
   unknown_shown_.clear();
+  graph_page_ = nullptr;
   label_ = nullptr;
   parallelism_ = nullptr;
   partitioning_ = nullptr;
@@ -91,6 +93,10 @@ void Inspector::showNothing() {
   auto* hint = new QLabel(tr("Select an operator or a connection to edit it."), body_);
   hint->setWordWrap(true);
   form_->addRow(hint);
+  // Nothing selected: the graph's own settings.
+  graph_page_ = new GraphSettingsPage(document_, body_);
+  form_->addRow(graph_page_);
+  wheel_guard_->guard(*body_);
 }
 
 void Inspector::showNode(const std::string& id) {

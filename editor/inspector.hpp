@@ -26,6 +26,7 @@ class QSpinBox;
 namespace rivulet::editor {
 
 class GraphDocument;
+class GraphSettingsPage;
 class ParameterEditor;
 class ValidationController;
 class WheelScrollGuard;
@@ -47,6 +48,8 @@ class Inspector : public QDockWidget {
   QSpinBox* parallelismField() const { return parallelism_; }
   QComboBox* partitioningField() const { return partitioning_; }
   QLineEdit* keyFieldsField() const { return keys_; }
+  // The graph's settings, shown when nothing is selected; null otherwise.
+  GraphSettingsPage* graphSettings() const { return graph_page_; }
   const std::string& nodeId() const { return node_id_; }
 
  signals:
@@ -81,6 +84,7 @@ class Inspector : public QDockWidget {
   QComboBox* partitioning_ = nullptr;
   QLineEdit* keys_ = nullptr;
   QLabel* schema_label_ = nullptr;
+  GraphSettingsPage* graph_page_ = nullptr;
   std::map<std::string, ParameterEditor*> editors_;
   std::vector<std::string> unknown_shown_;  // the unknown parameters the form has rows for
   // Text the fields refused, by node id and parameter, while the node is not shown.
