@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "graphs/catalog.hpp"
 #include "graphs/graph.hpp"
 
 class QComboBox;

@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QEvent>
+#include <QLineEdit>
 #include <QScrollArea>
 #include <QScrollBar>
 
@@ -16,6 +17,8 @@ void WheelScrollGuard::guard(QWidget& form) {
   for (QAbstractSpinBox* spin : form.findChildren<QAbstractSpinBox*>()) {
     spin->setFocusPolicy(Qt::StrongFocus);
     spin->installEventFilter(this);
+    // The pointer is usually over the spin box's line edit, which gets the turn first.
+    if (auto* text = spin->findChild<QLineEdit*>()) text->installEventFilter(this);
   }
   for (QComboBox* combo : form.findChildren<QComboBox*>()) {
     combo->setFocusPolicy(Qt::StrongFocus);

@@ -10,6 +10,7 @@
 #include <QUndoStack>
 
 #include "editor/graph_document.hpp"
+#include "editor/graph_view.hpp"
 #include "editor/inspector.hpp"
 #include "editor/main_window.hpp"
 #include "editor/parameter_editors.hpp"

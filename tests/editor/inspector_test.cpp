@@ -9,6 +9,7 @@
 #include <QAbstractSpinBox>
 #include <QApplication>
 #include <QComboBox>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -118,8 +119,9 @@ TEST(InspectorDrafts, RefusedTextSurvivesSelectionChangesAndTheProblemsPanelSays
   EXPECT_EQ(fieldText(win, "rate"), QStringLiteral("250"));
 }
 
-// A wheel turn with the pointer over the widget's centre, delivered as the window system would
-// (to the child under the pointer, propagating up while nobody accepts it).
+// A wheel turn with the pointer over the widget's centre, delivered to the child under the
+// pointer as the window system would (a sent event does not propagate to the parent, so the
+// spin box's line edit must stop it itself).
 void turnWheelOver(QWidget* widget, int notches) {
   QWidget* target = widget;
   const QPoint centre = widget->rect().center();
