@@ -401,6 +401,41 @@ TEST(OperatorRegistry, RefusesAKeyedByThatNamesNoFieldList) {
   EXPECT_EQ(registry.size(), 1u);
 }
 
+// A parameter's condition must name another enum/bool/string parameter of the operator and
+// values it can take: otherwise the editor would hide the parameter for good.
+TEST(OperatorRegistry, RefusesAConditionThatCannotHold) {
+  auto spec_with = [](std::string kind, graphs::ParameterCondition condition) {
+    OperatorSpec spec;
+    spec.kind = std::move(kind);
+    ParameterSpec window;
+    window.name = "window";
+    window.type = ParameterType::Enum;
+    window.allowed_values = {"tumbling", "sliding"};
+    window.default_value = graphs::Value(std::string("tumbling"));
+    ParameterSpec slide;
+    slide.name = "slide";
+    slide.type = ParameterType::Duration;
+    slide.default_value = graphs::Value(graphs::Duration{1000});
+    slide.applies_when = std::move(condition);
+    spec.parameters = {window, slide};
+    return spec;
+  };
+  runtime::OperatorRegistry registry;
+  EXPECT_TRUE(registry.add(spec_with("fine", {"window", {"sliding"}})).ok());
+  graphs::Status unknown = registry.add(spec_with("unknown", {"mode", {"sliding"}}));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message,
+            "operator 'unknown', parameter 'slide': applies_when must name another parameter of "
+            "'unknown' ('mode' is not one)");
+  graphs::Status value = registry.add(spec_with("value", {"window", {"hopping"}}));
+  ASSERT_FALSE(value.ok());
+  EXPECT_EQ(value.error().message,
+            "operator 'value', parameter 'slide': applies_when lists 'hopping', which 'window' "
+            "cannot take");
+  EXPECT_FALSE(registry.add(spec_with("itself", {"slide", {"true"}})).ok());
+  EXPECT_EQ(registry.size(), 1u);
+}
+
 TEST(OperatorRegistry, FindsByKindAndKeepsRegistrationOrder) {
   runtime::OperatorRegistry registry;
   for (const char* kind : {"zeta", "alpha", "mid"}) {
