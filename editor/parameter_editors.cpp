@@ -390,6 +390,14 @@ class LinesEditor : public ParameterEditor {
       default:
         edit_->setPlaceholderText(tr("one per line"));
     }
+    if (spec.type == graphs::ParameterType::FieldList) {
+      // Field names are picked from the records arriving at the input, not typed from memory.
+      picker_ = new QComboBox(this);
+      picker_->setObjectName(QStringLiteral("fieldPicker"));
+      static_cast<QVBoxLayout*>(layout())->insertWidget(1, picker_);
+      connect(picker_, &QComboBox::activated, this, [this](int index) { addField(index); });
+      fillPicker();
+    }
   }
   void load(const graphs::Value* value) override {
     QString text;
@@ -414,6 +422,7 @@ class LinesEditor : public ParameterEditor {
   void setInputSchema(const graphs::Schema* schema) override {
     ParameterEditor::setInputSchema(schema);
     showError(check());
+    fillPicker();
   }
   QWidget* input() const override { return edit_; }
 
@@ -479,7 +488,37 @@ class LinesEditor : public ParameterEditor {
     }
   }
 
+  // "add a field…" then one entry per input field; disabled until the input's schema is known.
+  void fillPicker() {
+    if (!picker_) return;
+    const QSignalBlocker block(picker_);
+    picker_->clear();
+    const graphs::Schema* schema = inputSchema();
+    picker_->addItem(schema ? tr("add a field…") : tr("connect an input to pick its fields"));
+    if (schema) {
+      for (const auto& field : *schema) {
+        picker_->addItem(QStringLiteral("%1 (%2)").arg(QString::fromStdString(field.name),
+                                                       QString::fromLatin1(to_string(field.type))),
+                         QString::fromStdString(field.name));
+      }
+    }
+    picker_->setEnabled(schema != nullptr);
+    picker_->setCurrentIndex(0);
+  }
+
+  // Appends the picked field (once) and commits, as finishing the text would.
+  void addField(int index) {
+    const QString name = picker_->itemData(index).toString();
+    picker_->setCurrentIndex(0);
+    if (name.isEmpty() || items().contains(name)) return;
+    QString text = edit_->toPlainText();
+    if (!text.isEmpty() && !text.endsWith(QLatin1Char('\n'))) text += QLatin1Char('\n');
+    edit_->setPlainText(text + name);
+    finish();
+  }
+
   LinesEdit* edit_;
+  QComboBox* picker_ = nullptr;
   QString committed_text_;
 };
 
