@@ -78,6 +78,7 @@ void Inspector::clearForm() {
   parallelism_ = nullptr;
   partitioning_ = nullptr;
   keys_ = nullptr;
+  key_picker_ = nullptr;
   schema_label_ = nullptr;
   node_id_.clear();
   edge_.reset();
@@ -376,9 +377,20 @@ void Inspector::refreshSchemas() {
   if (edge_ && schema_label_) {
     const int index = currentEdgeIndex();
     auto it = validation_.report().edge_schemas.find(static_cast<std::size_t>(index));
-    schema_label_->setText(it == validation_.report().edge_schemas.end()
-                               ? tr("(unknown until the upstream operators are valid)")
-                               : schemaToText(it->second));
+    const bool known = it != validation_.report().edge_schemas.end();
+    schema_label_->setText(known ? schemaToText(it->second)
+                                 : tr("(unknown until the upstream operators are valid)"));
+    // Hash keys are picked from the records crossing the edge.
+    const QSignalBlocker block(key_picker_);
+    key_picker_->clear();
+    key_picker_->addItem(known ? tr("add a key field…") : tr("no fields known yet"));
+    if (known) {
+      for (const auto& field : it->second) {
+        key_picker_->addItem(QString::fromStdString(field.name),
+                             QString::fromStdString(field.name));
+      }
+    }
+    key_picker_->setEnabled(known);
   }
 }
 
@@ -410,6 +422,10 @@ void Inspector::showEdge(int index) {
   keys_->setObjectName(QStringLiteral("keyFields"));
   keys_->setPlaceholderText(tr("key fields, comma separated"));
   form_->addRow(tr("Key fields"), keys_);
+  key_picker_ = new QComboBox(body_);
+  key_picker_->setObjectName(QStringLiteral("keyFieldPicker"));
+  form_->addRow(QString(), key_picker_);
+  connect(key_picker_, &QComboBox::activated, this, &Inspector::addKeyField);
   schema_label_ = new QLabel(body_);
   schema_label_->setTextFormat(Qt::PlainText);
   schema_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -430,6 +446,22 @@ void Inspector::refreshEdge() {
   for (const auto& k : p.key_fields) keys << QString::fromStdString(k);
   keys_->setText(keys.join(QStringLiteral(", ")));
   keys_->setEnabled(p.kind == graphs::PartitioningKind::Hash);
+}
+
+// A picked key field is appended (once) and the edge becomes hash-partitioned on the keys.
+void Inspector::addKeyField(int index) {
+  const QString name = key_picker_->itemData(index).toString();
+  key_picker_->setCurrentIndex(0);
+  if (name.isEmpty()) return;
+  QStringList keys;
+  for (const QString& k : keys_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+    if (!k.trimmed().isEmpty()) keys << k.trimmed();
+  }
+  if (!keys.contains(name)) keys << name;
+  keys_->setText(keys.join(QStringLiteral(", ")));
+  partitioning_->setCurrentIndex(
+      partitioning_->findData(static_cast<int>(graphs::PartitioningKind::Hash)));
+  commitPartitioning();
 }
 
 void Inspector::commitPartitioning() {

@@ -71,6 +71,7 @@ class Inspector : public QDockWidget {
   void refreshSchemas();
   int currentEdgeIndex() const;
   void commitPartitioning();
+  void addKeyField(int index);
 
   GraphDocument& document_;
   ValidationController& validation_;
@@ -84,6 +85,7 @@ class Inspector : public QDockWidget {
   QSpinBox* parallelism_ = nullptr;
   QComboBox* partitioning_ = nullptr;
   QLineEdit* keys_ = nullptr;
+  QComboBox* key_picker_ = nullptr;
   QLabel* schema_label_ = nullptr;
   GraphSettingsPage* graph_page_ = nullptr;
   std::map<std::string, ParameterEditor*> editors_;

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <QComboBox>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QTest>
 
 #include "editor/graph_document.hpp"
+#include "editor/graph_scene.hpp"
 #include "editor/inspector.hpp"
 #include "editor/main_window.hpp"
 #include "editor/parameter_editors.hpp"
@@ -62,6 +64,18 @@ TEST(FieldPicker, KeysArePickedFromTheUpstreamSchema) {
   ASSERT_TRUE(text);
   EXPECT_EQ(text->toPlainText(), QStringLiteral("user\namount"));
   EXPECT_EQ(picker()->currentIndex(), 0) << "the picker is ready for the next field";
+
+  // An edge's hash keys come from the records crossing it; picking one makes it a hash edge.
+  win.scene().selectEdge(0);
+  auto* key_picker = win.inspector().findChild<QComboBox*>(QStringLiteral("keyFieldPicker"));
+  ASSERT_TRUE(key_picker);
+  ASSERT_TRUE(key_picker->isEnabled());
+  key_picker->setFocus();
+  QTest::keyClick(key_picker, Qt::Key_End);  // amount
+  const graphs::Partitioning& p = win.document().graph().edges.at(0).partitioning;
+  EXPECT_EQ(p.kind, graphs::PartitioningKind::Hash);
+  EXPECT_EQ(p.key_fields, std::vector<std::string>{"amount"});
+  EXPECT_EQ(win.inspector().keyFieldsField()->text(), QStringLiteral("amount"));
 }
 
 }  // namespace
