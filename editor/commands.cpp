@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "editor/graph_document.hpp"
+#include "graphs/parameter_conditions.hpp"
 
 namespace rivulet::editor {
 
@@ -95,9 +96,72 @@ SetParameterCommand::SetParameterCommand(GraphDocument& document, std::string no
   setText(QObject::tr("Set %1").arg(QString::fromStdString(name_)));
 }
 
-void SetParameterCommand::redo() { document_.setParameter(node_id_, name_, new_value_); }
+void SetParameterCommand::redo() {
+  document_.setParameter(node_id_, name_, new_value_);
+  // Settings the new value switches off (slide once window = tumbling) leave with it, so the
+  // saved graph holds only what the operator uses; undo brings them back (old_parameters_).
+  const graphs::Node* n = document_.graph().node(node_id_);
+  const graphs::OperatorSpec* spec = n ? document_.catalog().find(n->kind) : nullptr;
+  if (!spec) return;
+  std::vector<graphs::Parameter> kept = graphs::without_inapplicable(*spec, n->parameters);
+  if (kept.size() != n->parameters.size()) document_.setParameters(node_id_, std::move(kept));
+}
 
 void SetParameterCommand::undo() { document_.setParameters(node_id_, old_parameters_); }
+
+SetParametersCommand::SetParametersCommand(GraphDocument& document, std::string node_id,
+                                           std::vector<graphs::Parameter> parameters,
+                                           const QString& text)
+    : document_(document), node_id_(std::move(node_id)), new_parameters_(std::move(parameters)) {
+  if (const graphs::Node* n = document.graph().node(node_id_)) old_parameters_ = n->parameters;
+  setText(text);
+}
+
+void SetParametersCommand::redo() { document_.setParameters(node_id_, new_parameters_); }
+void SetParametersCommand::undo() { document_.setParameters(node_id_, old_parameters_); }
+
+ChangeKindCommand::ChangeKindCommand(GraphDocument& document, std::string node_id, std::string kind)
+    : document_(document), node_id_(std::move(node_id)), new_kind_(std::move(kind)) {
+  if (const graphs::Node* n = document.graph().node(node_id_)) old_kind_ = n->kind;
+  setText(QObject::tr("Change kind to %1").arg(QString::fromStdString(new_kind_)));
+}
+
+void ChangeKindCommand::redo() { replace(new_kind_); }
+void ChangeKindCommand::undo() { replace(old_kind_); }
+
+// Out with the node's edges (last first), out and in with the node, the edges back at their
+// indices: the graph keeps its order, so undo leaves the saved bytes as they were.
+void ChangeKindCommand::replace(const std::string& kind) {
+  const int index = document_.nodeIndex(node_id_);
+  if (index < 0) return;
+  const auto& edges = document_.graph().edges;
+  std::vector<std::pair<int, graphs::Edge>> attached;
+  for (int i = static_cast<int>(edges.size()) - 1; i >= 0; --i) {
+    if (edges[i].from.node == node_id_ || edges[i].to.node == node_id_) {
+      attached.emplace_back(i, document_.removeEdgeAt(i));
+    }
+  }
+  graphs::Node node = document_.removeNodeAt(index);
+  node.kind = kind;
+  document_.insertNode(index, std::move(node));
+  for (auto it = attached.rbegin(); it != attached.rend(); ++it) {
+    document_.insertEdge(it->first, it->second);
+  }
+}
+
+SetGraphSettingsCommand::SetGraphSettingsCommand(GraphDocument& document, GraphSettings settings)
+    : document_(document),
+      new_settings_(std::move(settings)),
+      old_settings_{document.graph().name, document.graph().description, document.graph().runtime} {
+  setText(QObject::tr("Change graph settings"));
+}
+
+void SetGraphSettingsCommand::redo() {
+  document_.setSettings(new_settings_.name, new_settings_.description, new_settings_.runtime);
+}
+void SetGraphSettingsCommand::undo() {
+  document_.setSettings(old_settings_.name, old_settings_.description, old_settings_.runtime);
+}
 
 SetLabelCommand::SetLabelCommand(GraphDocument& document, std::string node_id, std::string label)
     : document_(document), node_id_(std::move(node_id)), new_label_(std::move(label)) {

@@ -3,6 +3,7 @@
 // remember indices as well as values so that undo restores the graph exactly (same node and edge
 // order), which keeps "undo, then save" byte-identical to the file before the edit.
 
+#include <QString>
 #include <QUndoCommand>
 #include <optional>
 #include <set>
@@ -88,6 +89,61 @@ class SetParameterCommand : public QUndoCommand {
   std::optional<graphs::Value> new_value_;
   // The whole list, so undo also restores the parameters' order (and so the saved bytes).
   std::vector<graphs::Parameter> old_parameters_;
+};
+
+// Replaces a node's whole parameter list: renaming or removing a parameter the catalog does not
+// know (the inspector's "Unknown parameters" rows). `text` names the edit in the Edit menu.
+class SetParametersCommand : public QUndoCommand {
+ public:
+  SetParametersCommand(GraphDocument& document, std::string node_id,
+                       std::vector<graphs::Parameter> parameters, const QString& text);
+  void redo() override;
+  void undo() override;
+
+ private:
+  GraphDocument& document_;
+  std::string node_id_;
+  std::vector<graphs::Parameter> new_parameters_;
+  std::vector<graphs::Parameter> old_parameters_;
+};
+
+// Gives a node another operator kind (an unknown kind fixed to a catalog one), keeping its id,
+// label, position, parallelism, edges and every parameter: those the new kind takes become
+// known, the others stay listed as unknown for the user to rename or remove. The node is
+// re-added so the canvas draws the new kind's ports.
+class ChangeKindCommand : public QUndoCommand {
+ public:
+  ChangeKindCommand(GraphDocument& document, std::string node_id, std::string kind);
+  void redo() override;
+  void undo() override;
+
+ private:
+  void replace(const std::string& kind);
+
+  GraphDocument& document_;
+  std::string node_id_;
+  std::string new_kind_;
+  std::string old_kind_;
+};
+
+// The graph's name, description and runtime configuration (the inspector's Graph page).
+struct GraphSettings {
+  std::string name;
+  std::string description;
+  graphs::RuntimeConfig runtime;
+  bool operator==(const GraphSettings&) const = default;
+};
+
+class SetGraphSettingsCommand : public QUndoCommand {
+ public:
+  SetGraphSettingsCommand(GraphDocument& document, GraphSettings settings);
+  void redo() override;
+  void undo() override;
+
+ private:
+  GraphDocument& document_;
+  GraphSettings new_settings_;
+  GraphSettings old_settings_;
 };
 
 class SetLabelCommand : public QUndoCommand {

@@ -147,4 +147,13 @@ void GraphDocument::setPartitioning(int edge_index, graphs::Partitioning partiti
   emit changed();
 }
 
+void GraphDocument::setSettings(std::string name, std::string description,
+                                graphs::RuntimeConfig runtime) {
+  graph_.name = std::move(name);
+  graph_.description = std::move(description);
+  graph_.runtime = std::move(runtime);
+  emit settingsChanged();
+  emit changed();
+}
+
 }  // namespace rivulet::editor

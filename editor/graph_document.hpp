@@ -58,6 +58,8 @@ class GraphDocument : public QObject {
   void setLabel(const std::string& id, const std::string& label);
   void setParallelism(const std::string& id, std::uint32_t parallelism);
   void setPartitioning(int edge_index, graphs::Partitioning partitioning);
+  // Graph-level settings: name, description and the runtime configuration.
+  void setSettings(std::string name, std::string description, graphs::RuntimeConfig runtime);
 
  signals:
   void graphReset();
@@ -68,6 +70,7 @@ class GraphDocument : public QObject {
   void edgeAdded(int index);
   void edgeAboutToBeRemoved(int index);
   void edgeChanged(int index);
+  void settingsChanged();  // name, description, runtime configuration
   // After any change at all: the trigger for (debounced) validation.
   void changed();
   void filePathChanged(const QString& path);

@@ -30,6 +30,7 @@
 #include "editor/palette.hpp"
 #include "editor/problems_panel.hpp"
 #include "editor/recent_files.hpp"
+#include "editor/shortcut_clashes.hpp"
 #include "editor/validation_controller.hpp"
 #include "graphs/graph_io.hpp"
 
@@ -116,6 +117,7 @@ MainWindow::MainWindow(graphs::Catalog catalog, QWidget* parent)
   connect(validation_, &ValidationController::reportChanged, scene_, &GraphScene::applyReport);
   connect(validation_, &ValidationController::reportChanged, problems_, &ProblemsPanel::setReport);
   connect(problems_, &ProblemsPanel::nodeRequested, this, &MainWindow::centerOnNode);
+  connect(inspector_, &Inspector::nodeRequested, this, &MainWindow::centerOnNode);
   connect(problems_, &ProblemsPanel::edgeRequested, this, [this](int index) {
     scene_->selectEdge(index);
     if (EdgeItem* item = scene_->edgeItem(index)) view_->centerOn(item);
@@ -255,6 +257,8 @@ void MainWindow::createActions() {
     scene_->setSnapToGrid(on);
     QSettings().setValue(QStringLiteral("canvas/snapToGrid"), on);
   });
+  // Platform bindings that collide with ours (X11: Ctrl+D = Delete) would make both dead.
+  dropClashingShortcuts(actions());
 }
 
 void MainWindow::createMenus() {

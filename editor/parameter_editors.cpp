@@ -41,7 +41,9 @@ void ParameterEditor::setInputSchema(const graphs::Schema* schema) {
   schema_ = schema ? *schema : graphs::Schema{};
 }
 
-QString ParameterEditor::errorText() const { return error_->isHidden() ? QString() : error_->text(); }
+QString ParameterEditor::errorText() const {
+  return error_->isHidden() ? QString() : error_->text();
+}
 
 void ParameterEditor::showError(const QString& message) {
   error_->setText(message);
@@ -76,7 +78,8 @@ class BoolEditor : public ParameterEditor {
     connect(box_, &QCheckBox::clicked, this, [this](bool on) { committed(graphs::Value(on)); });
   }
   void load(const graphs::Value* value) override {
-    const graphs::Value* v = value ? value : (spec().default_value ? &*spec().default_value : nullptr);
+    const graphs::Value* v =
+        value ? value : (spec().default_value ? &*spec().default_value : nullptr);
     box_->setChecked(v && std::holds_alternative<bool>(*v) && std::get<bool>(*v));
   }
   QWidget* input() const override { return box_; }
@@ -85,11 +88,12 @@ class BoolEditor : public ParameterEditor {
   QCheckBox* box_;
 };
 
-// --- int / float ----------------------------------------------------------------------------------
-// Keyboard tracking is off so a value commits on Enter, focus loss or the arrows, not per digit.
-// The spin boxes accept any number and check the catalog's range themselves: a value outside it
-// is shown with the reason and a red frame, and is not committed (a spin box clamping or
-// refusing keystrokes would lose the user's input without saying why).
+// --- int / float
+// ---------------------------------------------------------------------------------- Keyboard
+// tracking is off so a value commits on Enter, focus loss or the arrows, not per digit. The spin
+// boxes accept any number and check the catalog's range themselves: a value outside it is shown
+// with the reason and a red frame, and is not committed (a spin box clamping or refusing keystrokes
+// would lose the user's input without saying why).
 template <class Spin, class Number>
 class NumberEditor : public ParameterEditor {
  public:
@@ -105,7 +109,11 @@ class NumberEditor : public ParameterEditor {
     addInput(this, spin_);
     connect(spin_, &Spin::valueChanged, this, [this](auto v) {
       if (loading_) return;
-      if (!inRange(static_cast<double>(v))) return;  // the error is already shown
+      if (!inRange(static_cast<double>(v))) {  // the error is already shown
+        refused();
+        return;
+      }
+      shown_ = static_cast<double>(v);
       committed(graphs::Value(static_cast<Number>(v)));
     });
     // The spin box only reports text at commit time without keyboard tracking; its line edit
@@ -117,7 +125,8 @@ class NumberEditor : public ParameterEditor {
     });
   }
   void load(const graphs::Value* value) override {
-    const graphs::Value* v = value ? value : (spec().default_value ? &*spec().default_value : nullptr);
+    const graphs::Value* v =
+        value ? value : (spec().default_value ? &*spec().default_value : nullptr);
     loading_ = true;
     if (v && std::holds_alternative<std::int64_t>(*v)) {
       spin_->setValue(static_cast<double>(std::get<std::int64_t>(*v)));
@@ -125,19 +134,37 @@ class NumberEditor : public ParameterEditor {
       spin_->setValue(std::get<double>(*v));
     }
     loading_ = false;
+    shown_ = spin_->value();
     inRange(spin_->value());
   }
   QWidget* input() const override { return spin_; }
+  // Out-of-range numbers are shown but not committed: those are drafts.
+  QString draftText() const override {
+    return spin_->value() != shown_ && !fits(spin_->value()) ? spin_->cleanText() : QString();
+  }
+  void restoreDraft(const QString& text) override {
+    bool ok = false;
+    const double v = spin_->locale().toDouble(text, &ok);
+    if (!ok) return;
+    loading_ = true;
+    spin_->setValue(v);
+    loading_ = false;
+    inRange(spin_->value());
+  }
 
  private:
+  bool fits(double v) const {
+    return (!spec().minimum || v >= *spec().minimum) && (!spec().maximum || v <= *spec().maximum);
+  }
   bool inRange(double v) {
-    const bool ok = (!spec().minimum || v >= *spec().minimum) && (!spec().maximum || v <= *spec().maximum);
+    const bool ok = fits(v);
     showError(ok ? QString() : rangeText(spec()));
     spin_->setStyleSheet(ok ? QString() : QStringLiteral("border: 1px solid #d32f2f;"));
     return ok;
   }
   Spin* spin_;
   bool loading_ = false;
+  double shown_ = 0;  // the value the graph holds (loaded or last committed)
 };
 
 using IntEditor = NumberEditor<QSpinBox, std::int64_t>;
@@ -231,7 +258,8 @@ class ExpressionEditor : public LineEditor {
     }
     edit_->setStyleSheet(QStringLiteral("QLineEdit { border: 1px solid #d32f2f; }"));
     if (column > 0) {
-      const QString caret = QString(static_cast<int>(column) - 1, QLatin1Char(' ')) + QLatin1Char('^');
+      const QString caret =
+          QString(static_cast<int>(column) - 1, QLatin1Char(' ')) + QLatin1Char('^');
       showError(text + QLatin1Char('\n') + caret + QLatin1Char('\n') + message);
     } else {
       showError(message);
@@ -246,15 +274,16 @@ class EnumEditor : public ParameterEditor {
     combo_ = new QComboBox(this);
     for (const auto& v : spec.allowed_values) combo_->addItem(QString::fromStdString(v));
     addInput(this, combo_);
-    connect(combo_, &QComboBox::activated, this, [this](int index) {
-      committed(graphs::Value(combo_->itemText(index).toStdString()));
-    });
+    connect(combo_, &QComboBox::activated, this,
+            [this](int index) { committed(graphs::Value(combo_->itemText(index).toStdString())); });
   }
   void load(const graphs::Value* value) override {
-    const graphs::Value* v = value ? value : (spec().default_value ? &*spec().default_value : nullptr);
-    combo_->setCurrentIndex(v && std::holds_alternative<std::string>(*v)
-                                ? combo_->findText(QString::fromStdString(std::get<std::string>(*v)))
-                                : -1);
+    const graphs::Value* v =
+        value ? value : (spec().default_value ? &*spec().default_value : nullptr);
+    combo_->setCurrentIndex(
+        v && std::holds_alternative<std::string>(*v)
+            ? combo_->findText(QString::fromStdString(std::get<std::string>(*v)))
+            : -1);
   }
   QWidget* input() const override { return combo_; }
 
@@ -262,7 +291,8 @@ class EnumEditor : public ParameterEditor {
   QComboBox* combo_;
 };
 
-// --- duration --------------------------------------------------------------------------------------
+// --- duration
+// --------------------------------------------------------------------------------------
 class DurationEditor : public ParameterEditor {
  public:
   DurationEditor(const graphs::ParameterSpec& spec, QWidget* parent)
@@ -285,10 +315,10 @@ class DurationEditor : public ParameterEditor {
     connect(units_, &QComboBox::activated, this, [this] { commit(); });
   }
   void load(const graphs::Value* value) override {
-    const graphs::Value* v = value ? value : (spec().default_value ? &*spec().default_value : nullptr);
-    const std::int64_t ms = v && std::holds_alternative<graphs::Duration>(*v)
-                                ? std::get<graphs::Duration>(*v).ms
-                                : 0;
+    const graphs::Value* v =
+        value ? value : (spec().default_value ? &*spec().default_value : nullptr);
+    const std::int64_t ms =
+        v && std::holds_alternative<graphs::Duration>(*v) ? std::get<graphs::Duration>(*v).ms : 0;
     // Show it in the largest unit that divides it evenly: "5 min", not "300000 ms".
     int unit = 0;
     for (int i = units_->count() - 1; i > 0; --i) {
@@ -318,8 +348,9 @@ class DurationEditor : public ParameterEditor {
   bool loading_ = false;
 };
 
-// --- lists and schemas: one item per line ------------------------------------------------------------
-// A plain-text field that reports when the user is done (focus out), like QLineEdit does.
+// --- lists and schemas: one item per line
+// ------------------------------------------------------------ A plain-text field that reports when
+// the user is done (focus out), like QLineEdit does.
 class LinesEdit : public QPlainTextEdit {
  public:
   std::function<void()> on_finished;
@@ -359,6 +390,14 @@ class LinesEditor : public ParameterEditor {
       default:
         edit_->setPlaceholderText(tr("one per line"));
     }
+    if (spec.type == graphs::ParameterType::FieldList) {
+      // Field names are picked from the records arriving at the input, not typed from memory.
+      picker_ = new QComboBox(this);
+      picker_->setObjectName(QStringLiteral("fieldPicker"));
+      static_cast<QVBoxLayout*>(layout())->insertWidget(1, picker_);
+      connect(picker_, &QComboBox::activated, this, [this](int index) { addField(index); });
+      fillPicker();
+    }
   }
   void load(const graphs::Value* value) override {
     QString text;
@@ -372,9 +411,18 @@ class LinesEditor : public ParameterEditor {
     committed_text_ = text;
     if (edit_->toPlainText() != text) edit_->setPlainText(text);
   }
+  // A schema that does not parse is not committed; other lists commit when focus leaves.
+  QString draftText() const override {
+    const QString text = edit_->toPlainText();
+    return text != committed_text_ ? text : QString();
+  }
+  void restoreDraft(const QString& text) override {
+    if (edit_->toPlainText() != text) edit_->setPlainText(text);  // shows the error again
+  }
   void setInputSchema(const graphs::Schema* schema) override {
     ParameterEditor::setInputSchema(schema);
     showError(check());
+    fillPicker();
   }
   QWidget* input() const override { return edit_; }
 
@@ -422,7 +470,10 @@ class LinesEditor : public ParameterEditor {
     if (spec().type == graphs::ParameterType::Schema) {
       graphs::Schema schema;
       QString error;
-      if (!parseSchemaText(text, schema, error)) return;  // error already shown; not committed
+      if (!parseSchemaText(text, schema, error)) {  // error already shown; not committed
+        refused();
+        return;
+      }
       committed_text_ = text;
       committed(graphs::Value(std::move(schema)));
       return;
@@ -437,7 +488,37 @@ class LinesEditor : public ParameterEditor {
     }
   }
 
+  // "add a field…" then one entry per input field; disabled until the input's schema is known.
+  void fillPicker() {
+    if (!picker_) return;
+    const QSignalBlocker block(picker_);
+    picker_->clear();
+    const graphs::Schema* schema = inputSchema();
+    picker_->addItem(schema ? tr("add a field…") : tr("connect an input to pick its fields"));
+    if (schema) {
+      for (const auto& field : *schema) {
+        picker_->addItem(QStringLiteral("%1 (%2)").arg(QString::fromStdString(field.name),
+                                                       QString::fromLatin1(to_string(field.type))),
+                         QString::fromStdString(field.name));
+      }
+    }
+    picker_->setEnabled(schema != nullptr);
+    picker_->setCurrentIndex(0);
+  }
+
+  // Appends the picked field (once) and commits, as finishing the text would.
+  void addField(int index) {
+    const QString name = picker_->itemData(index).toString();
+    picker_->setCurrentIndex(0);
+    if (name.isEmpty() || items().contains(name)) return;
+    QString text = edit_->toPlainText();
+    if (!text.isEmpty() && !text.endsWith(QLatin1Char('\n'))) text += QLatin1Char('\n');
+    edit_->setPlainText(text + name);
+    finish();
+  }
+
   LinesEdit* edit_;
+  QComboBox* picker_ = nullptr;
   QString committed_text_;
 };
 
@@ -446,18 +527,26 @@ class LinesEditor : public ParameterEditor {
 ParameterEditor* createParameterEditor(const graphs::ParameterSpec& spec, QWidget* parent) {
   using T = graphs::ParameterType;
   switch (spec.type) {
-    case T::Bool: return new BoolEditor(spec, parent);
-    case T::Int: return new IntEditor(spec, parent);
-    case T::Float: return new FloatEditor(spec, parent);
-    case T::Enum: return new EnumEditor(spec, parent);
-    case T::Duration: return new DurationEditor(spec, parent);
-    case T::Expression: return new ExpressionEditor(spec, parent);
+    case T::Bool:
+      return new BoolEditor(spec, parent);
+    case T::Int:
+      return new IntEditor(spec, parent);
+    case T::Float:
+      return new FloatEditor(spec, parent);
+    case T::Enum:
+      return new EnumEditor(spec, parent);
+    case T::Duration:
+      return new DurationEditor(spec, parent);
+    case T::Expression:
+      return new ExpressionEditor(spec, parent);
     case T::StringList:
     case T::FieldList:
     case T::ExpressionList:
     case T::AggregateList:
-    case T::Schema: return new LinesEditor(spec, parent);
-    case T::String: break;
+    case T::Schema:
+      return new LinesEditor(spec, parent);
+    case T::String:
+      break;
   }
   return new LineEditor(spec, parent);
 }

@@ -30,14 +30,24 @@ class ParameterEditor : public QWidget {
   virtual QWidget* input() const = 0;
   // The error currently shown under the field, empty when the input is fine.
   QString errorText() const;
+  // Text the user typed that could not be committed (out of range, unparsable); empty when the
+  // field shows what the graph holds. The inspector keeps it across selection changes.
+  virtual QString draftText() const { return {}; }
+  // Puts a kept draft back into the field, its error shown again.
+  virtual void restoreDraft(const QString& text) { Q_UNUSED(text); }
 
   // Called with each committed value. A callback, not a signal: moc's meta-type machinery
   // cannot handle std::variant members without an ordering.
   std::function<void(const std::optional<graphs::Value>&)> on_commit;
+  // Called when typed input is refused (it stays in the field as a draft).
+  std::function<void()> on_refused;
 
  protected:
   void committed(const std::optional<graphs::Value>& value) {
     if (on_commit) on_commit(value);
+  }
+  void refused() {
+    if (on_refused) on_refused();
   }
   void showError(const QString& message);  // empty hides
   void setMonospaceError(bool on);

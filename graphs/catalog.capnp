@@ -95,6 +95,15 @@ struct ParameterSpec {
   # Both empty: any key.
   allowedKeys @13 :List(Text);
   pathKeys @14 :List(Text);
+  # Set: the parameter applies only while another parameter of the same operator has one of
+  # these values (slide only for window = sliding); otherwise it is hidden in the editor, neither
+  # validated nor required, and a setting of it is ignored with a warning.
+  appliesWhen @15 :ParameterCondition;
+}
+
+struct ParameterCondition {
+  parameter @0 :Text;              # an enum, bool or string parameter of the same operator
+  values @1 :List(Text);           # its values (bools as "true" / "false") for which it applies
 }
 
 struct OperatorSpec {

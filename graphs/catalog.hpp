@@ -76,6 +76,15 @@ struct PortSpec {
   bool operator==(const PortSpec&) const = default;
 };
 
+// A parameter that matters only for some values of another parameter of the same operator
+// (window_aggregate's slide only for window = sliding). Empty `parameter`: it always applies.
+// See graphs/parameter_conditions.hpp for the evaluation.
+struct ParameterCondition {
+  std::string parameter;            // an Enum, Bool or String parameter of the same operator
+  std::vector<std::string> values;  // its values (bools as "true" / "false") that enable it
+  bool operator==(const ParameterCondition&) const = default;
+};
+
 struct ParameterSpec {
   std::string name;
   ParameterType type = ParameterType::String;
@@ -92,6 +101,7 @@ struct ParameterSpec {
   // configures). Both empty: any key.
   std::vector<std::string> allowed_keys;
   std::vector<std::string> path_keys;
+  ParameterCondition applies_when = {};  // (initialized: tests aggregate-build parameters)
   bool operator==(const ParameterSpec&) const = default;
 };
 

@@ -2,6 +2,7 @@
 
 #include "graphs/catalog.capnp.h"
 #include "graphs/graph_wire.hpp"
+#include "graphs/parameter_conditions.hpp"
 #include "graphs/wire_io.hpp"
 
 namespace rivulet::graphs {
@@ -211,6 +212,12 @@ void to_wire(const ParameterSpec& spec, wire::ParameterSpec::Builder out) {
     set_strings(spec.allowed_keys, out.initAllowedKeys(spec.allowed_keys.size()));
   }
   if (!spec.path_keys.empty()) set_strings(spec.path_keys, out.initPathKeys(spec.path_keys.size()));
+  if (!spec.applies_when.parameter.empty()) {
+    auto condition = out.initAppliesWhen();
+    condition.setParameter(text(spec.applies_when.parameter));
+    const auto& values = spec.applies_when.values;
+    if (!values.empty()) set_strings(values, condition.initValues(values.size()));
+  }
 }
 
 ParameterSpec from_wire(wire::ParameterSpec::Reader in) {
@@ -230,6 +237,11 @@ ParameterSpec from_wire(wire::ParameterSpec::Reader in) {
     spec.result_type = str(in.getResultType());
     for (auto key : in.getAllowedKeys()) spec.allowed_keys.push_back(str(key));
     for (auto key : in.getPathKeys()) spec.path_keys.push_back(str(key));
+    if (in.hasAppliesWhen()) {
+      auto condition = in.getAppliesWhen();
+      spec.applies_when.parameter = str(condition.getParameter());
+      for (auto v : condition.getValues()) spec.applies_when.values.push_back(str(v));
+    }
   } catch (const WireError& e) {
     throw WireError("parameter '" + spec.name + "': " + e.what());
   }
@@ -271,6 +283,10 @@ OperatorSpec from_wire(wire::OperatorSpec::Reader in) {
     op.stateful = in.getStateful();
     op.max_parallelism = in.getMaxParallelism();
     op.partition_state = in.getPartitionState();
+    // A catalog may come from a node: a condition naming nothing would hide a parameter forever.
+    for (const auto& parameter : op.parameters) {
+      if (auto problem = condition_problem(op, parameter)) throw WireError(*problem);
+    }
   } catch (const WireError& e) {
     throw WireError("operator '" + op.kind + "': " + e.what());
   }

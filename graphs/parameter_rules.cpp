@@ -5,6 +5,7 @@
 #include <set>
 #include <type_traits>
 
+#include "graphs/parameter_conditions.hpp"
 #include "graphs/validation_text.hpp"
 
 namespace rivulet::graphs::validation {
@@ -188,6 +189,15 @@ void check_node(Context& context, const Node& node, const OperatorSpec& spec) {
     }
     const ParameterSpec* parameter_spec = spec.parameter(parameter.name);
     if (parameter_spec) {
+      // A parameter that does not apply is ignored by the operator: not checked, but not
+      // silently accepted either (the editor drops such settings when it saves).
+      if (!parameter_applies(spec, *parameter_spec, node.parameters)) {
+        context.node_problem(node, field,
+                             "parameter '" + parameter.name + "' is ignored: " +
+                                 why_not_applicable(spec, *parameter_spec, node.parameters),
+                             Severity::Warning);
+        continue;
+      }
       check_value(context, node, *parameter_spec, parameter.value);
       continue;
     }
@@ -203,7 +213,8 @@ void check_node(Context& context, const Node& node, const OperatorSpec& spec) {
     context.node_problem(node, field, message);
   }
   for (const auto& parameter : spec.parameters) {
-    if (parameter.required && !seen.count(parameter.name) && !parameter.default_value) {
+    if (parameter.required && !seen.count(parameter.name) && !parameter.default_value &&
+        parameter_applies(spec, parameter, node.parameters)) {
       context.node_problem(node, "parameters." + parameter.name,
                            "required parameter '" + parameter.name + "' is missing");
     }

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "graphs/expr/check.hpp"
+#include "graphs/parameter_conditions.hpp"
 #include "graphs/parameter_rules.hpp"
 #include "graphs/validation_text.hpp"
 
@@ -173,6 +174,7 @@ class Propagator {
           type != ParameterType::AggregateList && type != ParameterType::FieldList) {
         continue;
       }
+      if (!parameter_applies(spec, parameter, node.parameters)) continue;  // ignored, warned
       ParameterValue value = effective_value(node, parameter);
       if (value.state == ParameterValue::State::IllTyped) continue;
       auto input = inputs.find(parameter_port(spec, parameter));

@@ -51,12 +51,18 @@ graphs::OperatorSpec alert_spec() {
       .parameters({
           enumeration("rule", {"count_in_window", "threshold"}, "count_in_window",
                       "Which rule to evaluate; see the operator description."),
-          integer("count", 5, "count_in_window: records needed to fire.").min(1),
-          duration("within", minutes(1), "count_in_window: length of the sliding window.").min(1),
+          integer("count", 5, "count_in_window: records needed to fire.")
+              .min(1)
+              .when("rule", {"count_in_window"}),
+          duration("within", minutes(1), "count_in_window: length of the sliding window.")
+              .min(1)
+              .when("rule", {"count_in_window"}),
           list("field", ParameterType::FieldList,
                "threshold: the one numeric (int64 or float64) field to compare.")
-              .over("in"),
-          floating("threshold", 0.0, "threshold: fire when 'field' is greater than this."),
+              .over("in")
+              .when("rule", {"threshold"}),
+          floating("threshold", 0.0, "threshold: fire when 'field' is greater than this.")
+              .when("rule", {"threshold"}),
           text("message", "",
                "Text for alert_message; {name} is replaced by the triggering record's field "
                "'name', e.g. \"{tx_count} transactions on card {card_id}\". Empty: a message "

@@ -23,7 +23,8 @@ inline spec::Param format() {
 inline spec::Param csv_delimiter() {
   return spec::text("csv_delimiter", ",",
                     "Field separator when format is csv: one character, e.g. \",\", \";\" or "
-                    "\"\\t\". Ignored for json.");
+                    "\"\\t\".")
+      .when("format", {"csv"});
 }
 
 // ---- event time and watermarks (sources) --------------------------------------------------

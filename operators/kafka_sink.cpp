@@ -42,13 +42,15 @@ graphs::OperatorSpec kafka_sink_spec() {
                "must be unique among all jobs writing to the cluster, and stable across restarts "
                "so that a restarted job aborts its predecessors' open transactions. Empty: "
                "\"rivulet.{node id}\"; the instance's subtask index is appended (\"-0\", \"-1\", "
-               "...)."),
+               "...).")
+              .when("delivery", {"exactly_once"}),
           duration("transaction_timeout", minutes(15),
                    "exactly_once: transaction.timeout.ms. Must exceed the checkpoint interval plus "
                    "the longest expected restart, and must not exceed the brokers' "
                    "transaction.max.timeout.ms (15 min by default), or the broker aborts "
                    "transactions still waiting for their checkpoint.")
-              .min(1000),
+              .min(1000)
+              .when("delivery", {"exactly_once"}),
           common::kafka_properties(kafka::ClientRole::Producer,
                                    "bootstrap.servers, transactional.id, "
                                    "transaction.timeout.ms and enable.idempotence"),

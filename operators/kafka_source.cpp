@@ -55,7 +55,8 @@ graphs::OperatorSpec kafka_source_spec() {
                    "With assignment = runtime: how often the instances look for new partitions "
                    "and new matching topics; what they find is read from its start. 0: only at "
                    "start.")
-              .min(0),
+              .min(0)
+              .when("assignment", {"runtime"}),
           common::bootstrap_servers(),
           text("group_id", "",
                "Kafka consumer group; offsets are committed to it on checkpoint completion "
@@ -78,7 +79,8 @@ graphs::OperatorSpec kafka_source_spec() {
                       "skipped or read again)."),
           integer("start_timestamp", 0,
                   "For start_from = timestamp: milliseconds since the Unix epoch.")
-              .min(0),
+              .min(0)
+              .when("start_from", {"timestamp"}),
           enumeration("isolation_level", {"read_committed", "read_uncommitted"}, "read_committed",
                       "read_committed: skip records of aborted transactions and read only up to "
                       "the last stable offset, which end-to-end exactly once needs. "

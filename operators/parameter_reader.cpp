@@ -3,6 +3,8 @@
 #include <utility>
 #include <variant>
 
+#include "graphs/parameter_conditions.hpp"
+
 namespace rivulet::operators {
 
 graphs::Error ParameterReader::error(std::string_view parameter, std::string_view message) const {
@@ -20,8 +22,12 @@ bool ParameterReader::is_set(std::string_view name) const {
 
 graphs::Result<const graphs::Value*> ParameterReader::lookup(std::string_view name) const {
   const std::string key(name);
-  if (const graphs::Value* own = node_.parameter(key)) return own;
   const graphs::ParameterSpec* declared = spec_.parameter(key);
+  // A setting of a parameter that does not apply (slide for a tumbling window) is ignored, as
+  // the validator warns: the operator sees the default, never a value it would refuse.
+  const bool applies =
+      declared == nullptr || graphs::parameter_applies(spec_, *declared, node_.parameters);
+  if (const graphs::Value* own = node_.parameter(key); own && applies) return own;
   if (declared == nullptr) {
     return error(name, "operator kind '" + spec_.kind + "' declares no such parameter");
   }

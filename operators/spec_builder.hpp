@@ -79,6 +79,14 @@ class Param {
     return *this;
   }
 
+  // The parameter applies only while `parameter` (an enum, bool or string parameter of the same
+  // operator) has one of `values`: .when("window", {"sliding"}). Elsewhere the editor hides it
+  // and the validator ignores it (graphs/parameter_conditions.hpp).
+  Param& when(std::string parameter, std::vector<std::string> values) {
+    spec_.applies_when = graphs::ParameterCondition{std::move(parameter), std::move(values)};
+    return *this;
+  }
+
   operator graphs::ParameterSpec() const { return spec_; }  // NOLINT(google-explicit-constructor)
 
  private:

@@ -36,10 +36,15 @@ graphs::OperatorSpec window_aggregate_spec() {
                       "sliding: windows of 'size' starting every 'slide' (a record is in "
                       "size/slide windows). session: per key, records closer than 'gap' to each "
                       "other form one window, which closes after 'gap' without records."),
-          duration("size", minutes(1), "tumbling and sliding: window length.").min(1),
+          duration("size", minutes(1), "tumbling and sliding: window length.")
+              .min(1)
+              .when("window", {"tumbling", "sliding"}),
           duration("slide", seconds(10), "sliding: distance between window starts; at most 'size'.")
-              .min(1),
-          duration("gap", minutes(5), "session: inactivity that closes a session.").min(1),
+              .min(1)
+              .when("window", {"sliding"}),
+          duration("gap", minutes(5), "session: inactivity that closes a session.")
+              .min(1)
+              .when("window", {"session"}),
           required_list("aggregates", ParameterType::AggregateList,
                         "\"function(argument) AS name\" items: count(*), count(x) (non-NULL "
                         "values), sum(x), min(x), max(x), avg(x), count_distinct(x), "

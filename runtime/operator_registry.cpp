@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "graphs/parameter_conditions.hpp"
+
 namespace rivulet::runtime {
 
 graphs::Status OperatorRegistry::add(graphs::OperatorSpec spec, OperatorFactory factory) {
@@ -22,6 +24,12 @@ graphs::Status OperatorRegistry::add(graphs::OperatorSpec spec, OperatorFactory 
                            "': keyed_by must name a field-list parameter of the operator on a "
                            "keyed output ('" +
                            port.keyed_by + "' is not one)"};
+    }
+  }
+  // A condition naming nothing would hide a parameter in the editor for good.
+  for (const graphs::ParameterSpec& parameter : spec.parameters) {
+    if (auto problem = graphs::condition_problem(spec, parameter)) {
+      return graphs::Error{"operator '" + spec.kind + "', " + *problem};
     }
   }
   entries_.push_back(Entry{std::move(spec), std::move(factory)});

@@ -150,6 +150,11 @@ graphs::Catalog testCatalog() {
   mode.default_value = graphs::Value(std::string("tumbling"));
   mode.documentation = "Tumbling windows do not overlap; sliding windows do.";
   window.parameters.push_back(mode);
+  auto slide = param("slide", PT::Duration);  // only for sliding windows (applies_when)
+  slide.default_value = graphs::Value(graphs::Duration{10000});
+  slide.documentation = "Distance between window starts.";
+  slide.applies_when = graphs::ParameterCondition{"mode", {"sliding"}};
+  window.parameters.push_back(slide);
   auto window_out = port("out");
   window_out.schema.kind = graphs::SchemaRuleKind::Fixed;
   window_out.schema.fields = {{"key", graphs::FieldType::String, false},

@@ -21,7 +21,7 @@ namespace rivulet::editor::test {
 QApplication& app();
 
 // source (schema, rate, interval) → filter (condition) → key_by (keys, keyed output)
-// → window_count (keyed input, size, mode) → print_sink.
+// → window_count (keyed input, size, mode, slide only when mode = sliding) → print_sink.
 graphs::Catalog testCatalog();
 
 // A fresh, shown main window with the test catalog; dialogs answer "Discard"/log errors.
@@ -42,8 +42,9 @@ struct Window {
 std::string dropFromPalette(MainWindow& window, const std::string& kind, QPoint viewport_pos);
 
 // Presses on one port and releases on another with the mouse, as a user wires two nodes.
-void dragBetweenPorts(MainWindow& window, const std::string& from_node, const std::string& from_port,
-                      const std::string& to_node, const std::string& to_port);
+void dragBetweenPorts(MainWindow& window, const std::string& from_node,
+                      const std::string& from_port, const std::string& to_node,
+                      const std::string& to_port);
 
 // Clicks a node's header so that it becomes the (only) selection and the inspector shows it.
 void clickNode(MainWindow& window, const std::string& node_id);

@@ -124,6 +124,19 @@ Catalog sample_catalog() {
                                      "in",
                                      ""}};
 
+  ParameterSpec window_mode;
+  window_mode.name = "mode";
+  window_mode.type = ParameterType::Enum;
+  window_mode.allowed_values = {"tumbling", "sliding"};
+  window_mode.default_value = Value{std::string("tumbling")};
+  ParameterSpec window_slide;
+  window_slide.name = "slide";
+  window_slide.type = ParameterType::Duration;
+  window_slide.default_value = Value{Duration{10000}};
+  window_slide.applies_when = ParameterCondition{"mode", {"sliding"}};  // survives every format
+  window.parameters.push_back(window_mode);
+  window.parameters.push_back(window_slide);
+
   OperatorSpec key_by{"key_by", "keying", "", {}, {}, {}, false, 0};
   key_by.inputs.push_back(PortSpec{"in", PortKind::Records, true, "", {}});
   PortSpec keyed{"out",
@@ -243,6 +256,45 @@ TEST(CatalogIo, VersionsAndDamage) {
     EXPECT_EQ(r.error().message.rfind("not a valid Rivulet operator catalog: ", 0), 0u)
         << r.error().message;
   }
+}
+
+// A catalog can come from a node: a condition that names no parameter of the operator (or values
+// the parameter cannot take) would hide a parameter for good, so the file is refused, saying
+// where.
+TEST(CatalogIo, RefusesConditionsThatCannotHold) {
+  auto decode = [](const std::string& parameters) {
+    return decode_catalog(
+        R"({"formatVersion": 1, "operators": [{"kind": "w", "parameters": [)" + parameters + "]}]}",
+        GraphFormat::Json);
+  };
+  const std::string mode =
+      R"({"name": "mode", "type": "enum", "allowedValues": ["tumbling", "sliding"]})";
+  auto fine = decode(mode + R"(, {"name": "slide", "type": "duration",
+                                  "appliesWhen": {"parameter": "mode", "values": ["sliding"]}})");
+  ASSERT_TRUE(fine.ok()) << fine.error().message;
+  EXPECT_EQ(fine->operators.at(0).parameters.at(1).applies_when,
+            (ParameterCondition{"mode", {"sliding"}}));
+
+  auto unknown = decode(R"({"name": "slide", "type": "duration",
+                            "appliesWhen": {"parameter": "mode", "values": ["sliding"]}})");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message,
+            "not a valid Rivulet operator catalog: operator 'w': parameter 'slide': applies_when "
+            "must name another parameter of 'w' ('mode' is not one)");
+  auto bad_value = decode(mode + R"(, {"name": "slide", "type": "duration",
+                                       "appliesWhen": {"parameter": "mode", "values": ["hop"]}})");
+  ASSERT_FALSE(bad_value.ok());
+  EXPECT_EQ(bad_value.error().message,
+            "not a valid Rivulet operator catalog: operator 'w': parameter 'slide': applies_when "
+            "lists 'hop', which 'mode' cannot take");
+  auto cycle = decode(R"({"name": "a", "type": "bool",
+                          "appliesWhen": {"parameter": "b", "values": ["true"]}},
+                         {"name": "b", "type": "bool",
+                          "appliesWhen": {"parameter": "a", "values": ["true"]}})");
+  ASSERT_FALSE(cycle.ok());
+  EXPECT_EQ(cycle.error().message,
+            "not a valid Rivulet operator catalog: operator 'w': parameter 'a': applies_when is "
+            "part of a cycle of conditions");
 }
 
 TEST(CatalogFiles, SaveLoadAndExtensions) {

@@ -70,6 +70,12 @@ ParameterSpec enumeration(std::string name, std::vector<std::string> allowed,
   return p;
 }
 
+// Applies only while `controller` has one of `values`.
+ParameterSpec when(ParameterSpec p, std::string controller, std::vector<std::string> values) {
+  p.applies_when = ParameterCondition{std::move(controller), std::move(values)};
+  return p;
+}
+
 OperatorSpec op(std::string kind, std::string category, std::vector<PortSpec> inputs,
                 std::vector<PortSpec> outputs, std::vector<ParameterSpec> parameters,
                 std::uint32_t max_parallelism = 0) {
@@ -120,6 +126,9 @@ const Catalog& catalog() {
            {output("out", window), output("late", rule(SchemaRuleKind::SameAsInput, "in"))},
            {enumeration("window", {"tumbling", "sliding"}, "tumbling"),
             ranged(param("size", ParameterType::Duration, true), std::nullopt, 1000, {}),
+            // Required, but only for sliding windows.
+            when(ranged(param("slide", ParameterType::Duration, true), std::nullopt, 1000, {}),
+                 "window", {"sliding"}),
             param("group_by", ParameterType::FieldList),
             over(param("aggregates", ParameterType::AggregateList, true), "in")}));
     SchemaRule join = rule(SchemaRuleKind::Join, "left");
@@ -137,7 +146,8 @@ const Catalog& catalog() {
     ops.push_back(op("sink", "sink", {input("in")}, {},
                      {param("topic", ParameterType::String, true),
                       param("brokers", ParameterType::StringList, true),
-                      enumeration("format", {"json", "csv"}, "json")}));
+                      enumeration("format", {"json", "csv"}, "json"),
+                      when(param("delimiter", ParameterType::String), "format", {"csv"})}));
     return c;
   }();
   return catalog;
@@ -422,7 +432,7 @@ TEST(ValidatorParameters, UnknownAndMissing) {
                      "node 'big', field 'parameters.condition': required parameter 'condition' is "
                      "missing",
                      "node 'out', field 'parameters.colour': unknown parameter 'colour'; 'sink' "
-                     "takes 'topic', 'brokers', 'format'",
+                     "takes 'topic', 'brokers', 'format', 'delimiter'",
                      "node 'tick', field 'parameters.rate': unknown parameter 'rate'; 'clock' "
                      "takes no parameters",
                      "edge 5 (tick.out -> out.in), field 'to.port': input port 'in' is also fed "
@@ -481,6 +491,36 @@ TEST(ValidatorParameters, EnumValueNotAllowed) {
   set(g, "win", "window", std::string("hopping"));
   EXPECT_EQ(problems(g), Strings{"node 'win', field 'parameters.window': value 'hopping' is not "
                                  "one of the allowed values 'tumbling', 'sliding'"});
+}
+
+// ---- conditional parameters (applies_when) ----------------------------------------------------
+
+TEST(ValidatorParameters, AParameterThatDoesNotApplyIsNeitherRequiredNorChecked) {
+  Graph g = pipeline();  // a tumbling window: its required 'slide' is not asked for
+  EXPECT_EQ(problems(g), Strings{});
+  set(g, "win", "slide", std::string("ten seconds"));  // wrong type, but ignored: says so
+  set(g, "out", "delimiter", std::int64_t{9});
+  EXPECT_EQ(problems(g),
+            (Strings{"warning: node 'win', field 'parameters.slide': parameter 'slide' is "
+                     "ignored: it applies only when window is 'sliding' (window is 'tumbling')",
+                     "warning: node 'out', field 'parameters.delimiter': parameter 'delimiter' "
+                     "is ignored: it applies only when format is 'csv' (format is 'json')"}));
+}
+
+TEST(ValidatorParameters, AParameterThatAppliesIsRequiredAndChecked) {
+  Graph g = pipeline();
+  set(g, "win", "window", std::string("sliding"));
+  set(g, "out", "format", std::string("csv"));
+  set(g, "out", "delimiter", std::int64_t{9});
+  EXPECT_EQ(problems(g),
+            (Strings{"node 'win', field 'parameters.slide': required parameter 'slide' is "
+                     "missing",
+                     "node 'out', field 'parameters.delimiter': expected a string, got an "
+                     "integer"}));
+  set(g, "win", "slide", Duration{500});
+  set(g, "out", "delimiter", std::string(";"));
+  EXPECT_EQ(problems(g), Strings{"node 'win', field 'parameters.slide': duration 500 ms is below "
+                                 "the minimum 1000 ms"});
 }
 
 TEST(ValidatorParameters, RequiredListEmpty) {

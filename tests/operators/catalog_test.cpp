@@ -337,8 +337,15 @@ TEST(BuiltinCatalog, ReferenceDocumentsEveryOperatorAndParameter) {
     ASSERT_NE(start, std::string::npos) << "no section '## " << spec.kind << "'";
     const std::string section = doc.substr(start, doc.find("\n## ", start + 1) - start);
     for (const auto& p : spec.parameters) {
-      EXPECT_NE(section.find("| `" + p.name + "` |"), std::string::npos)
+      const std::size_t row = section.find("| `" + p.name + "` |");
+      EXPECT_NE(row, std::string::npos)
           << spec.kind << ": parameter '" << p.name << "' is not in its table";
+      if (row == std::string::npos || p.applies_when.parameter.empty()) continue;
+      // A conditional parameter's row says when it applies: "(when window=sliding)".
+      const std::string line = section.substr(row, section.find('\n', row) - row);
+      EXPECT_NE(line.find("(when " + p.applies_when.parameter + "=" + p.applies_when.values[0]),
+                std::string::npos)
+          << spec.kind << ": the row of '" << p.name << "' does not say when it applies";
     }
     for (const auto* ports : {&spec.inputs, &spec.outputs}) {
       for (const auto& port : *ports) {
@@ -391,6 +398,41 @@ TEST(OperatorRegistry, RefusesAKeyedByThatNamesNoFieldList) {
               std::string::npos)
         << added.error().message;
   }
+  EXPECT_EQ(registry.size(), 1u);
+}
+
+// A parameter's condition must name another enum/bool/string parameter of the operator and
+// values it can take: otherwise the editor would hide the parameter for good.
+TEST(OperatorRegistry, RefusesAConditionThatCannotHold) {
+  auto spec_with = [](std::string kind, graphs::ParameterCondition condition) {
+    OperatorSpec spec;
+    spec.kind = std::move(kind);
+    ParameterSpec window;
+    window.name = "window";
+    window.type = ParameterType::Enum;
+    window.allowed_values = {"tumbling", "sliding"};
+    window.default_value = graphs::Value(std::string("tumbling"));
+    ParameterSpec slide;
+    slide.name = "slide";
+    slide.type = ParameterType::Duration;
+    slide.default_value = graphs::Value(graphs::Duration{1000});
+    slide.applies_when = std::move(condition);
+    spec.parameters = {window, slide};
+    return spec;
+  };
+  runtime::OperatorRegistry registry;
+  EXPECT_TRUE(registry.add(spec_with("fine", {"window", {"sliding"}})).ok());
+  graphs::Status unknown = registry.add(spec_with("unknown", {"mode", {"sliding"}}));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message,
+            "operator 'unknown', parameter 'slide': applies_when must name another parameter of "
+            "'unknown' ('mode' is not one)");
+  graphs::Status value = registry.add(spec_with("value", {"window", {"hopping"}}));
+  ASSERT_FALSE(value.ok());
+  EXPECT_EQ(value.error().message,
+            "operator 'value', parameter 'slide': applies_when lists 'hopping', which 'window' "
+            "cannot take");
+  EXPECT_FALSE(registry.add(spec_with("itself", {"slide", {"true"}})).ok());
   EXPECT_EQ(registry.size(), 1u);
 }
 

@@ -44,6 +44,24 @@ TEST(ParameterReader, NodeValueThenSpecDefault) {
   EXPECT_FALSE(params.is_set("name"));
 }
 
+// A setting of a parameter that does not apply is ignored, as the validator warns: the operator
+// reads the default (a tumbling window never sees a slide it would refuse).
+TEST(ParameterReader, ASettingThatDoesNotApplyReadsAsTheDefault) {
+  using namespace spec;  // NOLINT(google-build-using-namespace)
+  const graphs::OperatorSpec spec =
+      Operator("windowed", "window", "Windows.")
+          .parameters({
+              enumeration("window", {"tumbling", "sliding"}, "tumbling", "Window kind."),
+              duration("slide", seconds(10), "Sliding only.").min(1).when("window", {"sliding"}),
+          });
+  graphs::Node node;
+  node.id = "w";
+  node.parameters = {{"slide", graphs::Duration{0}}};
+  EXPECT_EQ(*ParameterReader(node, spec).duration_ms("slide"), 10000);
+  node.parameters.push_back({"window", std::string("sliding")});
+  EXPECT_EQ(*ParameterReader(node, spec).duration_ms("slide"), 0);
+}
+
 TEST(ParameterReader, ErrorsNameNodeAndParameter) {
   const graphs::OperatorSpec spec = test_spec();
   graphs::Node node;
