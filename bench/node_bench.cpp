@@ -267,8 +267,6 @@ struct BoundedRun {
   double call_seconds = 0;      // deploy call → Finished event received
   double cpu_seconds = 0;       // node process
   int pushes = 0;
-  std::vector<std::size_t> push_bytes;
-  std::vector<std::size_t> push_tasks;
 };
 
 // Deploys file_job once and waits for its Finished event (watched in both arms alike).
@@ -285,16 +283,11 @@ BoundedRun run_bounded(Node& node, int index, long records, bool subscribed) {
   const auto call = Clock::now();
   const control::JobId job = deploy(node.client(), file_job(name, records, 0, 1, path), name);
   std::unique_ptr<StreamHandle> subscription;
+  std::atomic<int> pushes{0};
   if (subscribed) {
+    // The callback only counts: the bench shares the node's two cores.
     subscription = checked(node.client().subscribe(
-                               job, 250,
-                               [&](control::JobMetrics metrics, std::uint32_t) {
-                                 const std::size_t bytes = wire_bytes(metrics);
-                                 std::lock_guard lock(mutex);
-                                 ++run.pushes;
-                                 run.push_bytes.push_back(bytes);
-                                 run.push_tasks.push_back(metrics.tasks.size());
-                               },
+                               job, 250, [&](control::JobMetrics, std::uint32_t) { ++pushes; },
                                [](const std::string&) {}),
                            "subscribe");
   }
@@ -336,19 +329,19 @@ BoundedRun run_bounded(Node& node, int index, long records, bool subscribed) {
   run.finished_seconds = static_cast<double>(*finished - *started) / 1000.0;
   subscription.reset();
   events.reset();
+  run.pushes = pushes.load();
   std::error_code ignored;
   fs::remove(file, ignored);
   return run;
 }
 
-std::vector<std::pair<std::size_t, std::size_t>> part_t(Node& node, int pairs, long records) {
+void part_t(Node& node, int pairs, long records) {
   std::printf(
       "\n[t] throughput, %ld records per run (datagen rate 0 -> filter -> map -> "
       "file_sink csv), %d pairs, ABBA order, load %s\n",
       records, pairs, load_average().c_str());
   (void)run_bounded(node, 0, records, false);  // warm-up: page cache, allocator, first plan
   std::vector<double> ratios, cpu_ratios, rates_without, rates_with;
-  std::vector<std::pair<std::size_t, std::size_t>> sizes;  // (tasks, bytes) of every push
   int index = 1;
   for (int pair = 0; pair < pairs; ++pair) {
     BoundedRun without, with;
@@ -363,9 +356,6 @@ std::vector<std::pair<std::size_t, std::size_t>> part_t(Node& node, int pairs, l
     rates_with.push_back(rate_with);
     ratios.push_back(rate_with / rate_without);
     cpu_ratios.push_back(with.cpu_seconds / without.cpu_seconds);
-    for (std::size_t i = 0; i < with.push_bytes.size(); ++i) {
-      sizes.emplace_back(with.push_tasks[i], with.push_bytes[i]);
-    }
     std::printf(
         "pair %d: without %.3f s (%.0f k/s, %.2f us CPU/record, call %.3f s) | with %.3f s "
         "(%.0f k/s, %.2f us CPU/record, %d pushes) | ratio %.3f, CPU ratio %.3f, load %s\n",
@@ -381,7 +371,6 @@ std::vector<std::pair<std::size_t, std::size_t>> part_t(Node& node, int pairs, l
       "median %.3f\n",
       median(rates_without) / 1e3, median(rates_with) / 1e3, median(ratios), geometric_mean(ratios),
       *min_ratio, *max_ratio, median(cpu_ratios));
-  return sizes;
 }
 
 // --- part c: node CPU per metrics push -------------------------------------------------------
@@ -715,7 +704,7 @@ int main(int argc, char** argv) {
     const auto broker = start_broker(topics);
     Node node(dir / "data", broker->bootstrap_servers());
     node.start();
-    if (parts.find('t') != std::string::npos) (void)part_t(node, pairs, records);
+    if (parts.find('t') != std::string::npos) part_t(node, pairs, records);
     if (parts.find('c') != std::string::npos) {
       std::printf(
           "\n[c] node CPU per metrics push (job at 100 records/s, %d subscriptions at 250 ms "
