@@ -1,7 +1,7 @@
 // A runtime node as users run it: `rivulet node` in its own process (Kafka in a `rivulet broker`
 // process, `--bootstrap`), driven over loopback by the client library (client/node_client.hpp),
-// Kafka output read back by an independent read_committed consumer. Five parts (issue 9,
-// "Benchmarks"; c backs t with a figure the machine's load cannot swamp):
+// Kafka output read back by an independent read_committed consumer. Six parts (issue 9,
+// "Benchmarks"; c and b back t with figures the machine's load cannot swamp):
 //
 //   t  Throughput with a metrics subscriber at 250 ms versus none. The same bounded job
 //      (datagen, `count` records at rate 0 → filter keeping ~10% → map → file_sink csv, one
@@ -11,6 +11,7 @@
 //      output file's mtime); the node process's CPU per record (/proc/PID/stat, every thread) is
 //      reported beside it. Both arms watch the job's events the same way.
 //   c  Node CPU per metrics push, and so what one 250 ms subscriber costs per second (below).
+//   b  A saturated node with 100 subscribers vs none (below): part t amplified 100 times.
 //   d  Deploy → first output record: from the deploy call until a read_committed consumer
 //      holds the first record of datagen → kafka_sink, exactly-once (visible only once the first
 //      checkpoint commits) and at-least-once. The consumer is assigned 1 s before the call: a
@@ -25,7 +26,7 @@
 //      a message, unpacked standard framing = what the two-party RPC sends, without the RPC call
 //      header) for jobs of 4 and 19 tasks; the per-task figure is the difference / 15.
 //
-// Usage: node_bench [--parts tcmdr] [--pairs 10] [--records 30000000] [--fan-out 100]
+// Usage: node_bench [--parts tcbmdr] [--pairs 10] [--records 30000000] [--fan-out 100]
 //                   [--deploys 3] [--kills 3] [--recovery-delivery exactly_once|at_least_once]
 // Results and the command: docs/benchmarks.md ("Runtime node").
 
@@ -230,11 +231,12 @@ std::string edge(const std::string& from, const std::string& to, const std::stri
 // datagen (count records, rate 0) → filter → map → file_sink `path` (under the node's file
 // root). `parallelism` instances of datagen, filter and map; one sink behind a rebalance edge.
 std::string file_job(const std::string& name, long count, long rate, int parallelism,
-                     const std::string& path) {
+                     const std::string& path, const std::string& predicate = "amount < 0.1") {
   const std::string par = std::to_string(parallelism);
   std::string nodes = datagen_node("gen", count, rate, parallelism);
   nodes += R"(, {"id": "keep", "kind": "filter", "parallelism": )" + par +
-           R"(, "parameters": [{"name": "predicate", "value": {"expression": "amount < 0.1"}}]})";
+           R"(, "parameters": [{"name": "predicate", "value": {"expression": ")" + predicate +
+           R"("}}]})";
   nodes += R"(, {"id": "enrich", "kind": "map", "parallelism": )" + par + R"(, "parameters": [)" +
            list_param("expressions", {"amount * 100 AS cents"}) + "]}";
   nodes += R"(, {"id": "out", "kind": "file_sink", "parallelism": 1, "parameters": [)" +
@@ -428,6 +430,63 @@ void part_c(Node& node, int parallelism, int fan_out, int windows, std::chrono::
       "result c: %zu tasks: %.1f us of node CPU per push (median of %d windows); one 250 ms "
       "subscriber = %.2f ms CPU per second = %.3f %% of one core\n",
       tasks, push_us, windows, push_us * 4 / 1e3, push_us * 4 / 1e4);
+}
+
+// --- part b: a saturated node, 100 subscribers vs none -----------------------------------------
+
+// The A/B of part t amplified: an unbounded job at rate 0 keeps the node saturated while windows
+// with `fan_out` subscriptions at 250 ms alternate with windows without; records generated per
+// window (the datagen task's counter, one metrics() call per window boundary in both arms).
+// If one subscriber cost 2 %, `fan_out` of them would cost far more than the window-to-window
+// noise; the loss per subscriber is bounded by the measured loss / fan_out.
+void part_b(Node& node, int fan_out, int windows, std::chrono::seconds window) {
+  const std::string name = "b";
+  // Keeps ~0.1 % of the records: the sink's file stays small however long the job runs.
+  const control::JobId job =
+      deploy(node.client(), file_job(name, 0, 0, 1, name + ".csv", "amount < 0.001"), name);
+  auto generated = [&] {
+    auto metrics = checked(node.client().metrics(job), "metrics");
+    for (const auto& task : metrics.tasks) {
+      if (task.node_id == "gen") return static_cast<double>(task.records_out);
+    }
+    throw std::runtime_error("b: no datagen task in the metrics");
+  };
+  std::this_thread::sleep_for(2s);
+  std::vector<double> ratios;
+  for (int w = 0; w < windows; ++w) {
+    double rate[2] = {0, 0};
+    const bool subscribed_first = w % 2 == 1;
+    for (int arm = 0; arm < 2; ++arm) {
+      const bool subscribed = (arm == 0) == subscribed_first;
+      std::vector<std::unique_ptr<StreamHandle>> streams;
+      for (int i = 0; subscribed && i < fan_out; ++i) {
+        streams.push_back(checked(
+            node.client().subscribe(
+                job, 250, [](control::JobMetrics, std::uint32_t) {}, [](const std::string&) {}),
+            "subscribe"));
+      }
+      const double before = generated();
+      const auto from = Clock::now();
+      std::this_thread::sleep_for(window);
+      rate[subscribed ? 1 : 0] = (generated() - before) / seconds_between(from, Clock::now());
+    }
+    ratios.push_back(rate[1] / rate[0]);
+    std::printf(
+        "window pair %d: %.2f M records/s without, %.2f M/s with %d subscriptions: ratio "
+        "%.3f, load %s\n",
+        w + 1, rate[0] / 1e6, rate[1] / 1e6, fan_out, ratios.back(), load_average().c_str());
+    std::fflush(stdout);
+  }
+  if (auto cancelled = node.client().cancel(job); !cancelled) {
+    throw std::runtime_error("cancel " + job + ": " + cancelled.error().message);
+  }
+  std::error_code ignored;
+  fs::remove(node.data_dir() / "files" / (name + ".csv"), ignored);
+  const auto [low, high] = std::minmax_element(ratios.begin(), ratios.end());
+  std::printf(
+      "result b: %d subscriptions at 250 ms on a saturated node: records/s ratio "
+      "with/without median %.3f, geometric mean %.3f (%.3f-%.3f)\n",
+      fan_out, median(ratios), geometric_mean(ratios), *low, *high);
 }
 
 // --- part d: deploy → first output record ------------------------------------------------------
@@ -676,7 +735,7 @@ void part_m(Node& node) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string parts = "tcmdr";
+  std::string parts = "tcbmdr";
   int pairs = 10;
   long records = 30000000;
   int deploys = 3;
@@ -712,6 +771,13 @@ int main(int argc, char** argv) {
           fan_out, load_average().c_str());
       part_c(node, 1, fan_out, 4, 5s);
       part_c(node, 6, fan_out, 4, 5s);
+    }
+    if (parts.find('b') != std::string::npos) {
+      std::printf(
+          "\n[b] saturated node (datagen rate 0, unbounded): %d subscriptions at 250 ms "
+          "vs none, alternating 4 s windows, load %s\n",
+          fan_out, load_average().c_str());
+      part_b(node, fan_out, 8, 4s);
     }
     if (parts.find('m') != std::string::npos) part_m(node);
     if (parts.find('d') != std::string::npos) part_d(node, broker->bootstrap_servers(), deploys);
