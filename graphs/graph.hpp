@@ -101,6 +101,8 @@ struct RuntimeConfig {
   RestartStrategy restart;
   std::string checkpoint_directory;
   std::uint32_t checkpoints_retained = 3;
+  // Consecutive failed periodic checkpoints tolerated; one more fails the job (graph.capnp).
+  std::uint32_t tolerable_failed_checkpoints = 3;
   bool operator==(const RuntimeConfig&) const = default;
 };
 

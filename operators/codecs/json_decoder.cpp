@@ -200,6 +200,48 @@ graphs::Status JsonDecoder::decode(std::string_view record, runtime::BatchBuilde
   return status;
 }
 
+namespace {
+
+// Reads a document that is not an object: its error if it does not even start a JSON value.
+simdjson::error_code scalar_or_array_error(simdjson::ondemand::document& document, json_type type) {
+  simdjson::error_code error = simdjson::SUCCESS;
+  switch (type) {
+    case json_type::null: {
+      bool null = false;
+      error = document.is_null().get(null);
+      if (!error && !null) error = simdjson::N_ATOM_ERROR;
+      break;
+    }
+    case json_type::boolean: {
+      bool value = false;
+      error = document.get_bool().get(value);
+      break;
+    }
+    case json_type::number: {
+      double value = 0;
+      error = document.get_double().get(value);
+      break;
+    }
+    case json_type::string: {
+      std::string_view value;
+      error = document.get_string().get(value);
+      break;
+    }
+    case json_type::array: {
+      simdjson::ondemand::array array;
+      std::size_t count = 0;
+      error = document.get_array().get(array);
+      if (!error) error = array.count_elements().get(count);
+      break;
+    }
+    case json_type::object:
+      break;
+  }
+  return error;
+}
+
+}  // namespace
+
 graphs::Status JsonDecoder::decode_object(runtime::BatchBuilder& out,
                                           std::int64_t fallback_event_time_ms) {
   simdjson::padded_string_view input(padded_.data(), padded_.size(), padded_.capacity());
@@ -212,6 +254,11 @@ graphs::Status JsonDecoder::decode_object(runtime::BatchBuilder& out,
     json_type type{};
     if (document.type().get(type) || type == json_type::object) {
       return graphs::Error{std::string("not valid JSON: ") + simdjson::error_message(object_error)};
+    }
+    // The first byte only says what the input would be ("nonsense" starts like null): read
+    // the value, so input that is not JSON at all is called that.
+    if (auto error = scalar_or_array_error(document, type)) {
+      return graphs::Error{std::string("not valid JSON: ") + simdjson::error_message(error)};
     }
     return graphs::Error{std::string("expected a JSON object, got ") + type_name(type)};
   }

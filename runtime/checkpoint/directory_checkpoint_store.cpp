@@ -146,7 +146,14 @@ graphs::Status DirectoryCheckpointStore::complete(CheckpointId id) {
   }
   // Digesting and fsyncing happen without the store's lock: tasks may already be writing the
   // next checkpoint.
-  if (auto st = checkpoint->complete(); !st) return st;
+  if (auto st = checkpoint->complete(); !st) {
+    // Never usable now (no manifest, or one we cannot trust): remove it like an aborted one
+    // instead of leaving a directory per failure behind (a full disk fails them all).
+    if (auto* discard = std::get_deleter<DiscardIfAborted>(checkpoint)) {
+      discard->aborted->store(true);
+    }
+    return st;
+  }
   if (savepoint_) return graphs::Ok{};
   return storage_.apply_retention();
 }

@@ -27,6 +27,7 @@
 #include "runtime/cli/live_table.hpp"
 #include "runtime/cli/plugin_options.hpp"
 #include "runtime/cli/topic_viewer.hpp"
+#include "runtime/checkpoint_health.hpp"
 #include "runtime/embedded_broker.hpp"
 #include "runtime/job.hpp"
 #include "runtime/lifecycle/job_preparation.hpp"
@@ -169,6 +170,12 @@ class Display {
   bool output_closed_ = false;
 };
 
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // "60", "2.5": no trailing zeros.
 std::string fmt_seconds(double seconds) {
   std::ostringstream out;
@@ -259,6 +266,18 @@ int run_graphs(const RunArguments& args) {
               << "; Ctrl-C stops" << std::endl;
   }
 
+  // Failed checkpoints are said when they fail (even with --quiet), not at the end.
+  runtime::CheckpointHealth health({job.checkpoint_interval().count(),
+                                    job.tolerable_failed_checkpoints()},
+                                   wall_clock_ms());
+  auto report_checkpoint_health = [&] {
+    const runtime::CheckpointMetrics& checkpoints = job.checkpoint_metrics();
+    for (const std::string& line :
+         health.observe(checkpoints.history(), checkpoints.consecutive_failures.load(),
+                        wall_clock_ms())) {
+      std::cerr << "rivulet: warning: " << line << std::endl;
+    }
+  };
   LiveTable table(job.plan(), job.task_metrics(), start);
   Display display(args, table);
   std::optional<Clock::time_point> deadline;
@@ -315,9 +334,11 @@ int run_graphs(const RunArguments& args) {
       display.set_status("not drained in time: cancelling");
       job.cancel();
     }
+    if (!stopped_at) report_checkpoint_health();
     display.tick(now, session.viewer.get());
   }
   const runtime::JobStatus status = job.wait();
+  report_checkpoint_health();  // the failure that ended the job, if it was one
   if (savepoint.valid()) savepoint_result = savepoint.get();  // returns once the job ended
   // Records still travelling to the viewer are printed in the final draw.
   if (session.viewer) std::this_thread::sleep_for(std::chrono::milliseconds(300));
