@@ -118,6 +118,12 @@ TEST(JsonDecoder, ReasonsNameTheFieldAndTheProblem) {
   EXPECT_EQ(f.decode_error(R"({"id":1,"id":2,"amount":1,"ts":1})"), "field 'id' appears twice");
   EXPECT_EQ(f.decode_error(R"([1,2])"), "expected a JSON object, got an array");
   EXPECT_EQ(f.decode_error(R"("text")"), "expected a JSON object, got a string");
+  // Input that only starts like a JSON value is not JSON, not "a null" or "a boolean".
+  for (const char* text : {"nonsense", "not json at all", "tru", "-x", "\"open", "[1,"}) {
+    EXPECT_EQ(f.decode_error(text).rfind("not valid JSON: ", 0), 0u)
+        << text << ": " << f.decode_error(text);
+  }
+  EXPECT_EQ(f.decode_error("null"), "expected a JSON object, got null");
   EXPECT_EQ(f.builder.num_rows(), 0u);  // nothing half-appended
 }
 
