@@ -27,8 +27,7 @@ graphs::OperatorSpec kafka_source_spec() {
       .outputs({
           output("out", from_parameter("schema"), "The decoded records, with the 'schema' fields."),
           dropping_output(
-              "dead_letters",
-              fixed(*kafka::KafkaSource::dead_letter_schema()),
+              "dead_letters", fixed(*kafka::KafkaSource::dead_letter_schema()),
               "Messages that could not be decoded (with on_parse_error = dead_letter): why "
               "(reason: e.g. not valid JSON, a tombstone, an empty value), the message value as "
               "text (raw: null for a tombstone, cut to dead_letter_max_bytes), where it came "

@@ -85,7 +85,7 @@ struct CheckpointMetrics {
   std::atomic<std::uint64_t> last_completed_id{0};
   std::atomic<std::uint64_t> completed{0};
   std::atomic<std::uint64_t> aborted{0};
-  std::atomic<std::uint64_t> skipped_ticks{0};    // the previous checkpoint was still running
+  std::atomic<std::uint64_t> skipped_ticks{0};  // the previous checkpoint was still running
   // Periodic checkpoints failed since the last completed one (this attempt's coordinator).
   std::atomic<std::uint64_t> consecutive_failures{0};
   std::atomic<std::int64_t> last_duration_us{0};  // begin to complete, of the last completed

@@ -34,8 +34,7 @@ std::vector<std::string> CheckpointHealth::observe(const std::vector<CheckpointS
       }
       continue;
     }
-    lines.push_back(summary.failure.empty() ? "checkpoint " + std::to_string(summary.id) +
-                                                  " failed"
+    lines.push_back(summary.failure.empty() ? "checkpoint " + std::to_string(summary.id) + " failed"
                                             : summary.failure);
     failed_now = true;
   }

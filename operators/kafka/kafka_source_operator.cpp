@@ -411,8 +411,9 @@ void KafkaSource::handle_message(const rd_kafka_message_t& message, std::int64_t
   graphs::Status decoded =
       message.payload == nullptr
           ? graphs::Status(graphs::Error{"tombstone: the message has no value (a delete marker)"})
-      : message.len == 0 ? graphs::Status(graphs::Error{"empty value: the message value is 0 bytes"})
-                         : decoder_->decode(value, *records_, timestamp);
+      : message.len == 0
+          ? graphs::Status(graphs::Error{"empty value: the message value is 0 bytes"})
+          : decoder_->decode(value, *records_, timestamp);
   if (decoded) {
     row_partitions_.push_back(&cached_->first);
     ++records_out_;

@@ -23,11 +23,11 @@
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "graphs/validator.hpp"
+#include "runtime/checkpoint_health.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/live_table.hpp"
 #include "runtime/cli/plugin_options.hpp"
 #include "runtime/cli/topic_viewer.hpp"
-#include "runtime/checkpoint_health.hpp"
 #include "runtime/embedded_broker.hpp"
 #include "runtime/job.hpp"
 #include "runtime/lifecycle/job_preparation.hpp"
@@ -267,14 +267,12 @@ int run_graphs(const RunArguments& args) {
   }
 
   // Failed checkpoints are said when they fail (even with --quiet), not at the end.
-  runtime::CheckpointHealth health({job.checkpoint_interval().count(),
-                                    job.tolerable_failed_checkpoints()},
-                                   wall_clock_ms());
+  runtime::CheckpointHealth health(
+      {job.checkpoint_interval().count(), job.tolerable_failed_checkpoints()}, wall_clock_ms());
   auto report_checkpoint_health = [&] {
     const runtime::CheckpointMetrics& checkpoints = job.checkpoint_metrics();
-    for (const std::string& line :
-         health.observe(checkpoints.history(), checkpoints.consecutive_failures.load(),
-                        wall_clock_ms())) {
+    for (const std::string& line : health.observe(
+             checkpoints.history(), checkpoints.consecutive_failures.load(), wall_clock_ms())) {
       std::cerr << "rivulet: warning: " << line << std::endl;
     }
   };

@@ -182,8 +182,7 @@ TEST(DeadLetterJobTest, AOneMegabyteMalformedRecordNeitherFailsNorRestartsTheJob
             2 + static_cast<std::size_t>(kDefaultDeadLetterMaxBytes) + 2);
   EXPECT_NE(member(big, "reason").find("not valid JSON"), std::string::npos) << big;
   EXPECT_NE(member(big, "headers").find(R"(\"trace\":\"t-1\")"), std::string::npos) << big;
-  EXPECT_NE(member(big, "headers").find(R"(\"bin\\\"ary\":\"\\u0001\\u00ff\")"),
-            std::string::npos)
+  EXPECT_NE(member(big, "headers").find(R"(\"bin\\\"ary\":\"\\u0001\\u00ff\")"), std::string::npos)
       << big;
 
   const std::string& tombstone = by_key["\"gone\""];

@@ -30,7 +30,8 @@ class FaultyStore final : public CheckpointStore {
   std::atomic<bool> refuse_complete{false};
 
   graphs::Status begin(CheckpointId id) override {
-    if (refuse_begin) return graphs::Error{"cannot create chk-" + std::to_string(id) + ": Read-only file system"};
+    if (refuse_begin)
+      return graphs::Error{"cannot create chk-" + std::to_string(id) + ": Read-only file system"};
     return inner_.begin(id);
   }
   graphs::Result<std::unique_ptr<StateWriter>> writer(CheckpointId id,
@@ -45,9 +46,7 @@ class FaultyStore final : public CheckpointStore {
     return inner_.complete(id);
   }
   void abort(CheckpointId id) override { inner_.abort(id); }
-  graphs::Result<std::unique_ptr<CompletedCheckpoint>> latest() override {
-    return inner_.latest();
-  }
+  graphs::Result<std::unique_ptr<CompletedCheckpoint>> latest() override { return inner_.latest(); }
 
  private:
   InMemoryCheckpointStore inner_;

@@ -83,8 +83,9 @@ class CheckpointFailureProcessTest : public ::testing::Test {
     std::string json = text.str();
     const std::string anchor = "\"formatVersion\": 1,";
     json.replace(json.find(anchor), anchor.size(),
-                 anchor + " \"runtime\": {\"checkpointIntervalMs\": 100, "
-                          "\"tolerableFailedCheckpoints\": " +
+                 anchor +
+                     " \"runtime\": {\"checkpointIntervalMs\": 100, "
+                     "\"tolerableFailedCheckpoints\": " +
                      std::to_string(tolerable) + "},");
     const fs::path file = dir_ / ("graph-" + std::to_string(tolerable) + ".json");
     std::ofstream(file) << json;
@@ -131,9 +132,10 @@ TEST_F(CheckpointFailureProcessTest, AReadOnlyCheckpointDirectoryIsReportedAtOnc
     ASSERT_TRUE(child.wait_for_stderr("rivulet: warning: checkpoint 1 could not begin: ", 30s))
         << child.err();
     EXPECT_NE(child.err().find("Read-only file system"), std::string::npos) << child.err();
-    ASSERT_TRUE(child.wait_for_stderr("2 checkpoints failed in a row; the job fails once more "
-                                      "than 1000 do (runtime.tolerableFailedCheckpoints)",
-                                      30s))
+    ASSERT_TRUE(
+        child.wait_for_stderr("2 checkpoints failed in a row; the job fails once more "
+                              "than 1000 do (runtime.tolerableFailedCheckpoints)",
+                              30s))
         << child.err();
     child.signal(SIGINT);  // still running: the failures were said as they happened
     // The stop drains and ends with a final checkpoint, which cannot begin either.
