@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <iostream>
@@ -56,7 +57,10 @@ struct RunArguments {
 
 constexpr auto kDrainTimeout = std::chrono::seconds(30);     // after a stop, before cancelling
 constexpr auto kSavepointTimeout = std::chrono::minutes(2);  // --savepoint-on-stop
-constexpr std::size_t kShownRecords = 12;                    // --show lines kept under the table
+// After a cancel, before giving up on a task blocked in an external call (a lost broker): the
+// process then exits without waiting, so a second Ctrl-C always ends it within seconds.
+constexpr auto kCancelGrace = std::chrono::seconds(5);
+constexpr std::size_t kShownRecords = 12;  // --show lines kept under the table
 
 // Loads, overrides, validates and plans the graphs (runtime/lifecycle/job_preparation.hpp);
 // prints each problem like `graph validate`.
@@ -284,7 +288,15 @@ int run_graphs(const RunArguments& args) {
                            std::chrono::duration<double>(args.for_seconds));
   }
   std::optional<Clock::time_point> stopped_at;
+  std::optional<Clock::time_point> cancelled_at;
   bool cancelled_by_user = false;
+  // Cancels once (every caller below may ask again each 100 ms).
+  auto cancel = [&](Clock::time_point now, const std::string& status) {
+    if (cancelled_at) return;
+    cancelled_at = now;
+    display.set_status(status);
+    job.cancel();
+  };
   // --savepoint-on-stop: a stop takes a savepoint instead of draining. stop_with_savepoint
   // blocks until the job ended, so it runs beside this loop, which keeps drawing and lets a
   // second Ctrl-C cancel.
@@ -311,10 +323,11 @@ int run_graphs(const RunArguments& args) {
     if (signal == SIGINT || signal == SIGTERM) {
       if (!stopped_at) {
         stop(now, "stopping: sources end, records in flight drain; Ctrl-C cancels");
-      } else {
-        job.cancel();  // a second Ctrl-C: do not wait for the drain
+      } else if (!cancelled_at) {
+        cancel(now, "cancelling");  // a second Ctrl-C: do not wait for the drain
         cancelled_by_user = true;
-        display.set_status("cancelling");
+      } else {
+        cancelled_at = now - kCancelGrace;  // a third: do not wait for the cancel either
       }
     }
     if (deadline && !stopped_at && now >= *deadline) stop(now, "time is up: stopping");
@@ -324,13 +337,23 @@ int run_graphs(const RunArguments& args) {
         savepoint.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
       savepoint_result = savepoint.get();
       if (!*savepoint_result) {  // the job keeps running: end it, the savepoint is the point
-        display.set_status("savepoint failed: cancelling");
-        job.cancel();
+        cancel(now, "savepoint failed: cancelling");
       }
     }
     if (stopped_at && !savepoint_target && now - *stopped_at > kDrainTimeout) {
-      display.set_status("not drained in time: cancelling");
-      job.cancel();
+      cancel(now, "not drained in time: cancelling");
+    }
+    if (cancelled_at && now - *cancelled_at >= kCancelGrace) {
+      // A task is stuck in a call that ignores cancellation: the actor system cannot be torn
+      // down around it, so leave without running destructors (the OS reclaims everything; a
+      // temporary checkpoint directory may stay behind).
+      std::cerr << "rivulet: error: the job did not end within "
+                << std::chrono::duration_cast<std::chrono::seconds>(kCancelGrace).count()
+                << " s of cancelling (a task is blocked in an external call, e.g. on a lost "
+                   "Kafka broker); exiting without waiting for it"
+                << std::endl;
+      std::cout.flush();
+      std::_Exit(1);
     }
     if (!stopped_at) report_checkpoint_health();
     display.tick(now, session.viewer.get());
