@@ -44,13 +44,13 @@ std::vector<std::string> CheckpointHealth::observe(const std::vector<CheckpointS
                     std::to_string(config_.tolerable_failures) +
                     " do (runtime.tolerableFailedCheckpoints)");
   }
-  if (config_.interval_ms > 0 && !stale_warned_ &&
-      now_ms - last_completed_ms_ >=
-          static_cast<std::int64_t>(config_.stale_intervals) * config_.interval_ms) {
+  const std::int64_t stale_ms =
+      std::max(static_cast<std::int64_t>(config_.stale_intervals) * config_.interval_ms,
+               config_.min_stale_ms);
+  if (config_.interval_ms > 0 && !stale_warned_ && now_ms - last_completed_ms_ >= stale_ms) {
     stale_warned_ = true;
     lines.push_back("no checkpoint completed for " + seconds_text(now_ms - last_completed_ms_) +
-                    " (" + std::to_string(config_.stale_intervals) + " checkpoint intervals of " +
-                    std::to_string(config_.interval_ms) +
+                    " (the checkpoint interval is " + std::to_string(config_.interval_ms) +
                     " ms): exactly-once output waits for checkpoints");
   }
   return lines;

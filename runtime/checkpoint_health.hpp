@@ -18,6 +18,9 @@ struct CheckpointHealthConfig {
   std::int64_t interval_ms = 0;  // the job's checkpoint interval; 0: no periodic checkpoints
   std::uint32_t tolerable_failures = 0;
   std::uint32_t stale_intervals = 3;  // warn after this many intervals without a completion
+  // ... and at least this long: with short intervals the first checkpoint of a starting job
+  // routinely takes several of them, which is no news.
+  std::int64_t min_stale_ms = 10000;
 };
 
 class CheckpointHealth {

@@ -41,18 +41,24 @@ TEST(CheckpointHealthTest, EachFailureIsReportedOnceWithItsCauseAndARunOfThemWar
 }
 
 TEST(CheckpointHealthTest, NoCompletedCheckpointForSeveralIntervalsWarnsOncePerStretch) {
-  CheckpointHealth health({1000, 3}, 10'000);
+  CheckpointHealth health({1000, 3, 3, 0}, 10'000);
   std::vector<CheckpointSummary> history;
   EXPECT_TRUE(health.observe(history, 0, 12'999).empty());
   const std::vector<std::string> stale = health.observe(history, 0, 13'000);
   ASSERT_EQ(stale.size(), 1u);
   EXPECT_EQ(stale[0],
-            "no checkpoint completed for 3 s (3 checkpoint intervals of 1000 ms): exactly-once "
+            "no checkpoint completed for 3 s (the checkpoint interval is 1000 ms): exactly-once "
             "output waits for checkpoints");
   EXPECT_TRUE(health.observe(history, 0, 20'000).empty()) << "once per stretch";
   history.push_back(summary(1, Outcome::Completed, 20'500));
   EXPECT_TRUE(health.observe(history, 0, 21'000).empty());
   EXPECT_EQ(health.observe(history, 0, 24'000).size(), 1u) << "a new stretch warns again";
+}
+
+TEST(CheckpointHealthTest, ShortIntervalsWarnOnlyAfterTheMinimumStretch) {
+  CheckpointHealth health({100, 3}, 0);  // default minimum: 10 s
+  EXPECT_TRUE(health.observe({}, 0, 9'999).empty());
+  EXPECT_EQ(health.observe({}, 0, 10'000).size(), 1u);
 }
 
 TEST(CheckpointHealthTest, WithoutPeriodicCheckpointsNothingIsStale) {
