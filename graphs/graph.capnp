@@ -114,4 +114,8 @@ struct RuntimeConfig {
   restartStrategy @2 :RestartStrategy;
   checkpointDirectory @3 :Text;
   checkpointsRetained @4 :UInt32 = 3;
+  # Consecutive periodic checkpoints that may fail (could not begin or complete, timed out)
+  # before the job fails and its restart strategy applies; a completed checkpoint resets the
+  # count (Flink's execution.checkpointing.tolerable-failed-checkpoints).
+  tolerableFailedCheckpoints @5 :UInt32 = 3;
 }

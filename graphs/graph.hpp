@@ -33,8 +33,8 @@ struct Expression {
 using StringList = std::vector<std::string>;
 
 // Order matches the members of wire::Value's union.
-using Value = std::variant<bool, std::int64_t, double, std::string, Duration, StringList,
-                           Expression, Schema>;
+using Value =
+    std::variant<bool, std::int64_t, double, std::string, Duration, StringList, Expression, Schema>;
 
 struct Parameter {
   std::string name;
@@ -87,11 +87,11 @@ enum class RestartKind { None, FixedDelay, ExponentialBackoff };
 
 struct RestartStrategy {
   RestartKind kind = RestartKind::None;
-  std::uint32_t attempts = 0;           // FixedDelay: attempts; ExponentialBackoff: max attempts
-  std::int64_t delay_ms = 0;            // FixedDelay
-  std::int64_t initial_delay_ms = 0;    // ExponentialBackoff
-  std::int64_t max_delay_ms = 0;        // ExponentialBackoff
-  double multiplier = 2.0;              // ExponentialBackoff
+  std::uint32_t attempts = 0;         // FixedDelay: attempts; ExponentialBackoff: max attempts
+  std::int64_t delay_ms = 0;          // FixedDelay
+  std::int64_t initial_delay_ms = 0;  // ExponentialBackoff
+  std::int64_t max_delay_ms = 0;      // ExponentialBackoff
+  double multiplier = 2.0;            // ExponentialBackoff
   bool operator==(const RestartStrategy&) const = default;
 };
 
@@ -101,6 +101,8 @@ struct RuntimeConfig {
   RestartStrategy restart;
   std::string checkpoint_directory;
   std::uint32_t checkpoints_retained = 3;
+  // Consecutive failed periodic checkpoints tolerated; one more fails the job (graph.capnp).
+  std::uint32_t tolerable_failed_checkpoints = 3;
   bool operator==(const RuntimeConfig&) const = default;
 };
 

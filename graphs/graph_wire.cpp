@@ -215,7 +215,8 @@ bool is_default(const RuntimeConfig& runtime) {
   return runtime.checkpoint_interval_ms == defaults.checkpoint_interval_ms &&
          runtime.state_backend == defaults.state_backend &&
          runtime.restart.kind == RestartKind::None && runtime.checkpoint_directory.empty() &&
-         runtime.checkpoints_retained == defaults.checkpoints_retained;
+         runtime.checkpoints_retained == defaults.checkpoints_retained &&
+         runtime.tolerable_failed_checkpoints == defaults.tolerable_failed_checkpoints;
 }
 
 void to_wire(const RuntimeConfig& runtime, wire::RuntimeConfig::Builder out) {
@@ -234,6 +235,7 @@ void to_wire(const RuntimeConfig& runtime, wire::RuntimeConfig::Builder out) {
     out.setCheckpointDirectory(text(runtime.checkpoint_directory));
   }
   out.setCheckpointsRetained(runtime.checkpoints_retained);
+  out.setTolerableFailedCheckpoints(runtime.tolerable_failed_checkpoints);
 }
 
 RuntimeConfig from_wire(wire::RuntimeConfig::Reader in) {
@@ -253,6 +255,7 @@ RuntimeConfig from_wire(wire::RuntimeConfig::Reader in) {
   runtime.restart = from_wire(in.getRestartStrategy());
   runtime.checkpoint_directory = str(in.getCheckpointDirectory());
   runtime.checkpoints_retained = in.getCheckpointsRetained();
+  runtime.tolerable_failed_checkpoints = in.getTolerableFailedCheckpoints();
   return runtime;
 }
 

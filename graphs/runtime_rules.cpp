@@ -26,6 +26,13 @@ void check_runtime(Context& context) {
     context.graph_problem("runtime.checkpointsRetained",
                           "must be at least 1 (0 would keep no checkpoint to restore from)");
   }
+  // UInt32 already refuses negatives; a huge count is a typo that silently disables the limit.
+  constexpr std::uint32_t kMaxTolerable = 10000;
+  if (runtime.tolerable_failed_checkpoints > kMaxTolerable) {
+    context.graph_problem("runtime.tolerableFailedCheckpoints",
+                          "must be at most " + std::to_string(kMaxTolerable) + ", got " +
+                              std::to_string(runtime.tolerable_failed_checkpoints));
+  }
   const RestartStrategy& restart = runtime.restart;
   switch (restart.kind) {
     case RestartKind::None:

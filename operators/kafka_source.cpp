@@ -27,13 +27,14 @@ graphs::OperatorSpec kafka_source_spec() {
       .outputs({
           output("out", from_parameter("schema"), "The decoded records, with the 'schema' fields."),
           dropping_output(
-              "dead_letters",
-              fixed({field("reason", FieldType::String), field("raw", FieldType::String),
-                     field("topic", FieldType::String), field("partition", FieldType::Int64),
-                     field("offset", FieldType::Int64), field("timestamp", FieldType::Timestamp)}),
+              "dead_letters", fixed(*kafka::KafkaSource::dead_letter_schema()),
               "Messages that could not be decoded (with on_parse_error = dead_letter): why "
-              "(reason), the message value as text (raw), and where it came from (topic, "
-              "partition, offset, Kafka timestamp).",
+              "(reason: e.g. not valid JSON, a tombstone, an empty value), the message value as "
+              "text (raw: null for a tombstone, cut to dead_letter_max_bytes), where it came "
+              "from (topic, partition, offset, Kafka timestamp), its key (null: none) and "
+              "headers (a JSON object), and the whole value's size and digest (raw_size, "
+              "raw_digest: xxh3-128) with raw_truncated telling whether anything was cut, so a "
+              "dead letter always fits its sink and never fails the job.",
               "records that do not decode (on_parse_error = dead_letter)"),
       })
       .parameters({
@@ -89,6 +90,13 @@ graphs::OperatorSpec kafka_source_spec() {
           common::csv_delimiter(),
           required_schema("schema", "Fields of the decoded records, in order."),
           common::on_parse_error(),
+          integer("dead_letter_max_bytes", 32 * 1024,
+                  "Bytes of a dead letter's value, key and headers text kept at most (each; cut "
+                  "at a UTF-8 character boundary; raw_size and raw_digest describe the whole "
+                  "value). Keep 3 x 6 x this below the dead-letter sink's message size limit "
+                  "(Kafka: message.max.bytes, 1,000,000 by default; JSON escaping may make a "
+                  "binary byte six).")
+              .min(16),
           common::event_time_field("the Kafka message timestamp (CreateTime or LogAppendTime)."),
           common::max_out_of_orderness(seconds(5)),
           common::idle_timeout(),
@@ -138,6 +146,7 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
   auto delimiter = params.string("csv_delimiter");
   auto schema = params.schema("schema");
   auto on_parse_error = params.string("on_parse_error");
+  auto dead_letter_max = params.integer("dead_letter_max_bytes");
   auto event_time_field = params.string("event_time_field");
   auto bound = params.duration_ms("max_out_of_orderness");
   auto idle = params.duration_ms("idle_timeout");
@@ -149,7 +158,8 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
   auto out_of_range = params.string("on_offset_out_of_range");
   for (const graphs::Error* error :
        {pattern ? nullptr : &pattern.error(), assignment ? nullptr : &assignment.error(),
-        discovery ? nullptr : &discovery.error(), out_of_range ? nullptr : &out_of_range.error()}) {
+        discovery ? nullptr : &discovery.error(), out_of_range ? nullptr : &out_of_range.error(),
+        dead_letter_max ? nullptr : &dead_letter_max.error()}) {
     if (error != nullptr) return *error;
   }
   for (const graphs::Error* error :
@@ -184,6 +194,7 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
   options.subtask_index = context.subtask_index;
   options.parallelism = context.parallelism;
   options.discovery_interval_ms = *discovery;
+  options.dead_letter_max_bytes = *dead_letter_max;
   if (*out_of_range == "earliest") {
     options.on_offset_out_of_range = kafka::OnOffsetOutOfRange::Earliest;
   } else if (*out_of_range == "latest") {

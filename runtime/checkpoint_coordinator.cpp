@@ -89,7 +89,7 @@ class CheckpointCoordinator final : public caf::event_based_actor {
           } else {
             trigger(Kind::Periodic, nullptr);
           }
-          schedule_tick();
+          if (!quitting_) schedule_tick();
         },
         [this](const CheckpointAck& ack) { on_ack(ack); },
         [this](checkpoint_timeout_atom, std::uint64_t id) {
@@ -98,6 +98,7 @@ class CheckpointCoordinator final : public caf::event_based_actor {
           abort_pending("timed out");
           if (kind == Kind::Final)
             return fail("the final checkpoint " + std::to_string(id) + " timed out");
+          if (kind == Kind::Periodic && !count_failure(describe(kind, id) + " timed out")) return;
           if (all_ended()) start_final();
         },
         [this](const TaskEnded& ended) { on_task_ended(ended.task); },
@@ -169,6 +170,9 @@ class CheckpointCoordinator final : public caf::event_based_actor {
       if (waiter) waiter->publish(graphs::Error{"savepoint: " + begun.error().message});
       if (kind == Kind::Final && last_attempt) {
         fail("the final checkpoint could not begin: " + begun.error().message);
+      }
+      if (kind == Kind::Periodic) {
+        (void)count_failure(describe(kind, id) + " could not begin: " + begun.error().message);
       }
       return false;
     }
@@ -256,8 +260,18 @@ class CheckpointCoordinator final : public caf::event_based_actor {
       if (done.kind == Kind::Final) {
         return fail("the final checkpoint could not complete: " + completed.error().message);
       }
-      if (done.kind == Kind::Periodic && all_ended()) start_final();
+      if (done.kind == Kind::Periodic) {
+        if (!count_failure(describe(done.kind, done.id) +
+                           " could not complete: " + completed.error().message)) {
+          return;
+        }
+        if (all_ended()) start_final();
+      }
       return;
+    }
+    if (!is_savepoint(done.kind)) {
+      consecutive_failures_ = 0;
+      metrics().consecutive_failures.store(0, std::memory_order_relaxed);
     }
     const std::int64_t duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                                          std::chrono::steady_clock::now() - done.started)
@@ -305,7 +319,22 @@ class CheckpointCoordinator final : public caf::event_based_actor {
     bump(metrics().aborted);
   }
 
-  void fail(const std::string& message) { quit(caf::make_error(caf::sec::runtime_error, message)); }
+  void fail(const std::string& message) {
+    quitting_ = true;
+    quit(caf::make_error(caf::sec::runtime_error, message));
+  }
+
+  // One more periodic checkpoint failed (`cause` says which and why). False once the failures
+  // in a row exceed the tolerable count: the coordinator then stopped with an error.
+  bool count_failure(const std::string& cause) {
+    ++consecutive_failures_;
+    metrics().consecutive_failures.store(consecutive_failures_, std::memory_order_relaxed);
+    if (consecutive_failures_ <= config_.tolerable_failed_checkpoints) return true;
+    fail(std::to_string(consecutive_failures_) + " checkpoints failed in a row (tolerable: " +
+         std::to_string(config_.tolerable_failed_checkpoints) +
+         ", runtime.tolerableFailedCheckpoints); the last: " + cause);
+    return false;
+  }
 
   CheckpointCoordinatorConfig config_;
   std::vector<caf::actor> tasks_;
@@ -314,6 +343,8 @@ class CheckpointCoordinator final : public caf::event_based_actor {
   std::size_t ended_count_ = 0;
   std::vector<TaskId> ended_early_;  // TaskEnded that came before CoordinatedTasks
   std::optional<Pending> pending_;
+  std::uint64_t consecutive_failures_ = 0;  // periodic ones, since the last completed checkpoint
+  bool quitting_ = false;                   // fail() was called: no more ticks
 };
 
 }  // namespace

@@ -38,6 +38,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -84,7 +85,9 @@ struct CheckpointMetrics {
   std::atomic<std::uint64_t> last_completed_id{0};
   std::atomic<std::uint64_t> completed{0};
   std::atomic<std::uint64_t> aborted{0};
-  std::atomic<std::uint64_t> skipped_ticks{0};    // the previous checkpoint was still running
+  std::atomic<std::uint64_t> skipped_ticks{0};  // the previous checkpoint was still running
+  // Periodic checkpoints failed since the last completed one (this attempt's coordinator).
+  std::atomic<std::uint64_t> consecutive_failures{0};
   std::atomic<std::int64_t> last_duration_us{0};  // begin to complete, of the last completed
   std::atomic<std::uint64_t> last_size_bytes{0};  // state written by all tasks for it
 
@@ -103,6 +106,11 @@ struct CheckpointCoordinatorConfig {
   bool final_checkpoint = true;
   // Routes savepoints to their own store; null: SavepointRequest fails.
   std::shared_ptr<CheckpointRouter> router;
+  // Periodic checkpoints that may fail in a row (could not begin, could not complete, timed
+  // out) before the coordinator stops with an error naming the count and the last cause, so
+  // that the supervisor fails the job (its restart strategy applies). A completed checkpoint
+  // resets the count; aborts because the attempt ended or a savepoint superseded it do not count.
+  std::uint32_t tolerable_failed_checkpoints = std::numeric_limits<std::uint32_t>::max();
 };
 
 // The outcome of a stop-with-savepoint, handed from the coordinator to whoever waits for it.

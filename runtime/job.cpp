@@ -1,6 +1,7 @@
 #include "runtime/job.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "caf/actor_system.hpp"
@@ -26,6 +27,15 @@ std::chrono::milliseconds checkpoint_interval_of(const PhysicalPlan& plan) {
     if (ms > 0 && (interval == 0 || ms < interval)) interval = ms;
   }
   return std::chrono::milliseconds(interval);
+}
+
+// The strictest of the graphs' runtime.tolerableFailedCheckpoints.
+std::uint32_t tolerable_failed_checkpoints_of(const PhysicalPlan& plan) {
+  std::uint32_t tolerable = std::numeric_limits<std::uint32_t>::max();
+  for (const graphs::Graph& graph : plan.graphs) {
+    tolerable = std::min(tolerable, graph.runtime.tolerable_failed_checkpoints);
+  }
+  return tolerable;
 }
 
 }  // namespace
@@ -71,6 +81,10 @@ graphs::Result<std::unique_ptr<Job>> Job::start(caf::actor_system& system, Physi
                                    : checkpoint_interval_of(*job->plan_);
   config.checkpoint_timeout = options.checkpoint_timeout;
   config.checkpoint_metrics = job->checkpoint_metrics_;
+  config.tolerable_failed_checkpoints = tolerable_failed_checkpoints_of(*job->plan_);
+  job->checkpoint_interval_ =
+      config.checkpoints ? config.checkpoint_interval : std::chrono::milliseconds(0);
+  job->tolerable_failed_checkpoints_ = config.tolerable_failed_checkpoints;
   config.outcome = job->outcome_;
   job->supervisor_ = spawn_job_supervisor(system, std::move(config), std::move(instances).value());
   return job;

@@ -84,6 +84,10 @@ class Job {
   // Live counters, index = TaskId (see PhysicalPlan::tasks for names and nodes).
   const std::vector<std::shared_ptr<TaskMetrics>>& task_metrics() const { return metrics_; }
   const CheckpointMetrics& checkpoint_metrics() const { return *checkpoint_metrics_; }
+  // How often periodic checkpoints are taken (0: none, e.g. no checkpoint store) and how many
+  // may fail in a row before the job fails: for health warnings (checkpoint_health.hpp).
+  std::chrono::milliseconds checkpoint_interval() const { return checkpoint_interval_; }
+  std::uint32_t tolerable_failed_checkpoints() const { return tolerable_failed_checkpoints_; }
   // A preview of the records crossing `edge` (all its channels): at most
   // max_records_per_second of them, formatted as text by the edge's schema, handed to
   // `deliver` on a thread of the tap's own about twice a second. Destroying the handle removes
@@ -103,6 +107,8 @@ class Job {
   std::vector<std::shared_ptr<TaskMetrics>> metrics_;
   std::shared_ptr<JobOutcome> outcome_;
   std::shared_ptr<CheckpointMetrics> checkpoint_metrics_ = std::make_shared<CheckpointMetrics>();
+  std::chrono::milliseconds checkpoint_interval_{0};
+  std::uint32_t tolerable_failed_checkpoints_ = 0;
   caf::actor supervisor_;
   CheckpointId restored_id_ = 0;
   std::vector<std::string> non_restored_nodes_;

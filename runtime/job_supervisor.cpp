@@ -175,6 +175,7 @@ class JobSupervisor final : public caf::event_based_actor {
     coordination.timeout = config_.checkpoint_timeout;
     coordination.final_checkpoint = durable;
     coordination.router = router_;
+    coordination.tolerable_failed_checkpoints = config_.tolerable_failed_checkpoints;
     coordinator_ = spawn_checkpoint_coordinator(system(), std::move(coordination));
     coordinator_address_ = coordinator_.address();
     stopping_coordinator_ = false;

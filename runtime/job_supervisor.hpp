@@ -20,6 +20,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -102,6 +103,8 @@ struct SupervisorConfig {
   std::chrono::milliseconds checkpoint_interval{0};  // 0: restore only, no new checkpoints
   std::chrono::milliseconds checkpoint_timeout{std::chrono::minutes(10)};
   std::shared_ptr<CheckpointMetrics> checkpoint_metrics;  // created if null
+  // Periodic checkpoint failures in a row before the job fails (checkpoint_coordinator.hpp).
+  std::uint32_t tolerable_failed_checkpoints = std::numeric_limits<std::uint32_t>::max();
 };
 
 // Deploys `first_attempt` at once; send stop_job_atom / cancel_job_atom to end the job.

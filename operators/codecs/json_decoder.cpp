@@ -1,10 +1,10 @@
 #include "operators/codecs/json_decoder.hpp"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <simdjson.h>
 
 #include "operators/codecs/timestamp_text.hpp"
 
@@ -17,8 +17,8 @@ namespace rivulet::operators::codecs {
 
 std::string json_parser_implementation() {
   return "stage 1: " + std::string(simdjson::get_active_implementation()->name()) +
-         " (runtime dispatch), stage 2: " RIVULET_SIMDJSON_NAME(SIMDJSON_BUILTIN_IMPLEMENTATION)
-         " (compile-time builtin)";
+         " (runtime dispatch), stage 2: " RIVULET_SIMDJSON_NAME(
+             SIMDJSON_BUILTIN_IMPLEMENTATION) " (compile-time builtin)";
 }
 
 struct JsonDecoder::Parser {
@@ -56,8 +56,8 @@ graphs::Error field_error(const graphs::Field& field, const std::string& message
 // The number's source text for messages, shortened so a dead letter's reason stays one line.
 std::string token_text(simdjson::ondemand::value& value) {
   std::string_view raw = value.raw_json_token();
-  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
-                          raw.back() == '\t')) {
+  while (!raw.empty() &&
+         (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t')) {
     raw.remove_suffix(1);
   }
   if (raw.size() > 40) return std::string(raw.substr(0, 40)) + "...";
@@ -77,8 +77,8 @@ graphs::Result<std::int64_t> integer_value(const graphs::Field& field,
   } else if (kind == number_type::floating_point_number) {
     double real = 0;
     // 2^63 is exactly representable; anything at or above it does not fit.
-    if (!value.get_double().get(real) && std::trunc(real) == real && real >= -9.2233720368547758e18 &&
-        real < 9.2233720368547758e18) {
+    if (!value.get_double().get(real) && std::trunc(real) == real &&
+        real >= -9.2233720368547758e18 && real < 9.2233720368547758e18) {
       return static_cast<std::int64_t>(real);
     }
     if (std::trunc(real) != real) {
@@ -141,15 +141,16 @@ graphs::Status decode_member(const graphs::Field& field, std::size_t column, boo
         if (value.get_string().get(text)) return field_error(field, "malformed string");
         auto ms = parse_timestamp_text(text);
         if (!ms) {
-          return field_error(field, "'" + std::string(text.substr(0, 40)) +
-                                        "' is neither an ISO-8601 date-time nor epoch milliseconds");
+          return field_error(field,
+                             "'" + std::string(text.substr(0, 40)) +
+                                 "' is neither an ISO-8601 date-time nor epoch milliseconds");
         }
         result = *ms;
       } else {
-        return field_error(field, std::string("expected ") +
-                                      (field.type == FieldType::Int64 ? "an integer"
-                                                                      : "a timestamp") +
-                                      ", got " + type_name(type));
+        return field_error(
+            field, std::string("expected ") +
+                       (field.type == FieldType::Int64 ? "an integer" : "a timestamp") + ", got " +
+                       type_name(type));
       }
       out.append_int64(column, result);
       if (is_event_time) event_time = result;
@@ -200,6 +201,48 @@ graphs::Status JsonDecoder::decode(std::string_view record, runtime::BatchBuilde
   return status;
 }
 
+namespace {
+
+// Reads a document that is not an object: its error if it does not even start a JSON value.
+simdjson::error_code scalar_or_array_error(simdjson::ondemand::document& document, json_type type) {
+  simdjson::error_code error = simdjson::SUCCESS;
+  switch (type) {
+    case json_type::null: {
+      bool null = false;
+      error = document.is_null().get(null);
+      if (!error && !null) error = simdjson::N_ATOM_ERROR;
+      break;
+    }
+    case json_type::boolean: {
+      bool value = false;
+      error = document.get_bool().get(value);
+      break;
+    }
+    case json_type::number: {
+      double value = 0;
+      error = document.get_double().get(value);
+      break;
+    }
+    case json_type::string: {
+      std::string_view value;
+      error = document.get_string().get(value);
+      break;
+    }
+    case json_type::array: {
+      simdjson::ondemand::array array;
+      std::size_t count = 0;
+      error = document.get_array().get(array);
+      if (!error) error = array.count_elements().get(count);
+      break;
+    }
+    case json_type::object:
+      break;
+  }
+  return error;
+}
+
+}  // namespace
+
 graphs::Status JsonDecoder::decode_object(runtime::BatchBuilder& out,
                                           std::int64_t fallback_event_time_ms) {
   simdjson::padded_string_view input(padded_.data(), padded_.size(), padded_.capacity());
@@ -212,6 +255,11 @@ graphs::Status JsonDecoder::decode_object(runtime::BatchBuilder& out,
     json_type type{};
     if (document.type().get(type) || type == json_type::object) {
       return graphs::Error{std::string("not valid JSON: ") + simdjson::error_message(object_error)};
+    }
+    // The first byte only says what the input would be ("nonsense" starts like null): read
+    // the value, so input that is not JSON at all is called that.
+    if (auto error = scalar_or_array_error(document, type)) {
+      return graphs::Error{std::string("not valid JSON: ") + simdjson::error_message(error)};
     }
     return graphs::Error{std::string("expected a JSON object, got ") + type_name(type)};
   }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "operators/kafka/client_config.hpp"
+#include "operators/kafka/dead_letter.hpp"
 #include "operators/kafka/partition_assignment.hpp"
 #include "operators/kafka/rdkafka_handles.hpp"
 
@@ -55,18 +56,7 @@ std::string out_of_range(const std::string& topic, std::int32_t partition, std::
 
 }  // namespace
 
-runtime::SchemaPtr KafkaSource::dead_letter_schema() {
-  using graphs::FieldType;
-  static const runtime::SchemaPtr schema = std::make_shared<const graphs::Schema>(graphs::Schema{
-      {"reason", FieldType::String, false},
-      {"raw", FieldType::String, false},
-      {"topic", FieldType::String, false},
-      {"partition", FieldType::Int64, false},
-      {"offset", FieldType::Int64, false},
-      {"timestamp", FieldType::Timestamp, false},
-  });
-  return schema;
-}
+runtime::SchemaPtr KafkaSource::dead_letter_schema() { return kafka::dead_letter_schema(); }
 
 KafkaSource::KafkaSource(KafkaSourceOptions options)
     : options_(std::move(options)),
@@ -417,7 +407,14 @@ void KafkaSource::handle_message(const rd_kafka_message_t& message, std::int64_t
   if (timestamp < 0) timestamp = wall_clock_ms();  // no Kafka timestamp: ingestion time
   const std::string_view value(static_cast<const char*>(message.payload),
                                message.payload != nullptr ? message.len : 0);
-  graphs::Status decoded = decoder_->decode(value, *records_, timestamp);
+  // Told apart before decoding: a tombstone (no value: a delete marker of a compacted topic)
+  // is not an empty value, and neither is "not valid JSON".
+  graphs::Status decoded =
+      message.payload == nullptr
+          ? graphs::Status(graphs::Error{"tombstone: the message has no value (a delete marker)"})
+      : message.len == 0
+          ? graphs::Status(graphs::Error{"empty value: the message value is 0 bytes"})
+          : decoder_->decode(value, *records_, timestamp);
   if (decoded) {
     row_partitions_.push_back(&cached_->first);
     ++records_out_;
@@ -442,15 +439,8 @@ void KafkaSource::handle_message(const rd_kafka_message_t& message, std::int64_t
 
 void KafkaSource::dead_letter(const rd_kafka_message_t& message, Partition& /*partition*/,
                               const std::string& reason, std::int64_t timestamp_ms) {
-  runtime::BatchBuilder& b = *dead_letters_builder_;
-  b.append_string(0, reason);
-  b.append_string(1, std::string_view(static_cast<const char*>(message.payload),
-                                      message.payload != nullptr ? message.len : 0));
-  b.append_string(2, cached_->first.first);
-  b.append_int64(3, message.partition);
-  b.append_int64(4, message.offset);
-  b.append_int64(5, timestamp_ms);
-  b.end_row(timestamp_ms);
+  append_dead_letter(*dead_letters_builder_, message, cached_->first.first, reason, timestamp_ms,
+                     static_cast<std::size_t>(options_.dead_letter_max_bytes));
   ++dead_letters_;
   if (counters_) counters_->count_dead_letters(1);
 }

@@ -61,6 +61,8 @@ struct KafkaSourceOptions {
   std::string credentials_dir;     // file settings resolve here (client_config.hpp)
   codecs::DecoderOptions decoder;  // schema = the 'out' port's schema
   OnParseError on_parse_error = OnParseError::DeadLetter;
+  // A dead letter's value, key and headers text are each cut to this (dead_letter.hpp).
+  std::int64_t dead_letter_max_bytes = 32 * 1024;
   std::int64_t max_out_of_orderness_ms = 5000;
   std::int64_t idle_timeout_ms = 30000;
   bool stop_at_end = false;
@@ -93,6 +95,7 @@ class KafkaSource final : public runtime::SourceOperator, private ClientErrors {
   // Next offset to read per assigned partition (-1: not known yet).
   std::map<std::pair<std::string, std::int32_t>, std::int64_t> positions() const;
 
+  // The dead_letters output's columns (dead_letter.hpp).
   static runtime::SchemaPtr dead_letter_schema();
 
  private:

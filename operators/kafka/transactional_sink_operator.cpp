@@ -224,6 +224,23 @@ void TransactionalKafkaSink::publish(const LoggedEpoch& epoch,
   if (to_send == 0) return;
   throw_on_error(rd_kafka_begin_transaction(producer_), "begin_transaction");
   in_transaction_ = true;
+  // Past the transaction timeout the brokers abort the transaction themselves: retrying longer
+  // cannot succeed, and a task blocked here can be neither stopped nor cancelled. So producing
+  // and committing the epoch get that long in all; then the task fails with the cause (the
+  // restart publishes the epoch from the state, which still holds it).
+  const std::int64_t bound_ms = std::max<std::int64_t>(options_.transaction_timeout_ms, 1000);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(bound_ms);
+  const auto left_ms = [&] {
+    return static_cast<int>(std::max<std::int64_t>(
+        0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now())
+               .count()));
+  };
+  const auto give_up = [&](const std::string& what, const std::string& last) {
+    throw KafkaError(name_ + ": " + what + " of epoch " + std::to_string(epoch.id) +
+                     " not confirmed within the transaction timeout (" + std::to_string(bound_ms) +
+                     " ms; the brokers are unreachable?): " + last);
+  };
   const std::string epoch_text = std::to_string(epoch.id);
   const std::string& sink_id = options_.transactional_id;
   for (const LoggedRecord& record : epoch.records) {
@@ -250,15 +267,19 @@ void TransactionalKafkaSink::publish(const LoggedEpoch& epoch,
       }
       rd_kafka_poll(producer_, kQueueFullWaitMs);  // serve delivery reports, make room
       throw_if_failed(name_);
+      if (left_ms() == 0) give_up("produce", rd_kafka_err2str(err));
     }
   }
   // Commit flushes first; a failure leaves the epoch in the log, and the task's failure
   // restarts the job, whose restore publishes what is missing.
   for (;;) {
-    rd_kafka_error_t* error = rd_kafka_commit_transaction(producer_, kClientTimeoutMs);
+    rd_kafka_error_t* error =
+        rd_kafka_commit_transaction(producer_, std::max(1, std::min(kClientTimeoutMs, left_ms())));
     if (error == nullptr) break;
     if (!rd_kafka_error_is_retriable(error)) throw_on_error(error, "commit_transaction");
+    const std::string last = rd_kafka_error_string(error);
     rd_kafka_error_destroy(error);  // e.g. timed out while the brokers are away: try again
+    if (left_ms() == 0) give_up("commit_transaction", last);
   }
   in_transaction_ = false;
   throw_if_failed(name_);

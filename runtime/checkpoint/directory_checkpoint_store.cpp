@@ -70,9 +70,7 @@ class Completed final : public CompletedCheckpoint {
     return std::unique_ptr<StateReader>(
         std::make_unique<TaskReaderHandle>(reader_, reader_->task(task)));
   }
-  std::vector<std::string> tasks_with_state() const override {
-    return reader_->tasks_with_state();
-  }
+  std::vector<std::string> tasks_with_state() const override { return reader_->tasks_with_state(); }
   std::vector<std::string> tasks() const override { return reader_->tasks(); }
 
  private:
@@ -109,8 +107,8 @@ graphs::Status DirectoryCheckpointStore::begin(CheckpointId id) {
     return graphs::Error{"savepoint " + storage_.directory().string() +
                          " is already being written"};
   }
-  auto writer = savepoint_ ? begin_savepoint(storage_.directory(), id, job_)
-                           : storage_.begin(id, job_);
+  auto writer =
+      savepoint_ ? begin_savepoint(storage_.directory(), id, job_) : storage_.begin(id, job_);
   if (!writer) return writer.error();
   pending_.emplace(id, std::shared_ptr<CheckpointWriter>(writer->release(), DiscardIfAborted{}));
   return graphs::Ok{};
@@ -146,7 +144,14 @@ graphs::Status DirectoryCheckpointStore::complete(CheckpointId id) {
   }
   // Digesting and fsyncing happen without the store's lock: tasks may already be writing the
   // next checkpoint.
-  if (auto st = checkpoint->complete(); !st) return st;
+  if (auto st = checkpoint->complete(); !st) {
+    // Never usable now (no manifest, or one we cannot trust): remove it like an aborted one
+    // instead of leaving a directory per failure behind (a full disk fails them all).
+    if (auto* discard = std::get_deleter<DiscardIfAborted>(checkpoint)) {
+      discard->aborted->store(true);
+    }
+    return st;
+  }
   if (savepoint_) return graphs::Ok{};
   return storage_.apply_retention();
 }
@@ -185,8 +190,8 @@ graphs::Result<std::unique_ptr<CompletedCheckpoint>> DirectoryCheckpointStore::l
                          latest->skipped.front()};
   }
   if (!latest->reader) return std::unique_ptr<CompletedCheckpoint>();
-  return std::unique_ptr<CompletedCheckpoint>(std::make_unique<Completed>(
-      std::shared_ptr<CheckpointReader>(std::move(latest->reader))));
+  return std::unique_ptr<CompletedCheckpoint>(
+      std::make_unique<Completed>(std::shared_ptr<CheckpointReader>(std::move(latest->reader))));
 }
 
 std::vector<std::string> DirectoryCheckpointStore::last_skipped() const {

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <iostream>
@@ -23,6 +24,7 @@
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "graphs/validator.hpp"
+#include "runtime/checkpoint_health.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/live_table.hpp"
 #include "runtime/cli/plugin_options.hpp"
@@ -56,7 +58,10 @@ struct RunArguments {
 
 constexpr auto kDrainTimeout = std::chrono::seconds(30);     // after a stop, before cancelling
 constexpr auto kSavepointTimeout = std::chrono::minutes(2);  // --savepoint-on-stop
-constexpr std::size_t kShownRecords = 12;                    // --show lines kept under the table
+// After a cancel, before giving up on a task blocked in an external call (a lost broker): the
+// process then exits without waiting, so a second Ctrl-C always ends it within seconds.
+constexpr auto kCancelGrace = std::chrono::seconds(5);
+constexpr std::size_t kShownRecords = 12;  // --show lines kept under the table
 
 // Loads, overrides, validates and plans the graphs (runtime/lifecycle/job_preparation.hpp);
 // prints each problem like `graph validate`.
@@ -170,6 +175,12 @@ class Display {
   bool output_closed_ = false;
 };
 
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // "60", "2.5": no trailing zeros.
 std::string fmt_seconds(double seconds) {
   std::ostringstream out;
@@ -261,6 +272,16 @@ int run_graphs(const RunArguments& args) {
               << "; Ctrl-C stops" << std::endl;
   }
 
+  // Failed checkpoints are said when they fail (even with --quiet), not at the end.
+  runtime::CheckpointHealth health(
+      {job.checkpoint_interval().count(), job.tolerable_failed_checkpoints()}, wall_clock_ms());
+  auto report_checkpoint_health = [&] {
+    const runtime::CheckpointMetrics& checkpoints = job.checkpoint_metrics();
+    for (const std::string& line : health.observe(
+             checkpoints.history(), checkpoints.consecutive_failures.load(), wall_clock_ms())) {
+      std::cerr << "rivulet: warning: " << line << std::endl;
+    }
+  };
   LiveTable table(job.plan(), job.task_metrics(), start);
   Display display(args, table);
   std::optional<Clock::time_point> deadline;
@@ -269,7 +290,15 @@ int run_graphs(const RunArguments& args) {
                            std::chrono::duration<double>(args.for_seconds));
   }
   std::optional<Clock::time_point> stopped_at;
+  std::optional<Clock::time_point> cancelled_at;
   bool cancelled_by_user = false;
+  // Cancels once (every caller below may ask again each 100 ms).
+  auto cancel = [&](Clock::time_point now, const std::string& status) {
+    if (cancelled_at) return;
+    cancelled_at = now;
+    display.set_status(status);
+    job.cancel();
+  };
   // --savepoint-on-stop: a stop takes a savepoint instead of draining. stop_with_savepoint
   // blocks until the job ended, so it runs beside this loop, which keeps drawing and lets a
   // second Ctrl-C cancel.
@@ -296,10 +325,11 @@ int run_graphs(const RunArguments& args) {
     if (signal == SIGINT || signal == SIGTERM) {
       if (!stopped_at) {
         stop(now, "stopping: sources end, records in flight drain; Ctrl-C cancels");
-      } else {
-        job.cancel();  // a second Ctrl-C: do not wait for the drain
+      } else if (!cancelled_at) {
+        cancel(now, "cancelling");  // a second Ctrl-C: do not wait for the drain
         cancelled_by_user = true;
-        display.set_status("cancelling");
+      } else {
+        cancelled_at = now - kCancelGrace;  // a third: do not wait for the cancel either
       }
     }
     if (deadline && !stopped_at && now >= *deadline) stop(now, "time is up: stopping");
@@ -309,17 +339,29 @@ int run_graphs(const RunArguments& args) {
         savepoint.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
       savepoint_result = savepoint.get();
       if (!*savepoint_result) {  // the job keeps running: end it, the savepoint is the point
-        display.set_status("savepoint failed: cancelling");
-        job.cancel();
+        cancel(now, "savepoint failed: cancelling");
       }
     }
     if (stopped_at && !savepoint_target && now - *stopped_at > kDrainTimeout) {
-      display.set_status("not drained in time: cancelling");
-      job.cancel();
+      cancel(now, "not drained in time: cancelling");
     }
+    if (cancelled_at && now - *cancelled_at >= kCancelGrace) {
+      // A task is stuck in a call that ignores cancellation: the actor system cannot be torn
+      // down around it, so leave without running destructors (the OS reclaims everything; a
+      // temporary checkpoint directory may stay behind).
+      std::cerr << "rivulet: error: the job did not end within "
+                << std::chrono::duration_cast<std::chrono::seconds>(kCancelGrace).count()
+                << " s of cancelling (a task is blocked in an external call, e.g. on a lost "
+                   "Kafka broker); exiting without waiting for it"
+                << std::endl;
+      std::cout.flush();
+      std::_Exit(1);
+    }
+    if (!stopped_at) report_checkpoint_health();
     display.tick(now, session.viewer.get());
   }
   const runtime::JobStatus status = job.wait();
+  report_checkpoint_health();  // the failure that ended the job, if it was one
   if (savepoint.valid()) savepoint_result = savepoint.get();  // returns once the job ended
   // Records still travelling to the viewer are printed in the final draw.
   if (session.viewer) std::this_thread::sleep_for(std::chrono::milliseconds(300));

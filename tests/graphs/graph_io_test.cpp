@@ -223,6 +223,7 @@ TEST(GraphIo, RestartStrategiesRoundTrip) {
   configs[3].checkpoint_interval_ms = 1;
   configs[3].checkpoints_retained = 1;
   configs[3].state_backend = StateBackend::RocksDb;
+  configs[3].tolerable_failed_checkpoints = 0;
   for (const auto& config : configs) {
     Graph g;
     g.runtime = config;

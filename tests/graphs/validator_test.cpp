@@ -409,6 +409,12 @@ TEST(ValidatorRuntime, NegativeDurationsZeroRetentionAndSmallMultipliers) {
   g.runtime.restart.delay_ms = -1;
   EXPECT_EQ(problems(g), Strings{"graph, field 'runtime.restartStrategy.fixedDelay.delayMs': "
                                  "must not be negative, got -1 ms"});
+  g.runtime = RuntimeConfig{};
+  g.runtime.tolerable_failed_checkpoints = 4294967295u;  // a typo that would disable the limit
+  EXPECT_EQ(problems(g), Strings{"graph, field 'runtime.tolerableFailedCheckpoints': must be at "
+                                 "most 10000, got 4294967295"});
+  g.runtime.tolerable_failed_checkpoints = 0;  // fail at the first failed checkpoint: fine
+  EXPECT_EQ(problems(g), Strings{});
 }
 
 TEST(ValidatorParameters, NegativeDuration) {

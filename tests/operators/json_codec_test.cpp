@@ -40,7 +40,8 @@ struct Fixture {
 
 TEST(JsonDecoder, DecodesAllTypesInAnyMemberOrder) {
   Fixture f;
-  ASSERT_EQ(f.decode_error(R"({"id": 7, "amount": 12.5, "name": "a", "ok": true, "ts": 1000})"), "");
+  ASSERT_EQ(f.decode_error(R"({"id": 7, "amount": 12.5, "name": "a", "ok": true, "ts": 1000})"),
+            "");
   ASSERT_EQ(f.decode_error(R"({"ts": 2000, "ok": false, "name": "b", "amount": 3, "id": -1})"), "");
   runtime::BatchPtr batch = f.builder.finish();
   ASSERT_EQ(batch->num_rows(), 2u);
@@ -65,9 +66,8 @@ TEST(JsonDecoder, MissingAndNullNullableFieldsAreNull) {
 
 TEST(JsonDecoder, EscapesAndUnicodeAreUnescaped) {
   Fixture f;
-  ASSERT_EQ(f.decode_error(
-                R"({"id":1,"amount":0,"name":"q\"b\\s\/\n\u00e9\ud83d\ude00 ü","ts":1})"),
-            "");
+  ASSERT_EQ(
+      f.decode_error(R"({"id":1,"amount":0,"name":"q\"b\\s\/\n\u00e9\ud83d\ude00 ü","ts":1})"), "");
   runtime::BatchPtr batch = f.builder.finish();
   EXPECT_EQ(batch->column(2).string_at(0), "q\"b\\s/\n\xC3\xA9\xF0\x9F\x98\x80 \xC3\xBC");
 }
@@ -118,6 +118,12 @@ TEST(JsonDecoder, ReasonsNameTheFieldAndTheProblem) {
   EXPECT_EQ(f.decode_error(R"({"id":1,"id":2,"amount":1,"ts":1})"), "field 'id' appears twice");
   EXPECT_EQ(f.decode_error(R"([1,2])"), "expected a JSON object, got an array");
   EXPECT_EQ(f.decode_error(R"("text")"), "expected a JSON object, got a string");
+  // Input that only starts like a JSON value is not JSON, not "a null" or "a boolean".
+  for (const char* text : {"nonsense", "not json at all", "tru", "-x", "\"open", "[1,"}) {
+    EXPECT_EQ(f.decode_error(text).rfind("not valid JSON: ", 0), 0u)
+        << text << ": " << f.decode_error(text);
+  }
+  EXPECT_EQ(f.decode_error("null"), "expected a JSON object, got null");
   EXPECT_EQ(f.builder.num_rows(), 0u);  // nothing half-appended
 }
 
@@ -179,14 +185,15 @@ TEST(JsonEncoder, EncodesEveryTypeAndNulls) {
       one_row(s, R"({"id":-3,"amount":0.1,"name":"tab\there \"q\" \u0001 é","ts":1700000000000})");
   std::string out;
   JsonEncoder(*s).encode(*batch, 0, out);
-  EXPECT_EQ(out,
-            R"({"id":-3,"amount":0.1,"name":"tab\there \"q\" \u0001 é","ok":null,"ts":1700000000000})");
+  EXPECT_EQ(
+      out,
+      R"({"id":-3,"amount":0.1,"name":"tab\there \"q\" \u0001 é","ok":null,"ts":1700000000000})");
 }
 
 TEST(JsonEncoder, RoundTripsThroughTheDecoder) {
   runtime::SchemaPtr s = schema();
-  runtime::BatchPtr batch = one_row(
-      s, R"({"id":9223372036854775807,"amount":1e-300,"name":"😀\\","ok":false,"ts":-5})");
+  runtime::BatchPtr batch =
+      one_row(s, R"({"id":9223372036854775807,"amount":1e-300,"name":"😀\\","ok":false,"ts":-5})");
   std::string out;
   JsonEncoder(*s).encode(*batch, 0, out);
   runtime::BatchPtr again = one_row(s, out);
@@ -197,8 +204,15 @@ TEST(JsonEncoder, RoundTripsThroughTheDecoder) {
 
 TEST(JsonEncoder, InvalidUtf8BecomesReplacementCharacters) {
   std::string out;
-  append_json_string(std::string("a\xff" "b\xe2\x82" "c\xed\xa0\x80", 9), out);
-  EXPECT_EQ(out, "\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD" "c\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  append_json_string(std::string("a\xff"
+                                 "b\xe2\x82"
+                                 "c\xed\xa0\x80",
+                                 9),
+                     out);
+  EXPECT_EQ(out,
+            "\"a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD\xEF\xBF\xBD"
+            "c\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
 }
 
 TEST(JsonEncoder, NonFiniteFloatsAreNull) {

@@ -114,6 +114,25 @@ class ChildProcess {
     return std::nullopt;
   }
 
+  // Reads stderr until it contains `text` (true) or `timeout` passed or it closed (false).
+  // Stdout is drained meanwhile, so a chatty child cannot block on a full pipe.
+  bool wait_for_stderr(const std::string& text, std::chrono::milliseconds timeout = 20s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    bool out_open = true;
+    while (err_.find(text) == std::string::npos) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd fds[2] = {{out_open ? stdout_fd_ : -1, POLLIN, 0}, {stderr_fd_, POLLIN, 0}};
+      if (::poll(fds, 2, static_cast<int>(left.count())) <= 0) continue;
+      if (fds[0].revents != 0) out_open = read_some(stdout_fd_, out_, 0);
+      if (fds[1].revents != 0 && !read_some(stderr_fd_, err_, 0)) {
+        return err_.find(text) != std::string::npos;
+      }
+    }
+    return true;
+  }
+
   // Output not yet consumed by read_line (stdout) and everything read from stderr.
   const std::string& out() const { return out_; }
   const std::string& err() const { return err_; }
