@@ -228,7 +228,8 @@ class AlertOperator final : public runtime::Operator {
         keyed_state_(config_.rule == Rule::CountInWindow || config_.suppress_for > 0),
         backend_(config_.state_backend) {}
 
-  graphs::Status open(const runtime::OperatorContext& /*context*/) override {
+  graphs::Status open(const runtime::OperatorContext& context) override {
+    counters_ = context.counters;  // late records are counted where they are routed
     return rocks() ? rocks_ready() : graphs::Status{graphs::Ok{}};
   }
 
@@ -366,6 +367,7 @@ class AlertOperator final : public runtime::Operator {
 
   void emit_late(const runtime::RecordBatch& batch, runtime::Collector& out) {
     if (late_rows_.empty()) return;
+    if (counters_) counters_->count_late(late_rows_.size());
     runtime::BatchBuilder late(batch.schema(), late_rows_.size());
     late.append_rows(batch, late_rows_);
     out.emit(1, late.finish(false));
@@ -586,6 +588,7 @@ class AlertOperator final : public runtime::Operator {
   std::uint64_t retained_base_ = 0;
   keyed::KeyTable key_table_;
   std::vector<KeyState> states_;
+  runtime::RecordCounters* counters_ = nullptr;  // the task's (OperatorContext)
   std::vector<std::uint32_t> late_rows_;
   std::string message_;
   std::string row_scratch_;

@@ -115,7 +115,8 @@ class TopNOperator final : public runtime::Operator {
         task_name_(std::move(task_name)),
         backend_(std::move(backend)) {}
 
-  graphs::Status open(const runtime::OperatorContext& /*context*/) override {
+  graphs::Status open(const runtime::OperatorContext& context) override {
+    counters_ = context.counters;  // late records are counted where they are routed
     return backend_.uses_rocksdb() ? rocks_ready() : graphs::Status{graphs::Ok{}};
   }
 
@@ -145,6 +146,7 @@ class TopNOperator final : public runtime::Operator {
     }
     if (db_ != nullptr) rocks_write_back();
     if (!late_rows_.empty()) {
+      if (counters_) counters_->count_late(late_rows_.size());
       runtime::BatchBuilder late(batch->schema(), late_rows_.size());
       late.append_rows(*batch, late_rows_);
       out.emit(1, late.finish(false));
@@ -395,6 +397,7 @@ class TopNOperator final : public runtime::Operator {
   std::uint64_t next_seq_ = 0;
   std::map<std::int64_t, KeyTops> windows_;  // by window start
   Candidate scratch_;
+  runtime::RecordCounters* counters_ = nullptr;  // the task's (OperatorContext)
   std::vector<std::uint32_t> late_rows_;
   std::vector<KeyTops::value_type*> ordered_keys_;
 

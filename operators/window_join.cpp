@@ -141,7 +141,8 @@ class WindowJoinOperator final : public runtime::Operator {
         left_columns_(config_.input_schemas[0]->size()),
         backend_(config_.state_backend) {}
 
-  graphs::Status open(const runtime::OperatorContext& /*context*/) override {
+  graphs::Status open(const runtime::OperatorContext& context) override {
+    counters_ = context.counters;  // late records are counted where they are routed
     return rocks() ? rocks_ready() : graphs::Status{graphs::Ok{}};
   }
 
@@ -185,6 +186,7 @@ class WindowJoinOperator final : public runtime::Operator {
       }
     }
     if (!late_rows_.empty()) {
+      if (counters_) counters_->count_late(late_rows_.size());
       runtime::BatchBuilder late(batch->schema(), late_rows_.size());
       late.append_rows(*batch, late_rows_);
       out.emit(1 + side, late.finish(false));
@@ -507,6 +509,7 @@ class WindowJoinOperator final : public runtime::Operator {
     }
     check(db_->commit_writes());
     if (!late_rows_.empty()) {
+      if (counters_) counters_->count_late(late_rows_.size());
       runtime::BatchBuilder late(batch->schema(), late_rows_.size());
       late.append_rows(*batch, late_rows_);
       out.emit(1 + side, late.finish(false));
@@ -580,6 +583,7 @@ class WindowJoinOperator final : public runtime::Operator {
   std::int64_t watermark_ = kMinTime;
   std::map<std::int64_t, Window> windows_;  // by start: fire in order, stable addresses
   std::vector<std::uint64_t> hashes_;
+  runtime::RecordCounters* counters_ = nullptr;  // the task's (OperatorContext)
   std::vector<std::uint32_t> late_rows_;
   std::string row_scratch_;
 

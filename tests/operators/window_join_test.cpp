@@ -101,6 +101,13 @@ TEST_F(WindowJoinTest, LeftJoinEmitsUnmatchedLeftRowsWithNullRightFields) {
 
 TEST_F(WindowJoinTest, LateRecordsGoToTheirSideOutput) {
   auto op = make("inner");
+  // Opened again as a task would, with its counters: late records are counted (the monitor's
+  // late counts), not only routed.
+  runtime::RecordCounters counters;
+  runtime::OperatorContext context;
+  context.task_name = "j1#0";
+  context.counters = &counters;
+  ASSERT_TRUE(op->open(context).ok());
   feed(*op, out_);
   op->on_watermark(10, out_);
   out_.clear();
@@ -108,6 +115,7 @@ TEST_F(WindowJoinTest, LateRecordsGoToTheirSideOutput) {
   op->process(1, right({{"u3", "1"}}, {9}), out_);
   EXPECT_EQ(out_.rows(1), (Rows{"u1|e@7"}));
   EXPECT_EQ(out_.rows(2), (Rows{"u3|1@9"}));
+  EXPECT_EQ(counters.late(), 2u);
   op->on_watermark(20, out_);
   EXPECT_EQ(out_.sorted_rows(), (Rows{"u1|c|u1|400@19", "u1|f|u1|400@19"}));
 }
