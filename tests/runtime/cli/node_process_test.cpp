@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstring>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -43,9 +45,11 @@ int free_port() {
 
 class NodeProcessTest : public ::testing::Test {
  protected:
-  void start_node() {
-    node_ = std::make_unique<ChildProcess>(std::vector<std::string>{
-        RIVULET_CLI, "node", "--data-dir", (dir_.path() / "data").string(), "--listen", address_});
+  void start_node(std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv{
+        RIVULET_CLI, "node", "--data-dir", (dir_.path() / "data").string(), "--listen", address_};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    node_ = std::make_unique<ChildProcess>(argv);
     // Answering `jobs` means listening, with the recorded jobs resumed.
     for (int attempt = 0; attempt < 200; ++attempt) {
       if (command({"jobs"}).exit_code == 0) return;
@@ -117,6 +121,45 @@ TEST_F(NodeProcessTest, DeployedJobRunsAndResumesAfterSigtermAndAfterSigkill) {
   node_->signal(SIGTERM);
   node_->signal(SIGTERM);
   EXPECT_TRUE(node_->wait(60s).has_value());
+}
+
+// A real Prometheus server scrapes a real node's --metrics-listen endpoint while the fraud
+// generator runs on it, and answers a rate query through its own HTTP API (promtool query).
+TEST_F(NodeProcessTest, PrometheusScrapesTheNodeAndAnswersARateQuery) {
+  start_node({"--metrics-listen", "127.0.0.1:0"});
+  ASSERT_TRUE(node_->wait_for_stderr("/metrics")) << node_->err();
+  const std::string err = node_->err();
+  const std::size_t at = err.find("Prometheus metrics on 127.0.0.1:");
+  ASSERT_NE(at, std::string::npos) << err;
+  const std::string metrics_port =
+      err.substr(at + std::strlen("Prometheus metrics on 127.0.0.1:"),
+                 err.find('/', at) - at - std::strlen("Prometheus metrics on 127.0.0.1:"));
+  ASSERT_EQ(command({"deploy", kExamples + "generator.json"}).exit_code, 0);
+
+  const std::string web = "127.0.0.1:" + std::to_string(free_port());
+  {
+    std::ofstream config(dir_.path() / "prometheus.yml");
+    config << "global:\n  scrape_interval: 1s\n"
+           << "scrape_configs:\n  - job_name: rivulet\n    static_configs:\n"
+           << "      - targets: ['127.0.0.1:" << metrics_port << "']\n";
+  }
+  ChildProcess prometheus({"/usr/bin/prometheus",
+                           "--config.file=" + (dir_.path() / "prometheus.yml").string(),
+                           "--storage.tsdb.path=" + (dir_.path() / "tsdb").string(),
+                           "--web.listen-address=" + web, "--log.level=error"});
+  // sum(rate(...)) over the generator's source: records/s as Prometheus computes them.
+  const std::string query = "sum(rate(rivulet_records_out_total{node=\"card_transactions\"}[5s]))";
+  std::string answer;
+  double rate = 0;
+  for (int attempt = 0; attempt < 120 && rate <= 0; ++attempt) {
+    std::this_thread::sleep_for(500ms);
+    ChildProcess promtool({"/usr/bin/promtool", "query", "instant", "http://" + web, query});
+    if (promtool.wait(20s).value_or(-1) != 0) continue;
+    answer = promtool.out();  // "{} => 199.8 @[1733100000.123]"
+    const std::size_t arrow = answer.find("=> ");
+    if (arrow != std::string::npos) rate = std::strtod(answer.c_str() + arrow + 3, nullptr);
+  }
+  EXPECT_GT(rate, 0) << "last answer: " << answer;
 }
 
 TEST_F(NodeProcessTest, NonLoopbackListenWithoutTokenIsRefused) {
