@@ -403,7 +403,7 @@ class Propagator {
   // that field-list parameter; another keyed output keeps its input's keys while they survive
   // in its schema.
   template <class Computed>
-  static void set_keying(const OperatorSpec& spec, const PortSpec& port, const SchemaRule& rule,
+  static void set_keying(const OperatorSpec& /*spec*/, const PortSpec& port, const SchemaRule& rule,
                          const Stream* input, const Computed& computed, Stream& out) {
     out.keys.clear();
     out.keying = Stream::Keying::NotKeyed;

@@ -17,8 +17,8 @@
 #include <tuple>
 #include <vector>
 
-#include "editor/monitor/monitor_model.hpp"
 #include "editor/control_metatypes.hpp"
+#include "editor/monitor/monitor_model.hpp"
 #include "graphs/control_types.hpp"
 
 class QLabel;

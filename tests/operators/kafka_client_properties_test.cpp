@@ -67,8 +67,8 @@ TEST(KafkaPropertiesValidation, PlainClientSettingsPass) {
 }
 
 TEST(KafkaPropertiesValidation, CodeLoadingAndCommandsAreRefusedNamingNodeAndProperty) {
-  for (const std::string& kind : {"kafka_sink", "kafka_source"}) {
-    for (const std::string& item :
+  for (const std::string kind : {"kafka_sink", "kafka_source"}) {
+    for (const std::string item :
          {"plugin.library.paths=/tmp/evil.so", "sasl.kerberos.kinit.cmd=touch /tmp/owned",
           "ssl.engine.location=/tmp/engine.so", "ssl.providers=legacy",
           "sasl.kerberos.min.time.before.relogin=60000"}) {
@@ -118,7 +118,7 @@ std::string config_value(rd_kafka_conf_t* conf, const char* key) {
 }
 
 TEST(KafkaClientConfig, RefusesWhatTheValidatorRefusesEvenWithoutValidation) {
-  for (const std::string& item :
+  for (const std::string item :
        {"plugin.library.paths=libfoo.so", "sasl.kerberos.kinit.cmd=id", "group.id.typo=1"}) {
     auto conf = kafka::build_client_config(producer_settings({item}));
     ASSERT_FALSE(conf.ok()) << item;

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/runtime/free_port.hpp"
+
 namespace rivulet::runtime::kafkatest {
 
 struct Message {
@@ -90,8 +92,7 @@ inline std::vector<Message> consume(const std::string& bootstrap, const std::str
     rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer, 100);
     if (!m) continue;
     if (!m->err) {
-      received.push_back({m->partition,
-                          std::string(static_cast<const char*>(m->key), m->key_len),
+      received.push_back({m->partition, std::string(static_cast<const char*>(m->key), m->key_len),
                           std::string(static_cast<const char*>(m->payload), m->len)});
     }
     rd_kafka_message_destroy(m);
@@ -185,17 +186,6 @@ inline std::map<std::int32_t, std::vector<std::string>> values_by_partition(
   return grouped;
 }
 
-// A loopback port that was free a moment ago (the kernel picked it); good enough for tests.
-inline std::uint16_t free_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
+using ::rivulet::test::free_loopback_port;
 
 }  // namespace rivulet::runtime::kafkatest

@@ -38,6 +38,7 @@
 #include "tests/editor/editor_test_support.hpp"
 #include "tests/runtime/checkpoint/temp_directory.hpp"
 #include "tests/runtime/child_process.hpp"
+#include "tests/runtime/free_port.hpp"
 
 namespace rivulet::editor {
 namespace {
@@ -48,17 +49,7 @@ namespace control = graphs::control;
 const QString kExamples = QStringLiteral(RIVULET_SOURCE_DIR "/examples/fraud-detection/");
 constexpr int kLong = 60000;  // ms; only against hangs
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
+int free_port() { return ::rivulet::test::free_loopback_port(); }
 
 const control::TaskSample* task(const control::JobMetrics& m, const std::string& node_id) {
   for (const auto& t : m.tasks) {

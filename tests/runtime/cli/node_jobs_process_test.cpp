@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "fault_test_support.hpp"
+#include "tests/runtime/free_port.hpp"
 
 namespace rivulet::runtime {
 namespace {
@@ -39,18 +40,7 @@ constexpr long kEvents = 1000000;
 constexpr int kPartitions = 8;
 constexpr std::int64_t kWindowMs = 1000;
 
-// A loopback port that was free a moment ago (the node binds it right after).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
+int free_port() { return ::rivulet::test::free_loopback_port(); }
 
 class NodeJobsProcessTest : public ::testing::Test {
  protected:

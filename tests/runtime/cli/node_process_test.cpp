@@ -18,6 +18,7 @@
 
 #include "tests/runtime/checkpoint/temp_directory.hpp"
 #include "tests/runtime/child_process.hpp"
+#include "tests/runtime/free_port.hpp"
 
 namespace rivulet::runtime {
 namespace {
@@ -29,19 +30,7 @@ using processtest::run_rivulet;
 
 const std::string kExamples = std::string(RIVULET_SOURCE_DIR) + "/examples/fraud-detection/";
 
-// A loopback port that was free a moment ago (the node binds it right after).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
+int free_port() { return ::rivulet::test::free_loopback_port(); }
 
 class NodeProcessTest : public ::testing::Test {
  protected:
