@@ -45,6 +45,10 @@ graphs::Result<PublishedCounts> count_published(const PublishedScanRequest& requ
       {"isolation.level", "read_committed"},
       {"enable.partition.eof", "true"},
       {"auto.offset.reset", "earliest"},
+      // The scan reads to the partition ends and stops: librdkafka's default 500 ms fetch wait
+      // would be spent on every empty fetch at the end (about 0.5 s of each exactly-once
+      // recovery, docs/benchmarks.md "Runtime node").
+      {"fetch.wait.max.ms", "10"},
   };
   settings.credentials_dir = request.credentials_dir;
   // Connection and security settings apply to this consumer too; the rest of the sink's
