@@ -538,7 +538,8 @@ TEST_F(NodeEditorProcessTest, AnOpenPreviewIsReopenedWhenTheNodeComesBack) {
 // expression is edited in the inspector, the redeploy dialog shows that change, and the
 // redeploy stops the job with a savepoint and starts the edited graph from it. Read back
 // read_committed, every id is there exactly once, the earlier ones tagged v1 and the later v2.
-// Then the node stops and the lost connection is shown.
+// Then a new run is cancelled from the Nodes panel, and the node stops: the lost connection is
+// shown.
 TEST_F(NodeEditorProcessTest, AnEditedExactlyOncePipelineRedeployedFromItsSavepointWritesOnce) {
   constexpr std::int64_t kRecords = 3000;
   constexpr std::int64_t kRate = 400;  // per second: the job runs for about 7.5 s
@@ -673,6 +674,14 @@ TEST_F(NodeEditorProcessTest, AnEditedExactlyOncePipelineRedeployedFromItsSavepo
   EXPECT_GE(last_v1, 0) << "records before the redeploy carry v1";
   EXPECT_LT(first_v2, kRecords) << "records after it carry v2";
   EXPECT_EQ(last_v1 + 1, first_v2) << "the edit takes effect exactly at the savepoint";
+
+  // The edited graph deployed once more and cancelled from the panel while it runs.
+  const QString again = deployOpenGraph();
+  ASSERT_FALSE(again.isEmpty()) << errors_.join("\n").toStdString();
+  ASSERT_TRUE(jobShows(again, QStringLiteral("running")));
+  ASSERT_TRUE(window().nodes().selectJob(address_, again));
+  test::action(window(), "actionCancelJob")->trigger();
+  EXPECT_TRUE(jobShows(again, QStringLiteral("cancelled")));
 
   // The node stops: the panel and the monitor show the lost connection.
   node_->signal(SIGTERM);
