@@ -6,12 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <QFile>
+#include <QLineEdit>
 #include <QTemporaryDir>
+#include <QTest>
 #include <QTreeWidget>
 
 #include "editor/edge_item.hpp"
 #include "editor/graph_document.hpp"
 #include "editor/graph_scene.hpp"
+#include "editor/inspector.hpp"
 #include "editor/main_window.hpp"
 #include "editor/problems_panel.hpp"
 #include "editor/validation_controller.hpp"
@@ -47,6 +50,33 @@ TEST(ConnectionDefaults, AnEdgeIntoAKeyedInputHashesOnTheUpstreamKeys) {
   for (const auto& p : win.validation().report().problems) {
     EXPECT_FALSE(p.edge.has_value()) << p.to_string();
   }
+  // Changing key_by's keys in the inspector takes the hash edge along, in the same undo step.
+  test::clickNode(win, keys);
+  test::typeIntoParameter(win, "keys", "amount");
+  EXPECT_EQ(edges[1].partitioning.key_fields, std::vector<std::string>{"amount"});
+  EXPECT_EQ(win.scene().edgeItem(1)->partitioningLabel(), QStringLiteral("hash(amount)"));
+  test::action(win, "actionUndo")->trigger();
+  EXPECT_EQ(edges[1].partitioning.key_fields, std::vector<std::string>{"user"});
+  EXPECT_EQ(win.scene().edgeItem(1)->partitioningLabel(), QStringLiteral("hash(user)"));
+  test::action(win, "actionRedo")->trigger();
+  EXPECT_EQ(edges[1].partitioning.key_fields, std::vector<std::string>{"amount"});
+  test::action(win, "actionUndo")->trigger();
+  // A hash edge the user keyed otherwise is left alone.
+  win.scene().selectEdge(1);
+  QLineEdit* key_fields = win.inspector().keyFieldsField();
+  ASSERT_NE(key_fields, nullptr);
+  key_fields->setFocus();
+  QTest::keyClick(key_fields, Qt::Key_A, Qt::ControlModifier);
+  QTest::keyClicks(key_fields, QStringLiteral("user, amount"));
+  QTest::keyClick(key_fields, Qt::Key_Return);
+  ASSERT_EQ(edges[1].partitioning.key_fields, (std::vector<std::string>{"user", "amount"}));
+  test::clickNode(win, keys);
+  test::typeIntoParameter(win, "keys", "amount");
+  EXPECT_EQ(edges[1].partitioning.key_fields, (std::vector<std::string>{"user", "amount"}));
+  test::action(win, "actionUndo")->trigger();
+  test::action(win, "actionUndo")->trigger();
+  EXPECT_EQ(edges[1].partitioning.key_fields, std::vector<std::string>{"user"});
+
   // One undo takes the connection away, partitioning and all.
   test::action(win, "actionUndo")->trigger();
   test::action(win, "actionUndo")->trigger();
