@@ -11,7 +11,8 @@ graphs::OperatorSpec card_transactions_spec() {
   return scenarios::scenario_spec(
       "card_transactions",
       "Generates labelled card transactions, for fraud detection. Ordinary spending of many "
-      "cards, mostly in each card's own country (travel only as fast as a plane), with fraud "
+      "cards at merchants near the town each card is in (its latitude and longitude; travel "
+      "only as fast as a plane, 800 km/h), with fraud "
       "patterns injected "
       "and labelled in 'pattern': card_testing (8-14 small online amounts from one card, 1-6 s "
       "apart), high_amount (2,000-10,000 at once) and impossible_travel (a transaction 3,000 km "

@@ -16,7 +16,7 @@ namespace {
 
 using graphs::FieldType;
 
-constexpr double kTravelKmPerHour = 900;      // legitimate journeys are never faster
+constexpr double kTravelKmPerHour = 800;      // legitimate journeys are never faster
 constexpr double kImpossibleMinKm = 3'000;    // an injected pair is at least this far apart
 constexpr double kTravelProbability = 0.003;  // a transaction tries a journey abroad
 constexpr double kCardTestingRate = 0.0004;   // patterns started per ordinary transaction
@@ -33,12 +33,22 @@ struct Transaction {
   std::uint16_t category = 0;
   std::uint16_t merchant = 0;
   std::uint16_t country = 0;
+  double latitude = 0;  // the merchant's place
+  double longitude = 0;
   double amount = 0;
   std::string_view pattern;
 };
 
+// Where a card is being used: a town of a country (its capital's region), where its
+// transactions happen within a few kilometres of each other.
+struct Stay {
+  std::uint16_t country = 0;
+  float latitude = 0;
+  float longitude = 0;
+};
+
 struct CardState {
-  std::uint16_t country = 0;  // of its last transaction
+  Stay stay;
   float typical_log_amount = 0;
   std::int64_t last_time_ms = -1;
   bool initialised = false;
@@ -57,7 +67,7 @@ class CardTransactionsModel final : public ScenarioModel {
   }
 
   const graphs::Schema& schema() const override { return card_transactions_schema(); }
-  std::size_t time_field() const override { return 5; }
+  std::size_t time_field() const override { return 7; }
   std::size_t key_field() const override { return 0; }
 
   std::int64_t advance() override {
@@ -65,15 +75,14 @@ class CardTransactionsModel final : public ScenarioModel {
     if (!scheduled_.empty() && scheduled_.next_time() <= background) {
       current_time_ms_ = scheduled_.next_time();
       current_ = scheduled_.pop();
+      place_scheduled(current_);
     } else {
       current_time_ms_ = background;
       current_ = ordinary(background);
       time_ms_ += random_.exponential(1000.0 / config_.rate);
       inject_patterns(background);
     }
-    CardState& card = state(current_.card);
-    if (current_.pattern != "impossible_travel") card.country = current_.country;
-    card.last_time_ms = current_time_ms_;
+    state(current_.card).last_time_ms = current_time_ms_;
     return current_time_ms_;
   }
 
@@ -85,20 +94,36 @@ class CardTransactionsModel final : public ScenarioModel {
         1, std::string(kCategories[current_.category]) + "-" + std::to_string(current_.merchant));
     out.append_string(2, kCategories[current_.category]);
     out.append_string(3, countries()[current_.country].code);
-    out.append_float64(4, current_.amount);
-    out.append_int64(5, event_time_ms);
-    out.append_string(6, current_.pattern);
+    out.append_float64(4, std::round(current_.latitude * 1e5) / 1e5);
+    out.append_float64(5, std::round(current_.longitude * 1e5) / 1e5);
+    out.append_float64(6, current_.amount);
+    out.append_int64(7, event_time_ms);
+    out.append_string(8, current_.pattern);
   }
 
  private:
   CardState& state(std::uint32_t card) {
     CardState& s = cards_[card];
     if (!s.initialised) {
-      s.country = static_cast<std::uint16_t>(random_.weighted(country_weights_));
+      s.stay = stay_in(static_cast<std::uint16_t>(random_.weighted(country_weights_)));
       s.typical_log_amount = static_cast<float>(random_.normal(3.3, 0.5));
       s.initialised = true;
     }
     return s;
+  }
+
+  // A town within about 50 km of the country's capital.
+  Stay stay_in(std::uint16_t country) {
+    const Country& c = countries()[country];
+    return Stay{country, static_cast<float>(c.latitude + random_.uniform(-0.4, 0.4)),
+                static_cast<float>(c.longitude + random_.uniform(-0.4, 0.4))};
+  }
+
+  // A merchant of the town the card is in (within about 2 km).
+  void place_at(Transaction& t, const Stay& stay) {
+    t.country = stay.country;
+    t.latitude = stay.latitude + random_.uniform(-0.015, 0.015);
+    t.longitude = stay.longitude + random_.uniform(-0.015, 0.015);
   }
 
   static double cents(double amount) { return std::round(amount * 100) / 100; }
@@ -112,21 +137,45 @@ class CardTransactionsModel final : public ScenarioModel {
     t.card = static_cast<std::uint32_t>(
         random_.uniform_int(0, static_cast<std::int64_t>(cards_.size()) - 1));
     CardState& card = state(t.card);
-    t.country = card.country;
     if (random_.bernoulli(kTravelProbability)) {  // a journey, if the time allows it
-      const auto to = static_cast<std::uint16_t>(random_.weighted(country_weights_));
+      const Stay to = stay_in(static_cast<std::uint16_t>(random_.weighted(country_weights_)));
       const double hours =
           card.last_time_ms < 0 ? 1e9 : static_cast<double>(now - card.last_time_ms) / 3.6e6;
-      if (distance_km(countries()[card.country], countries()[to]) <= hours * kTravelKmPerHour) {
-        t.country = to;
-      }
+      // Measured from the town to the far side of the destination town (a merchant may be 2 km
+      // out), so no pair of consecutive ordinary transactions is faster than kTravelKmPerHour.
+      const double km =
+          distance_km(card.stay.latitude, card.stay.longitude, to.latitude, to.longitude) + 5;
+      if (km <= hours * kTravelKmPerHour) card.stay = to;
     }
+    place_at(t, card.stay);
     t.category = category();
     t.merchant = static_cast<std::uint16_t>(random_.uniform_int(1, 400));
     t.amount = cents(std::max(0.5, std::exp(random_.normal(card.typical_log_amount, 0.8))));
     t.pattern = "";
     recent_[recent_next_++ % kRecentCards] = t.card;
     return t;
+  }
+
+  // Scheduled events take their place when they happen: where the card is then, or, for
+  // impossible travel, far from it.
+  void place_scheduled(Transaction& t) {
+    const Stay& stay = state(t.card).stay;
+    if (t.pattern != "impossible_travel") {
+      place_at(t, stay);
+      return;
+    }
+    far_.clear();
+    for (std::size_t i = 0; i < countries().size(); ++i) {
+      const Country& c = countries()[i];
+      if (distance_km(stay.latitude, stay.longitude, c.latitude, c.longitude) >=
+          kImpossibleMinKm + 60) {
+        far_.push_back(static_cast<std::uint16_t>(i));
+      }
+    }
+    // Every country has one at least 3,060 km away in the table; the card stays where it is.
+    const std::uint16_t country = far_[static_cast<std::size_t>(
+        random_.uniform_int(0, static_cast<std::int64_t>(far_.size()) - 1))];
+    place_at(t, stay_in(country));
   }
 
   void inject_patterns(std::int64_t now) {
@@ -144,7 +193,7 @@ class CardTransactionsModel final : public ScenarioModel {
   void card_testing(std::int64_t now) {
     Transaction t;
     t.card = random_card();
-    t.country = state(t.card).country;
+    state(t.card);
     t.category = 2;  // online
     t.pattern = "card_testing";
     std::int64_t at = now;
@@ -160,7 +209,7 @@ class CardTransactionsModel final : public ScenarioModel {
   void high_amount(std::int64_t now) {
     Transaction t;
     t.card = random_card();
-    t.country = state(t.card).country;
+    state(t.card);
     t.category = random_.bernoulli(0.5) ? 3 : 7;  // electronics or jewellery
     t.merchant = static_cast<std::uint16_t>(random_.uniform_int(1, 400));
     t.amount = cents(random_.uniform(2'000, 10'000));
@@ -175,15 +224,6 @@ class CardTransactionsModel final : public ScenarioModel {
     Transaction t;
     t.card = recent_[static_cast<std::size_t>(
         random_.uniform_int(0, static_cast<std::int64_t>(filled) - 1))];
-    const Country& from = countries()[state(t.card).country];
-    std::vector<std::uint16_t> far;
-    for (std::size_t i = 0; i < countries().size(); ++i) {
-      if (distance_km(from, countries()[i]) >= kImpossibleMinKm)
-        far.push_back(static_cast<std::uint16_t>(i));
-    }
-    if (far.empty()) return;
-    t.country = far[static_cast<std::size_t>(
-        random_.uniform_int(0, static_cast<std::int64_t>(far.size()) - 1))];
     t.category = category();
     t.merchant = static_cast<std::uint16_t>(random_.uniform_int(1, 400));
     t.amount = cents(std::exp(random_.normal(state(t.card).typical_log_amount, 0.8)));
@@ -195,6 +235,7 @@ class CardTransactionsModel final : public ScenarioModel {
   SimRandom random_;
   std::vector<CardState> cards_;
   std::vector<double> country_weights_;
+  std::vector<std::uint16_t> far_;
   ScheduledEvents<Transaction> scheduled_;
   std::array<std::uint32_t, kRecentCards> recent_{};
   std::size_t recent_next_ = 0;
@@ -207,9 +248,10 @@ class CardTransactionsModel final : public ScenarioModel {
 
 const graphs::Schema& card_transactions_schema() {
   static const graphs::Schema schema = {
-      spec::field("card_id", FieldType::String),  spec::field("merchant", FieldType::String),
-      spec::field("category", FieldType::String), spec::field("country", FieldType::String),
-      spec::field("amount", FieldType::Float64),  spec::field("ts", FieldType::Timestamp),
+      spec::field("card_id", FieldType::String),   spec::field("merchant", FieldType::String),
+      spec::field("category", FieldType::String),  spec::field("country", FieldType::String),
+      spec::field("latitude", FieldType::Float64), spec::field("longitude", FieldType::Float64),
+      spec::field("amount", FieldType::Float64),   spec::field("ts", FieldType::Timestamp),
       spec::field("pattern", FieldType::String)};
   return schema;
 }

@@ -1,9 +1,10 @@
 #pragma once
 // Card transactions (the fraud-detection use case). Cards make transactions as a Poisson
-// process over all cards, mostly in the country the card was last used in, with amounts
-// log-normal around the card's own typical amount; legitimate travel happens only when the time
-// since the card's last transaction allows the journey (at most 900 km/h). Injected, each event
-// labelled in `pattern`:
+// process over all cards, at merchants (latitude, longitude) within a few kilometres of the town
+// the card is in, with amounts log-normal around the card's own typical amount; a card moves to
+// another town (abroad) only when the time since its last transaction allows the journey at
+// 800 km/h, so ordinary consecutive transactions more than a few kilometres apart are never
+// faster than that. Injected, each event labelled in `pattern`:
 // - "card_testing": 8–14 small amounts (0.50–2.99) from one card 1–6 s apart at online shops;
 // - "high_amount": one transaction of 2,000–10,000 on an ordinary card;
 // - "impossible_travel": a transaction at least 3,000 km from the card's previous one, seconds

@@ -22,15 +22,19 @@ constexpr std::array kCountries = {
 
 std::span<const Country> countries() { return kCountries; }
 
-double distance_km(const Country& a, const Country& b) {
+double distance_km(double lat1, double lon1, double lat2, double lon2) {
   constexpr double kEarthRadiusKm = 6371.0;
-  constexpr double kRadians = 3.141592653589793 / 180.0;
-  const double dlat = (b.latitude - a.latitude) * kRadians;
-  const double dlon = (b.longitude - a.longitude) * kRadians;
+  constexpr double kRadians = 3.14159265358979323846 / 180.0;
+  const double dlat = (lat2 - lat1) * kRadians;
+  const double dlon = (lon2 - lon1) * kRadians;
   const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(a.latitude * kRadians) * std::cos(b.latitude * kRadians) *
-                       std::sin(dlon / 2) * std::sin(dlon / 2);
-  return 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
+                   std::cos(lat1 * kRadians) * std::cos(lat2 * kRadians) * std::sin(dlon / 2) *
+                       std::sin(dlon / 2);
+  return 2 * kEarthRadiusKm * std::asin(std::sqrt(std::min(1.0, std::max(0.0, h))));
+}
+
+double distance_km(const Country& a, const Country& b) {
+  return distance_km(a.latitude, a.longitude, b.latitude, b.longitude);
 }
 
 }  // namespace rivulet::operators::scenarios

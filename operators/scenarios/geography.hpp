@@ -15,7 +15,9 @@ struct Country {
 };
 
 std::span<const Country> countries();
-// Great-circle distance in kilometres.
+// Great-circle distance in kilometres (haversine on a sphere of radius 6,371 km, as the
+// expression function geo_distance_km computes it).
+double distance_km(double lat1, double lon1, double lat2, double lon2);
 double distance_km(const Country& a, const Country& b);
 
 }  // namespace rivulet::operators::scenarios
