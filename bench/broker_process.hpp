@@ -38,7 +38,7 @@ class BrokerProcess {
       // Child: only async-signal-safe calls until exec.
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (::getppid() != parent) ::_exit(127);  // the parent died before prctl took effect
-      ::dup2(out[1], STDOUT_FILENO);           // dup2 clears close-on-exec on the copy
+      ::dup2(out[1], STDOUT_FILENO);            // dup2 clears close-on-exec on the copy
       ::execv(args[0], args.data());
       ::_exit(127);
     }
@@ -52,6 +52,16 @@ class BrokerProcess {
   BrokerProcess& operator=(const BrokerProcess&) = delete;
 
   const std::string& bootstrap_servers() const { return bootstrap_; }
+
+  // SIGKILL, as a crash: the broker's data (in memory) is gone; reaped before returning.
+  void kill() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+    }
+    stop();
+  }
 
   void stop() {
     if (pid_ > 0) {

@@ -22,6 +22,7 @@
 //
 // Usage: kafka_end_to_end_bench [--records N] [--repeats R] [--latency-seconds S]
 //                               [--variants abc] [--window-ms MS] [--credit-window N]
+//                               [--pause-after-ms MS]
 // (c) writes one record per user and window: with the default one-minute windows that is ~2% of
 // its input (9 000 results for 500 000 records), so it produces far less than (a), which copies
 // everything. `--window-ms 1000` makes every record its own window (1 000 users, one record per
@@ -73,6 +74,8 @@ struct Options {
   double latency_seconds = 5;
   std::int64_t window_ms = 60000;  // (c)'s tumbling window; 1000 makes output ≈ input
   std::uint32_t credit_window = runtime::ChannelConfig{}.credit_window;  // (c)'s channels
+  // (c)'s sources: how long capacity must be gone before kafka_source pauses (0: at once).
+  std::uint32_t pause_after_ms = runtime::ChannelConfig{}.pause_after_ms;
   std::string variants = "abc";  // which of (a), (b), (c) to run; (a) is needed for ratios
   bool has(char variant) const { return variants.find(variant) != std::string::npos; }
 };
@@ -400,6 +403,8 @@ struct NodeTotals {
   std::uint64_t records_out = 0;
   std::uint64_t batches_out = 0;
   double backpressured_s = 0;
+  std::uint64_t capacity_shortages = 0;  // sources: output capacity ran out
+  std::uint64_t capacity_pauses = 0;     // ... and stayed gone long enough to pause
 };
 
 struct GraphRun {
@@ -431,7 +436,8 @@ void set_parameter(graphs::Graph& graph, const std::string& node_id, const std::
 }
 
 GraphRun run_graph(const std::string& bootstrap, const std::string& out_topic,
-                   std::int64_t window_ms, std::uint32_t credit_window) {
+                   std::int64_t window_ms, std::uint32_t credit_window,
+                   std::uint32_t pause_after_ms) {
   auto loaded = graphs::load_graph(RIVULET_BENCH_GRAPH);
   if (!loaded) throw std::runtime_error(RIVULET_BENCH_GRAPH ": " + loaded.error().message);
   graphs::Graph graph = std::move(loaded).value();
@@ -439,6 +445,7 @@ GraphRun run_graph(const std::string& bootstrap, const std::string& out_topic,
   set_parameter(graph, "per_user_minute", "size", graphs::Value{graphs::Duration{window_ms}});
   runtime::PlanOptions plan_options;
   plan_options.channels.credit_window = credit_window;
+  plan_options.channels.pause_after_ms = pause_after_ms;
   auto plan = runtime::plan_job({std::move(graph)}, operators::builtin_registry(), plan_options);
   if (!plan) throw std::runtime_error("plan: " + plan.error().message);
 
@@ -470,6 +477,8 @@ GraphRun run_graph(const std::string& bootstrap, const std::string& out_topic,
         totals.records_out += m.records_out.load();
         totals.batches_out += m.batches_out.load();
         totals.backpressured_s += static_cast<double>(m.backpressured_ns.load()) / 1e9;
+        totals.capacity_shortages += m.capacity_shortages.load();
+        totals.capacity_pauses += m.capacity_pauses.load();
       }
       run.nodes.push_back(std::move(totals));
     }
@@ -615,6 +624,8 @@ Options parse(int argc, char** argv) {
       options.window_ms = std::atoll(argv[i + 1]);
     } else if (flag == "--credit-window") {
       options.credit_window = static_cast<std::uint32_t>(std::atoi(argv[i + 1]));
+    } else if (flag == "--pause-after-ms") {
+      options.pause_after_ms = static_cast<std::uint32_t>(std::atoi(argv[i + 1]));
     } else if (flag == "--variants") {
       options.variants = argv[i + 1];
     } else {
@@ -679,7 +690,8 @@ int run(int argc, char** argv) {
       cpu_b = std::min(cpu_b, b.process_us_per_record());
     }
     if (options.has('c')) {
-      const GraphRun c = run_graph(bootstrap, "out_c", options.window_ms, options.credit_window);
+      const GraphRun c = run_graph(bootstrap, "out_c", options.window_ms, options.credit_window,
+                                   options.pause_after_ms);
       check("(c)", c.input_records());
       const NodeTotals& window = c.node("per_user_minute");
       const NodeTotals& sink = c.node("results");
@@ -705,7 +717,10 @@ int run(int argc, char** argv) {
                                    static_cast<double>(node.batches_out));
         }
       }
-      std::printf("]\n");
+      const NodeTotals& source = c.node("events");
+      std::printf("; source out of capacity %llu times, paused %llu]\n",
+                  static_cast<unsigned long long>(source.capacity_shortages),
+                  static_cast<unsigned long long>(source.capacity_pauses));
       ratios_c.push_back(c.result.rate() / a.rate());
       best_c = std::max(best_c, c.result.rate());
       cpu_c = std::min(cpu_c, c.result.process_us_per_record());

@@ -94,6 +94,8 @@ struct JobEvent {
   WallMs at = 0;
   JobEventKind kind = JobEventKind::Started;
   std::string message;  // cause, savepoint path, ...
+  // CheckpointFailed with checkpoint_id 0 is about no single checkpoint: a warning ("warning:
+  // ...") that several failed in a row or that none completed for several intervals.
   std::uint64_t checkpoint_id = 0;
 };
 

@@ -93,6 +93,16 @@ inline spec::Param bootstrap_servers() {
                     "cluster (in local mode, the embedded broker).");
 }
 
+// A lost Kafka cluster fails the task after this long, naming it, instead of stalling it (the
+// job's restart strategy then applies). `what`: what the operator waits for.
+inline spec::Param broker_timeout(const std::string& what) {
+  return spec::duration("broker_timeout", spec::seconds(30),
+                        "How long the Kafka brokers may be unreachable before the task fails "
+                        "naming the cause, after which the job's restart strategy applies: " +
+                            what + " 0: wait forever.")
+      .min(0);
+}
+
 inline spec::Param kafka_properties(kafka::ClientRole role, const std::string& reserved) {
   const std::string client = role == kafka::ClientRole::Consumer ? "consumer" : "producer";
   return spec::list("properties", spec::ParameterType::StringList,

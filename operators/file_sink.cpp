@@ -28,9 +28,10 @@ graphs::OperatorSpec file_sink_spec() {
       .inputs({input("in", "Records to write.")})
       .parameters({
           required_text("path",
-                        "File to write; relative paths are relative to the working "
-                        "directory of the runtime node. Missing directories are "
-                        "created."),
+                        "File to write, inside the file root (the working directory or "
+                        "--file-root of rivulet run, a node's --file-root); relative paths are "
+                        "taken from there, and '..', other absolute paths and symlinks leading "
+                        "out are refused. Missing directories are created."),
           common::format(),
           common::csv_delimiter(),
           enumeration("mode", {"overwrite", "append"}, "overwrite",

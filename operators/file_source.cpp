@@ -36,8 +36,10 @@ graphs::OperatorSpec file_source_spec() {
       })
       .parameters({
           required_text("path",
-                        "File to read; relative paths are relative to the working "
-                        "directory of the runtime node."),
+                        "File to read, inside the file root (the working directory or "
+                        "--file-root of rivulet run, a node's --file-root); relative paths are "
+                        "taken from there, and '..', other absolute paths and symlinks leading "
+                        "out are refused."),
           common::format(),
           common::csv_delimiter(),
           required_schema("schema", "Fields of the decoded records, in order."),

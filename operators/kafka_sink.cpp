@@ -51,6 +51,11 @@ graphs::OperatorSpec kafka_sink_spec() {
                    "transactions still waiting for their checkpoint.")
               .min(1000)
               .when("delivery", {"exactly_once"}),
+          common::broker_timeout(
+              "at_least_once: a record not delivered within it fails the task "
+              "(message.timeout.ms, unless set in properties). exactly_once: publishing one "
+              "checkpoint's output (producing it and committing its transaction) may take this "
+              "long, at most transaction_timeout; the restart publishes it again."),
           common::kafka_properties(kafka::ClientRole::Producer,
                                    "bootstrap.servers, transactional.id, "
                                    "transaction.timeout.ms and enable.idempotence"),
@@ -80,6 +85,8 @@ graphs::Result<std::unique_ptr<runtime::Operator>> build_kafka_sink(
   if (!prefix) return prefix.error();
   auto transaction_timeout = params.duration_ms("transaction_timeout");
   if (!transaction_timeout) return transaction_timeout.error();
+  auto broker_timeout = params.duration_ms("broker_timeout");
+  if (!broker_timeout) return broker_timeout.error();
   if (context.input_schemas.empty()) return params.error("topic", "the sink has no input schema");
   const graphs::Schema& schema = context.input_schemas[0];
 
@@ -104,6 +111,7 @@ graphs::Result<std::unique_ptr<runtime::Operator>> build_kafka_sink(
   options.encoder = std::move(*encoder);
   options.properties = *properties;
   options.credentials_dir = context.credentials_dir;
+  options.broker_timeout_ms = *broker_timeout;
   // Refuse bad properties now rather than when the job starts.
   kafka::ClientSettings settings;
   settings.role = kafka::ClientRole::Producer;

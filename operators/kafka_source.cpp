@@ -100,6 +100,9 @@ graphs::OperatorSpec kafka_source_spec() {
           common::event_time_field("the Kafka message timestamp (CreateTime or LogAppendTime)."),
           common::max_out_of_orderness(seconds(5)),
           common::idle_timeout(),
+          common::broker_timeout(
+              "librdkafka reported every broker down and a metadata request still gets no "
+              "answer this long after."),
           common::kafka_properties(
               kafka::ClientRole::Consumer,
               "bootstrap.servers, group.id, group.instance.id, enable.auto.commit, "
@@ -156,9 +159,11 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
   auto assignment = params.string("assignment");
   auto discovery = params.duration_ms("partition_discovery_interval");
   auto out_of_range = params.string("on_offset_out_of_range");
+  auto broker_timeout = params.duration_ms("broker_timeout");
   for (const graphs::Error* error :
-       {pattern ? nullptr : &pattern.error(), assignment ? nullptr : &assignment.error(),
-        discovery ? nullptr : &discovery.error(), out_of_range ? nullptr : &out_of_range.error(),
+       {broker_timeout ? nullptr : &broker_timeout.error(), pattern ? nullptr : &pattern.error(),
+        assignment ? nullptr : &assignment.error(), discovery ? nullptr : &discovery.error(),
+        out_of_range ? nullptr : &out_of_range.error(),
         dead_letter_max ? nullptr : &dead_letter_max.error()}) {
     if (error != nullptr) return *error;
   }
@@ -194,6 +199,7 @@ graphs::Result<std::unique_ptr<runtime::SourceOperator>> build_kafka_source(
   options.subtask_index = context.subtask_index;
   options.parallelism = context.parallelism;
   options.discovery_interval_ms = *discovery;
+  options.broker_timeout_ms = *broker_timeout;
   options.dead_letter_max_bytes = *dead_letter_max;
   if (*out_of_range == "earliest") {
     options.on_offset_out_of_range = kafka::OnOffsetOutOfRange::Earliest;

@@ -31,14 +31,19 @@ std::vector<std::string> CheckpointHealth::observe(const std::vector<CheckpointS
       if (!summary.savepoint) {
         last_completed_ms_ = std::max(last_completed_ms_, summary.ended_ms);
         stale_warned_ = false;
+        failures_warned_ = false;
       }
       continue;
     }
-    lines.push_back(summary.failure.empty() ? "checkpoint " + std::to_string(summary.id) + " failed"
-                                            : summary.failure);
+    if (config_.report_failures) {
+      lines.push_back(summary.failure.empty()
+                          ? "checkpoint " + std::to_string(summary.id) + " failed"
+                          : summary.failure);
+    }
     failed_now = true;
   }
-  if (failed_now && consecutive_failures >= 2) {
+  if (failed_now && consecutive_failures >= 2 && !failures_warned_) {
+    failures_warned_ = true;
     lines.push_back(std::to_string(consecutive_failures) +
                     " checkpoints failed in a row; the job fails once more than " +
                     std::to_string(config_.tolerable_failures) +

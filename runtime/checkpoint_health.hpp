@@ -1,9 +1,10 @@
 #pragma once
 // What a user running a job must hear about its checkpoints, as it happens: each failed
-// checkpoint with its cause, a warning when several failed in a row (and after how many the job
-// fails: runtime.tolerableFailedCheckpoints), and a warning when no checkpoint completed for
-// several intervals (a slow sink or a stuck barrier: output of exactly-once sinks waits for
-// checkpoints). `rivulet run` prints the lines on stderr; nothing here prints or reads a clock.
+// checkpoint with its cause, a warning when several failed in a row (once per run of them, and
+// after how many the job fails: runtime.tolerableFailedCheckpoints), and a warning when no
+// checkpoint completed for several intervals (a slow sink or a stuck barrier: output of
+// exactly-once sinks waits for checkpoints). `rivulet run` prints the lines on stderr, `rivulet
+// node` turns the warnings into job events; nothing here prints or reads a clock.
 
 #include <cstdint>
 #include <set>
@@ -21,6 +22,9 @@ struct CheckpointHealthConfig {
   // ... and at least this long: with short intervals the first checkpoint of a starting job
   // routinely takes several of them, which is no news.
   std::int64_t min_stale_ms = 10000;
+  // A line for each failed checkpoint with its cause. The node reports those as
+  // CheckpointFailed events of their own and wants the warnings only.
+  bool report_failures = true;
 };
 
 class CheckpointHealth {
@@ -39,6 +43,7 @@ class CheckpointHealth {
   std::int64_t last_completed_ms_;
   std::set<CheckpointId> reported_;  // ids whose outcome (completed or failed) was seen
   bool stale_warned_ = false;        // once per stretch without a completed checkpoint
+  bool failures_warned_ = false;     // once per run of consecutive failures
 };
 
 }  // namespace rivulet::runtime

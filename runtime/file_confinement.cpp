@@ -26,24 +26,23 @@ graphs::Result<std::string> confine_to_root(const std::string& root, const std::
   const fs::path requested(path);
   for (const fs::path& part : requested) {
     if (part == "..") {
-      return graphs::Error{"'" + path +
-                           "' contains '..': paths must stay inside the node's file root"};
+      return graphs::Error{"'" + path + "' contains '..': paths must stay inside the file root"};
     }
   }
   std::error_code ec;
   const fs::path base = fs::canonical(root, ec);
   if (ec || !fs::is_directory(base, ec)) {
-    return graphs::Error{"the node's file root '" + root + "' is not a directory"};
+    return graphs::Error{"the file root '" + root + "' is not a directory"};
   }
   const fs::path joined = requested.is_absolute() ? requested : base / requested;
   if (!is_within(base, joined.lexically_normal())) {
-    return graphs::Error{"'" + path + "' is outside the node's file root " + base.string()};
+    return graphs::Error{"'" + path + "' is outside the file root " + base.string()};
   }
   // Resolves the symlinks of the part that exists (the file itself need not exist for a sink).
   const fs::path resolved = fs::weakly_canonical(joined, ec);
   if (ec) return graphs::Error{"'" + path + "': " + ec.message()};
   if (!is_within(base, resolved) || resolved == base) {
-    return graphs::Error{"'" + path + "' leads outside the node's file root " + base.string() +
+    return graphs::Error{"'" + path + "' leads outside the file root " + base.string() +
                          (resolved == base ? " (it is the root itself)" : " (through a symlink)")};
   }
   return resolved.string();

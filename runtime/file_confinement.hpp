@@ -1,8 +1,10 @@
 #pragma once
-// Where the file operators of a deployed graph may read and write: a graph deployed to a node
-// is untrusted input, so its file_source / file_sink paths are confined to one directory the
-// node configures (`rivulet node --file-root DIR`, else <data dir>/files). `rivulet run` runs
-// the user's own graph and does not confine (OperatorBuildContext::file_root empty).
+// Where the file operators of a graph may read and write: a graph file is untrusted input (it
+// may come from someone else, or be deployed to a node from another machine), so its
+// file_source / file_sink paths are confined to one directory: the node's (`rivulet node
+// --file-root DIR`, else <data dir>/files), or for `rivulet run` its --file-root, else the
+// working directory. An empty OperatorBuildContext::file_root (unit tests that build operators
+// directly) does not confine.
 
 #include <string>
 

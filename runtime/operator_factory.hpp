@@ -36,7 +36,7 @@ struct OperatorBuildContext {
   // OperatorStateBackend from it. Default: memory.
   runtime::state::StateBackendOptions state_backend{};
   // File operators' paths must resolve inside this directory (runtime/file_confinement.hpp:
-  // a node's --file-root); empty: not confined (`rivulet run`).
+  // a node's or `rivulet run`'s --file-root); empty: not confined (operators built by tests).
   std::string file_root{};
   // Kafka client settings naming a file (ssl.ca.location, ...) resolve inside this directory
   // (operators/kafka/client_properties.hpp); empty: such settings are refused.

@@ -47,7 +47,8 @@ struct PhysicalPlan {
   std::vector<PlannedNode> nodes;  // topological order: every node after its upstreams
   std::vector<PlannedTask> tasks;  // index == TaskId
   // Handed to every factory (OperatorBuildContext::file_root): where file operators' paths are
-  // confined; empty: nowhere (`rivulet run`). A node sets it for every job it deploys.
+  // confined; empty: nowhere. A node sets it for every job it deploys, `rivulet run` to its
+  // --file-root or the working directory.
   std::string file_root;
   // Handed to every factory (OperatorBuildContext::credentials_dir): where Kafka file settings
   // (certificates, keys) are read from; empty: none may be set.

@@ -35,7 +35,11 @@ graphs::Result<SourceRunner::Step> SourceRunner::step() {
     }
     if (!output_.has_capacity()) {
       idle_.end();
-      if (backpressure_.update(false)) op_->on_capacity(false);
+      if (backpressure_.update(false)) {
+        ++starvation_;
+        metrics_->capacity_shortages.fetch_add(1, std::memory_order_relaxed);
+        if (spec_.channels.pause_after_ms == 0) tell_no_capacity();
+      }
       return Step::WaitForCredit;
     }
     // Each emitted batch adds at most one batch to any channel, so polling no more than the
@@ -61,10 +65,29 @@ bool SourceRunner::on_credit(const CreditGrant& grant) {
   output_.on_credit(grant);
   if (backpressure_.backpressured() && output_.has_capacity()) {
     backpressure_.update(true);
-    op_->on_capacity(true);
+    if (told_no_capacity_) {
+      told_no_capacity_ = false;
+      op_->on_capacity(true);
+    }
     return true;
   }
   return ended_ && output_.drained();  // the end of stream went out: time to finish
+}
+
+std::optional<std::chrono::milliseconds> SourceRunner::capacity_timeout() const {
+  if (!backpressure_.backpressured() || told_no_capacity_) return std::nullopt;
+  return std::chrono::milliseconds(spec_.channels.pause_after_ms);
+}
+
+void SourceRunner::on_capacity_timeout(std::uint64_t starvation) {
+  if (starvation != starvation_ || !backpressure_.backpressured() || told_no_capacity_) return;
+  tell_no_capacity();
+}
+
+void SourceRunner::tell_no_capacity() {
+  told_no_capacity_ = true;
+  metrics_->capacity_pauses.fetch_add(1, std::memory_order_relaxed);
+  op_->on_capacity(false);
 }
 
 void SourceRunner::close() {

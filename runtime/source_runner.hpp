@@ -1,12 +1,16 @@
 #pragma once
 // The engine of one source task, free of CAF: polls the SourceOperator only while its outputs
-// have capacity, tells it when capacity runs out or returns (so Kafka partitions get paused),
+// have capacity, tells it when capacity has been gone for ChannelConfig::pause_after_ms and
+// when it returns after that (so Kafka partitions get paused only for a real stall; the task
+// asks on_capacity_timeout() when the time is up),
 // injects checkpoint barriers, and ends the stream when the source is exhausted or stopped.
 // The watermark the source emits (its own merge over partitions, e.g. the Kafka source's
 // minimum over its active partitions) is recorded in TaskMetrics::watermark_ms as it goes out;
 // after the end of stream it reads kMaxWatermark, as an operator task's does.
 
+#include <chrono>
 #include <memory>
+#include <optional>
 
 #include "graphs/result.hpp"
 #include "runtime/backpressure_clock.hpp"
@@ -32,6 +36,15 @@ class SourceRunner {
   graphs::Result<Step> step();
   // Returns true when output capacity came back (the caller should resume stepping).
   bool on_credit(const CreditGrant& grant);
+  // After a step() that ran out of capacity: how long the task should wait before calling
+  // on_capacity_timeout(starvation()), or nullopt when there is nothing to wait for (the
+  // operator was told already, or capacity is there).
+  std::optional<std::chrono::milliseconds> capacity_timeout() const;
+  // Which shortage of capacity this is (a timeout armed for an earlier one is stale).
+  std::uint64_t starvation() const { return starvation_; }
+  // The wait asked for by capacity_timeout() is over: if that shortage still lasts, the
+  // operator is told now.
+  void on_capacity_timeout(std::uint64_t starvation);
   // `halt_after`: stop with savepoint, nothing is produced after the barrier until resume().
   graphs::Status inject_barrier(const CheckpointBarrier& barrier, bool halt_after = false);
   // The source ended (see finished()); the coordinator takes a checkpoint of its final read
@@ -49,6 +62,7 @@ class SourceRunner {
 
  private:
   void end_stream();
+  void tell_no_capacity();
 
   // What the operator polls into: the output gate, with the emitted watermark recorded in the
   // metrics on its way (one comparison per watermark; batches pass straight through).
@@ -77,6 +91,9 @@ class SourceRunner {
   BackpressureClock backpressure_;
   IdleClock idle_;
   bool stop_requested_ = false;
+  // Shortages of output capacity so far, and whether the operator was told of the current one.
+  std::uint64_t starvation_ = 0;
+  bool told_no_capacity_ = false;
   bool halted_ = false;
   bool ended_ = false;
   // The newest checkpoint snapshotted: a SnapshotEnded that crossed the barrier's ack (the

@@ -14,6 +14,8 @@ namespace rivulet::runtime {
 namespace {
 
 using poll_atom = caf::atom_constant<caf::atom("rvpoll")>;
+// A source's output capacity has been gone for ChannelConfig::pause_after_ms (if still so).
+using capacity_atom = caf::atom_constant<caf::atom("rvcapacity")>;
 
 // Transport over CAF sends. Credit goes back to whoever sent on the channel: the receiver
 // learns its upstream from the first message, so tasks can be spawned downstream-first without
@@ -207,6 +209,13 @@ class SourceActor final : public caf::event_based_actor {
           runner_.on_credit(grant);
           schedule_poll();
         },
+        [this](capacity_atom, std::uint64_t starvation) {
+          try {
+            runner_.on_capacity_timeout(starvation);
+          } catch (const std::exception& e) {
+            quit(caf::make_error(caf::sec::runtime_error, std::string("pause: ") + e.what()));
+          }
+        },
         [this](const InjectBarrier& inject) {
           if (auto status = runner_.inject_barrier(inject.barrier, inject.halt_after); !status) {
             quit(to_caf_error(status.error()));
@@ -256,7 +265,12 @@ class SourceActor final : public caf::event_based_actor {
         schedule_poll();
         break;
       case SourceRunner::Step::WaitForCredit:
-        break;  // the next CreditGrant schedules a poll
+        // The next CreditGrant schedules a poll; if none comes in time, the source is told.
+        if (auto wait = runner_.capacity_timeout(); wait && armed_for_ != runner_.starvation()) {
+          armed_for_ = runner_.starvation();
+          delayed_send(this, *wait, capacity_atom::value, armed_for_);
+        }
+        break;
       case SourceRunner::Step::Finished:
         if (transport_.coordinated()) {
           transport_.report_ended(id_);  // the coordinator sends FinishTask
@@ -271,6 +285,7 @@ class SourceActor final : public caf::event_based_actor {
   ActorTransport transport_;
   SourceRunner runner_;
   bool poll_scheduled_ = false;
+  std::uint64_t armed_for_ = 0;  // the shortage of capacity a capacity_atom is on its way for
 };
 
 }  // namespace

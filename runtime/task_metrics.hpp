@@ -58,6 +58,10 @@ struct TaskMetrics {
   // Records emitted on an output port with no edge (e.g. dead letters or late records of an
   // unconnected output): counted, never silently gone.
   std::atomic<std::uint64_t> dropped_records{0};
+  // Sources: how often output capacity ran out, and how often it stayed gone long enough
+  // (ChannelConfig::pause_after_ms) for the source to be told (a Kafka source then pauses).
+  std::atomic<std::uint64_t> capacity_shortages{0};
+  std::atomic<std::uint64_t> capacity_pauses{0};
   // What the operator counts itself (late records, dead letters, skipped, Kafka lag).
   RecordCounters counters;
 

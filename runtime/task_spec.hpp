@@ -16,11 +16,18 @@ struct ChannelConfig {
   // out of credit so often that pausing its partitions (librdkafka drops fetched messages on
   // pause) cost 2/3 of the throughput; see docs/benchmarks.md, Kafka end to end.
   std::uint32_t credit_window = 32;
-  std::uint32_t max_pending = 2;    // data batches a sender buffers per channel without credit
+  std::uint32_t max_pending = 2;  // data batches a sender buffers per channel without credit
   // Credits are returned in groups of this many (fewer messages); 0 means credit_window / 2.
   // A fully drained input queue returns what it has at once, so latency does not suffer.
   std::uint32_t grant_batch = 0;
   std::uint32_t max_batches_per_poll = 4;  // sources: upper bound per poll call
+  // Sources: output capacity must stay gone this long before the source is told
+  // (SourceOperator::on_capacity(false)), and a source never told is not told that it came
+  // back. A Kafka source pauses its partitions when told, and librdkafka drops the messages it
+  // prefetched for them, to fetch them again after the resume; a shortage that the next credit
+  // grant ends within milliseconds is not worth that (librdkafka's prefetch queue is bounded by
+  // queued.max.messages.kbytes anyway). 0: told at once. See docs/benchmarks.md.
+  std::uint32_t pause_after_ms = 500;
 };
 
 struct InputChannelSpec {

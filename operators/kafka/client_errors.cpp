@@ -1,5 +1,7 @@
 #include "operators/kafka/client_errors.hpp"
 
+#include <chrono>
+
 namespace rivulet::operators::kafka {
 
 void ClientErrors::install(rd_kafka_conf_t* conf) {
@@ -17,9 +19,20 @@ void ClientErrors::on_error(rd_kafka_t* rk, int err, const char* reason, void* o
   } else if (is_permanent(code)) {
     self->fail(std::string(rd_kafka_err2name(code)) + ": " + reason);
   } else {
+    if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+      std::int64_t none = 0;
+      self->all_down_since_ns_.compare_exchange_strong(none, steady_ns(),
+                                                       std::memory_order_acq_rel);
+    }
     std::lock_guard<std::mutex> lock(self->mutex_);
     self->last_transient_ = reason;
   }
+}
+
+std::int64_t ClientErrors::steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 void ClientErrors::fail(const std::string& message) {

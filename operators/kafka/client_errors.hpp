@@ -8,6 +8,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -37,11 +38,21 @@ class ClientErrors {
   // The most recent transient error, for diagnostics only.
   std::string last_transient() const;
 
+  // Since when librdkafka has reported every broker down (steady clock, ns; 0: not known to
+  // be). librdkafka says so once, when the last connection goes, and nothing when one comes
+  // back, so the owner clears it on evidence (a fetched message, a metadata answer).
+  std::int64_t all_brokers_down_since_ns() const {
+    return all_down_since_ns_.load(std::memory_order_acquire);
+  }
+  void brokers_reachable() { all_down_since_ns_.store(0, std::memory_order_release); }
+  static std::int64_t steady_ns();
+
  private:
   static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque);
 
   mutable std::mutex mutex_;  // librdkafka may call error_cb from its background thread
   std::atomic<bool> failed_{false};
+  std::atomic<std::int64_t> all_down_since_ns_{0};
   std::string message_;
   std::string last_transient_;
 };

@@ -1,5 +1,8 @@
 #include "operators/kafka/kafka_sink_operator.hpp"
 
+#include <algorithm>
+#include <exception>
+
 #include "operators/kafka/client_config.hpp"
 
 namespace rivulet::operators::kafka {
@@ -7,6 +10,28 @@ namespace {
 
 constexpr int kFlushSliceMs = 200;
 constexpr int kQueueFullWaitMs = 10;
+constexpr std::int64_t kDefaultLingerMs = 5;
+
+// broker_timeout after the record's linger (librdkafka counts message.timeout.ms from produce,
+// and refuses one not above linger.ms); 0: no bound.
+std::string message_timeout_ms(const KafkaSinkOptions& options) {
+  if (options.broker_timeout_ms <= 0) return "0";
+  std::int64_t linger = kDefaultLingerMs;
+  for (const std::string& item : options.properties) {
+    const std::size_t equals = item.find('=');
+    std::string key = item.substr(0, equals);
+    key.erase(0, key.find_first_not_of(" \t"));
+    key.erase(key.find_last_not_of(" \t") + 1);
+    if (equals == std::string::npos || (key != "linger.ms" && key != "queue.buffering.max.ms")) {
+      continue;
+    }
+    try {
+      linger = std::max<std::int64_t>(0, std::stoll(item.substr(equals + 1)));
+    } catch (const std::exception&) {  // build_client_config names the bad value
+    }
+  }
+  return std::to_string(options.broker_timeout_ms + linger);
+}
 
 }  // namespace
 
@@ -23,9 +48,12 @@ graphs::Status KafkaSink::open(const runtime::OperatorContext& /*context*/) {
       {"enable.idempotence", "true"},
   };
   settings.defaults = {
-      {"linger.ms", "5"},
+      {"linger.ms", std::to_string(kDefaultLingerMs)},
       // Same key → same partition as Java clients (Kafka Streams, Flink) would choose.
       {"partitioner", "murmur2_random"},
+      // A record the brokers did not acknowledge in time fails its delivery report, and so the
+      // task: a lost cluster ends the flush at a barrier or at the end within this bound.
+      {"message.timeout.ms", message_timeout_ms(options_)},
   };
   settings.properties = options_.properties;
   settings.credentials_dir = options_.credentials_dir;

@@ -27,6 +27,9 @@ struct KafkaSinkOptions {
   std::unique_ptr<codecs::JsonEncoder> key_encoder;  // several key columns
   std::vector<std::string> properties;
   std::string credentials_dir;  // file settings resolve here (client_config.hpp)
+  // Lost brokers fail the task after this long: at-least-once, the default message.timeout.ms
+  // (librdkafka's is 5 min); exactly-once, the bound of publishing one epoch. 0: no bound.
+  std::int64_t broker_timeout_ms = 30000;
 };
 
 class KafkaSink final : public runtime::Operator, private ClientErrors {

@@ -18,6 +18,9 @@ constexpr int kFirstPollTimeoutMs = 50;
 // A periodic discovery blocks the source's thread at most this long; a failed one is retried at
 // the next interval (a partition found late is read from its start, so nothing is lost).
 constexpr int kDiscoveryTimeoutMs = 2000;
+// After broker_timeout_ms without a broker: one metadata request, bounded by this, tells a lost
+// cluster from one that came back without librdkafka saying so.
+constexpr int kBrokerProbeTimeoutMs = 2000;
 
 const char* reset_policy(OnOffsetOutOfRange policy) {
   switch (policy) {
@@ -101,6 +104,12 @@ graphs::Status KafkaSource::open(const runtime::OperatorContext& context) {
       // Bounds what librdkafka prefetches per partition while we are paused or slow.
       {"queued.max.messages.kbytes", "16384"},
   };
+  if (options_.assignment != Assignment::Group) {
+    // Not a group member, so the session timeout bounds nothing but how long a commit waiting
+    // for a group coordinator lives, and the consumer's destruction waits for every commit
+    // still on its way (45 s by default, with the brokers gone).
+    settings.defaults.emplace_back("session.timeout.ms", "6000");
+  }
   settings.properties = options_.properties;
   settings.credentials_dir = options_.credentials_dir;
   auto conf = build_client_config(settings);
@@ -109,6 +118,7 @@ graphs::Status KafkaSource::open(const runtime::OperatorContext& context) {
   if (options_.assignment == Assignment::Group) {
     rd_kafka_conf_set_rebalance_cb(conf->get(), &on_rebalance);
   }
+  rd_kafka_conf_set_offset_commit_cb(conf->get(), &on_commit);
 
   char errstr[512];
   consumer_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof errstr);
@@ -225,10 +235,10 @@ void KafkaSource::prepare_assignment(rd_kafka_topic_partition_list_t* list, bool
       std::int64_t high = 0;
       rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
           consumer_, entry.topic, entry.partition, &low, &high, kMetadataTimeoutMs);
-      if (err) {
+      if (err) {  // the next partition's request would wait as long again: stop here
         fail(std::string("reading the end offset of ") + entry.topic + ":" +
              std::to_string(entry.partition) + ": " + rd_kafka_err2str(err));
-        continue;
+        return;
       }
       if (entry.offset >= 0 && (entry.offset < low || entry.offset > high)) {
         // Known here already; otherwise librdkafka reports it when fetching (reset_policy).
@@ -482,14 +492,18 @@ void KafkaSource::poll(runtime::SourceCollector& out, std::size_t max_batches) {
       throw KafkaError(options_.name + ": consume: " + rd_kafka_err2str(rd_kafka_last_error()));
     }
     const std::int64_t now = now_ms();
+    bool fetched = false;
     for (ssize_t i = 0; i < n; ++i) {
       MessagePtr message(messages_[static_cast<std::size_t>(i)]);
+      fetched = fetched || message->err == RD_KAFKA_RESP_ERR_NO_ERROR;
       handle_message(*message, now);
     }
+    if (fetched) brokers_reachable();  // a record came from a broker (an error may not have)
     throw_if_failed(options_.name);
     flush_batches(out);
     if (static_cast<std::size_t>(n) < messages_.size()) break;  // caught up
   }
+  check_brokers();
   // An instance without partitions (more instances than partitions) must not hold back
   // downstream event time.
   if (partitions_.empty() && assigned_once_ && !idle_without_partitions_) {
@@ -505,8 +519,8 @@ void KafkaSource::poll(runtime::SourceCollector& out, std::size_t max_batches) {
     (void)discover_partitions(kDiscoveryTimeoutMs, true);
     throw_if_failed(options_.name);
   }
-  if (options_.commit_interval_ms > 0 &&
-      now_ms() - last_commit_ms_ >= options_.commit_interval_ms) {
+  if (commit_due_ || (options_.commit_interval_ms > 0 &&
+                      now_ms() - last_commit_ms_ >= options_.commit_interval_ms)) {
     commit_positions(true);
   }
   // The last poll of a bounded source (nothing more to read) reports too: its lag then stays
@@ -574,9 +588,45 @@ void KafkaSource::on_capacity(bool available) {
   }
 }
 
+void KafkaSource::check_brokers() {
+  if (options_.broker_timeout_ms <= 0) return;
+  const std::int64_t since = all_brokers_down_since_ns();
+  if (since == 0) return;
+  const std::int64_t down_ms = (steady_ns() - since) / 1'000'000;
+  if (down_ms < options_.broker_timeout_ms) return;
+  // librdkafka says nothing when a broker comes back (an idle partition fetches nothing to
+  // prove it): ask one.
+  const rd_kafka_metadata_t* metadata = nullptr;
+  if (rd_kafka_metadata(consumer_, 0, nullptr, &metadata, kBrokerProbeTimeoutMs) ==
+      RD_KAFKA_RESP_ERR_NO_ERROR) {
+    rd_kafka_metadata_destroy(metadata);
+    brokers_reachable();
+    return;
+  }
+  const std::string last = last_transient();
+  fail("no Kafka broker of " + options_.bootstrap_servers + " reachable for " +
+       std::to_string((steady_ns() - since) / 1'000'000'000) + " s (broker_timeout is " +
+       std::to_string(options_.broker_timeout_ms) + " ms)" + (last.empty() ? "" : ": " + last));
+  throw_if_failed(options_.name);
+}
+
+void KafkaSource::on_commit(rd_kafka_t* /*rk*/, rd_kafka_resp_err_t /*err*/,
+                            rd_kafka_topic_partition_list_t* /*offsets*/, void* opaque) {
+  static_cast<KafkaSource*>(static_cast<ClientErrors*>(opaque))->commit_in_flight_ = false;
+}
+
 void KafkaSource::commit_positions(bool async) {
   last_commit_ms_ = now_ms();
   if (consumer_ == nullptr) return;
+  // A commit made while no broker is reachable waits in librdkafka for a group coordinator,
+  // and the consumer's destruction waits for every such commit (about 45 s with the mock
+  // cluster, one per checkpoint): so at most one is on its way, and none while the brokers are
+  // known to be gone. The next one carries the newer offsets anyway (poll() sends it).
+  if (async && (commit_in_flight_ || all_brokers_down_since_ns() != 0)) {
+    commit_due_ = true;
+    return;
+  }
+  commit_due_ = false;
   PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions_.size())));
   for (const auto& [key, partition] : partitions_) {
     if (partition.next_offset < 0) continue;
@@ -585,7 +635,10 @@ void KafkaSource::commit_positions(bool async) {
   }
   if (list->cnt == 0) return;
   // Monitoring only: a failed commit changes nothing about what we read.
-  (void)rd_kafka_commit(consumer_, list.get(), async ? 1 : 0);
+  if (rd_kafka_commit(consumer_, list.get(), async ? 1 : 0) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+      async) {
+    commit_in_flight_ = true;  // until on_commit (served by the next poll)
+  }
 }
 
 std::map<std::pair<std::string, std::int32_t>, std::int64_t> KafkaSource::positions() const {
@@ -660,11 +713,13 @@ graphs::Status KafkaSource::restore(runtime::StateReader& reader) {
 
 void KafkaSource::close() {
   if (consumer_ == nullptr) return;
-  commit_positions(false);
+  // For lag monitoring only, so not waited for: a synchronous commit has no bound of its own,
+  // and a source closes also because its brokers are gone (then commit_positions() sends
+  // nothing). close_consumer() gives it (and the group's farewell) a few seconds.
+  commit_positions(true);
   if (queue_ != nullptr) rd_kafka_queue_destroy(queue_);
   queue_ = nullptr;
-  rd_kafka_consumer_close(consumer_);
-  rd_kafka_destroy(consumer_);
+  close_consumer(consumer_);
   consumer_ = nullptr;
 }
 

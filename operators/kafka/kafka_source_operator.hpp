@@ -68,6 +68,9 @@ struct KafkaSourceOptions {
   bool stop_at_end = false;
   std::size_t batch_size = 1024;  // records per emitted batch at most
   std::int64_t commit_interval_ms = 5000;
+  // No broker reachable for this long (librdkafka reported all down, and a metadata request
+  // still gets no answer): the task fails naming it, and the restart strategy applies. 0: never.
+  std::int64_t broker_timeout_ms = 30000;
   // How often the consumer lag per partition is reported to the task's counters (0: at every
   // poll, for tests). It is computed from librdkafka's cached high watermarks, never a request.
   std::int64_t lag_report_interval_ms = 1000;
@@ -123,6 +126,10 @@ class KafkaSource final : public runtime::SourceOperator, private ClientErrors {
                    const std::string& reason, std::int64_t timestamp_ms);
   void flush_batches(runtime::SourceCollector& out);
   void commit_positions(bool async);
+  static void on_commit(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                        rd_kafka_topic_partition_list_t* offsets, void* opaque);
+  // Fails the task once no broker has been reachable for broker_timeout_ms (see the option).
+  void check_brokers();
   // Lag = high watermark (the last stable offset under read_committed) minus the next offset
   // to read, per assigned partition, from what the last fetch responses told librdkafka
   // (rd_kafka_get_watermark_offsets: no broker round trip, the poll loop never blocks). While
@@ -158,6 +165,8 @@ class KafkaSource final : public runtime::SourceOperator, private ClientErrors {
   bool assigned_once_ = false;
   bool idle_without_partitions_ = false;
   std::int64_t last_commit_ms_ = 0;
+  bool commit_in_flight_ = false;  // an asynchronous commit not answered yet
+  bool commit_due_ = false;        // one was held back: the next poll sends it
   std::int64_t last_lag_report_ms_ = -1;
   std::uint64_t records_out_ = 0;
   std::uint64_t dead_letters_ = 0;

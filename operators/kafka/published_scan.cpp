@@ -26,10 +26,7 @@ std::string_view header(rd_kafka_headers_t* headers, const char* name) {
 
 // Closes and destroys the consumer on every path.
 struct ConsumerCloser {
-  void operator()(rd_kafka_t* consumer) const {
-    rd_kafka_consumer_close(consumer);
-    rd_kafka_destroy(consumer);
-  }
+  void operator()(rd_kafka_t* consumer) const { close_consumer(consumer); }
 };
 
 }  // namespace

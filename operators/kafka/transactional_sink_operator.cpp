@@ -226,9 +226,17 @@ void TransactionalKafkaSink::publish(const LoggedEpoch& epoch,
   in_transaction_ = true;
   // Past the transaction timeout the brokers abort the transaction themselves: retrying longer
   // cannot succeed, and a task blocked here can be neither stopped nor cancelled. So producing
-  // and committing the epoch get that long in all; then the task fails with the cause (the
-  // restart publishes the epoch from the state, which still holds it).
-  const std::int64_t bound_ms = std::max<std::int64_t>(options_.transaction_timeout_ms, 1000);
+  // and committing the epoch get broker_timeout (30 s by default: the transaction timeout,
+  // 15 min by default, is far too long to notice a lost cluster), at most the transaction
+  // timeout, in all; then the task fails with the cause (the restart publishes the epoch from
+  // the state, which still holds it).
+  std::int64_t bound_ms = options_.transaction_timeout_ms;
+  const char* bound_name = "the transaction timeout";
+  if (options_.sink.broker_timeout_ms > 0 && options_.sink.broker_timeout_ms < bound_ms) {
+    bound_ms = options_.sink.broker_timeout_ms;
+    bound_name = "broker_timeout";
+  }
+  bound_ms = std::max<std::int64_t>(bound_ms, 1000);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(bound_ms);
   const auto left_ms = [&] {
     return static_cast<int>(std::max<std::int64_t>(
@@ -238,7 +246,7 @@ void TransactionalKafkaSink::publish(const LoggedEpoch& epoch,
   };
   const auto give_up = [&](const std::string& what, const std::string& last) {
     throw KafkaError(name_ + ": " + what + " of epoch " + std::to_string(epoch.id) +
-                     " not confirmed within the transaction timeout (" + std::to_string(bound_ms) +
+                     " not confirmed within " + bound_name + " (" + std::to_string(bound_ms) +
                      " ms; the brokers are unreachable?): " + last);
   };
   const std::string epoch_text = std::to_string(epoch.id);

@@ -11,7 +11,8 @@ namespace rivulet::cli {
 void add_plugin_option(CLI::App& command, std::shared_ptr<std::vector<std::string>> plugins) {
   command.add_option(
       "--plugin", *plugins,
-      "Load operator kinds from the plugin shared library at this path (repeatable). "
+      "Load operator kinds from the plugin shared library at this path (repeatable; a bare "
+      "name is a file in the working directory, never searched on the library path). "
       "The library is trusted code: it runs in this process with your rights");
 }
 

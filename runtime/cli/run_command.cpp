@@ -45,6 +45,7 @@ struct RunArguments {
   std::vector<std::string> graphs;
   std::string bootstrap;
   std::string credentials_dir;
+  std::string file_root;  // empty: the working directory
   std::vector<std::string> sets;
   double for_seconds = 0;
   std::vector<std::string> show;
@@ -197,12 +198,26 @@ std::string fmt_seconds(double seconds) {
   return out.str();
 }
 
+// A graph file is untrusted input even here (it may come from someone else): its file_source /
+// file_sink paths stay inside --file-root, else the working directory (file_confinement.hpp).
+graphs::Result<std::string> file_root_of(const RunArguments& args) {
+  std::error_code ec;
+  const std::filesystem::path root = args.file_root.empty() ? std::filesystem::current_path(ec)
+                                                            : std::filesystem::path(args.file_root);
+  if (ec) return graphs::Error{"the working directory: " + ec.message()};
+  if (!std::filesystem::is_directory(root, ec)) {
+    return graphs::Error{"'" + root.string() + "' is not a directory"};
+  }
+  return root.string();
+}
+
 int run_graphs(const RunArguments& args) {
   // Built-ins plus plugins; kept for the whole run (the plan copies the factories, and a
   // plugin's code must stay loaded while its operators run).
   const runtime::OperatorRegistry registry = registry_with_plugins(*args.plugins);
   runtime::lifecycle::PreparedJob prepared = prepare(args, registry);
   prepared.plan.credentials_dir = args.credentials_dir;
+  prepared.plan.file_root = value_or_throw(file_root_of(args), "--file-root");
   runtime::lifecycle::RunOptions options;
   options.checkpoint_dir = args.checkpoint_dir;
   options.checkpoint_interval = std::chrono::milliseconds(args.checkpoint_interval_ms);
@@ -436,6 +451,11 @@ void add_run_command(CLI::App& app, Invocation& invocation) {
                   "Directory that Kafka client settings naming a file (ssl.ca.location, "
                   "ssl.key.location, ...) are read from, as paths relative to it; default: none "
                   "(such settings are refused)");
+  run->add_option("--file-root", args->file_root,
+                  "Directory that file_source / file_sink paths are confined to: relative paths "
+                  "are taken from there; '..', absolute paths outside it and symlinks leading "
+                  "out are refused. Default: the working directory")
+      ->type_name("DIR");
   run->add_option("--checkpoint-dir", args->checkpoint_dir,
                   "Take checkpoints into DIR (and start from its latest complete checkpoint); "
                   "keeps the graphs' checkpointsRetained newest. Default: the graphs' "

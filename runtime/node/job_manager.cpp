@@ -11,6 +11,7 @@
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "runtime/builtin_operators.hpp"
+#include "runtime/checkpoint_health.hpp"
 #include "runtime/embedded_broker.hpp"
 #include "runtime/lifecycle/job_preparation.hpp"
 #include "runtime/lifecycle/job_run.hpp"
@@ -89,6 +90,9 @@ class ManagedJob {
   JobDirectory dir;
   std::vector<graphs::Graph> graphs;
   std::unique_ptr<lifecycle::JobRun> run;
+  // Its checkpoints' health (the same rules as `rivulet run`'s warnings); set with `run`, used
+  // by the watcher under `mutex`.
+  std::optional<CheckpointHealth> health;
 
   mutable std::mutex mutex;
   JobRecord record;
@@ -251,6 +255,11 @@ graphs::Status start_job(ManagedJob& job, const OperatorRegistry& registry,
   auto run = lifecycle::JobRun::start(system, std::move(*preparation.job), std::move(options));
   if (!run) return run.error();
   job.run = std::move(run).value();
+  const Job& started = job.run->job();
+  CheckpointHealthConfig health{started.checkpoint_interval().count(),
+                                started.tolerable_failed_checkpoints()};
+  health.report_failures = false;  // each failure is a CheckpointFailed event already
+  job.health.emplace(health, now_ms());
   return graphs::Ok{};
 }
 
@@ -613,6 +622,15 @@ void JobManager::watch() {
       if (version != job->seen_history_version) {
         job->seen_history_version = version;
         report_checkpoints(*job, checkpoints.history());
+      }
+      if (job->health && !job->ended) {
+        // Several failures in a row, or no completed checkpoint for several intervals: a
+        // CheckpointFailed event of the job's checkpointing as a whole (checkpoint id 0).
+        for (std::string& warning : job->health->observe(
+                 checkpoints.history(), checkpoints.consecutive_failures.load(), now_ms())) {
+          job->events.push_back({job->next_sequence++, now_ms(), JobEventKind::CheckpointFailed,
+                                 "warning: " + std::move(warning), 0});
+        }
       }
       if (!job->ended && running.wait_for(std::chrono::milliseconds(0))) {
         job->ended = true;

@@ -1,5 +1,5 @@
-// CheckpointHealth: what `rivulet run` says about checkpoints as they happen. Times are given,
-// not read from a clock.
+// CheckpointHealth: what `rivulet run` (and, as job events, `rivulet node`) says about
+// checkpoints as they happen. Times are given, not read from a clock.
 #include "runtime/checkpoint_health.hpp"
 
 #include <gtest/gtest.h>
@@ -38,6 +38,28 @@ TEST(CheckpointHealthTest, EachFailureIsReportedOnceWithItsCauseAndARunOfThemWar
             (std::vector<std::string>{"checkpoint 3 aborted: timed out",
                                       "2 checkpoints failed in a row; the job fails once more "
                                       "than 3 do (runtime.tolerableFailedCheckpoints)"}));
+  // Once per run of failures: the next one is reported, the warning not again until a
+  // completed checkpoint ended the run.
+  history.push_back(summary(4, Outcome::Failed, 3900, "checkpoint 4 aborted: timed out"));
+  EXPECT_EQ(health.observe(history, 3, 4000),
+            (std::vector<std::string>{"checkpoint 4 aborted: timed out"}));
+  history.push_back(summary(5, Outcome::Completed, 4900));
+  history.push_back(summary(6, Outcome::Failed, 5900, "checkpoint 6 aborted: timed out"));
+  history.push_back(summary(7, Outcome::Failed, 6900, "checkpoint 7 aborted: timed out"));
+  EXPECT_EQ(health.observe(history, 2, 7000).size(), 3u) << "a new run warns again";
+}
+
+// The node's view: failures are events of their own, so only the warnings come back.
+TEST(CheckpointHealthTest, WithoutFailureLinesOnlyTheWarningsAreReturned) {
+  CheckpointHealthConfig config{1000, 3};
+  config.report_failures = false;
+  CheckpointHealth health(config, 0);
+  std::vector<CheckpointSummary> history{summary(1, Outcome::Failed, 900, "cause 1")};
+  EXPECT_TRUE(health.observe(history, 1, 1000).empty());
+  history.push_back(summary(2, Outcome::Failed, 1900, "cause 2"));
+  const std::vector<std::string> warned = health.observe(history, 2, 2000);
+  ASSERT_EQ(warned.size(), 1u);
+  EXPECT_EQ(warned[0].rfind("2 checkpoints failed in a row", 0), 0u) << warned[0];
 }
 
 TEST(CheckpointHealthTest, NoCompletedCheckpointForSeveralIntervalsWarnsOncePerStretch) {

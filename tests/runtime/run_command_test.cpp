@@ -88,6 +88,18 @@ class RunCommandTest : public ::testing::Test {
 
   std::string out_path() const { return (dir_ / "out.jsonl").string(); }
 
+  // `rivulet run` confines file paths to the working directory unless --file-root says
+  // otherwise: the tests' output files are in dir_, so every run is given it.
+  Outcome run_rivulet(std::vector<std::string> args) const {
+    if (!args.empty() && args[0] == "run")
+      args.insert(args.begin() + 1, {"--file-root", dir_.string()});
+    return processtest::run_rivulet(args);
+  }
+  std::vector<std::string> run_argv(std::vector<std::string> args) const {
+    args.insert(args.begin(), {RIVULET_CLI, "run", "--file-root", dir_.string()});
+    return args;
+  }
+
   fs::path dir_;
 };
 
@@ -162,9 +174,9 @@ TEST_F(RunCommandTest, FilterBetweenDatagenAndFileKeepsTheMatchingRecords) {
 TEST_F(RunCommandTest, TwoGraphsShareTheEmbeddedBrokerAndSigintStopsCleanly) {
   // cards_to_kafka produces the expected records to "cards"; kafka_to_file reads them back into
   // a file. The Kafka source is unbounded, so the job runs until SIGINT.
-  ChildProcess child({RIVULET_CLI, "run", (kData / "cards_to_kafka.json").string(),
-                      (kData / "kafka_to_file.json").string(), "--set", "out.path=" + out_path(),
-                      "--show", "cards"});
+  ChildProcess child(
+      run_argv({(kData / "cards_to_kafka.json").string(), (kData / "kafka_to_file.json").string(),
+                "--set", "out.path=" + out_path(), "--show", "cards"}));
   const std::vector<std::string> expected = read_lines(kData / "cards_expected.jsonl");
   // --show prints each record of the topic on its own line (stdout is a pipe), and the table's
   // periodic log lines carry totals: stop once every record was shown and reached the sink (the
@@ -349,8 +361,8 @@ TEST_F(RunCommandTest, SigintWithSavepointOnStopWritesTheSavepoint) {
   const std::string graph = (kData / "cards_to_file.json").string();
   const fs::path savepoint = dir_ / "sp";
   const std::string first = (dir_ / "first.jsonl").string();
-  ChildProcess child({RIVULET_CLI, "run", graph, "--set", "out.path=" + first, "--set",
-                      "gen.rate=100", "--savepoint-on-stop", savepoint.string()});
+  ChildProcess child(run_argv({graph, "--set", "out.path=" + first, "--set", "gen.rate=100",
+                               "--savepoint-on-stop", savepoint.string()}));
   ASSERT_TRUE(child.read_line(60s)) << "rivulet run printed nothing";
   child.signal(SIGINT);
   auto code = child.wait(60s);
@@ -375,10 +387,11 @@ TEST_F(RunCommandTest, SigintWithSavepointOnStopWritesTheSavepoint) {
 // ignored), and the run stops its job as on Ctrl-C and exits 0 without a message, instead of
 // dying of SIGPIPE (exit 141) mid-job.
 TEST_F(RunCommandTest, AClosedOutputPipeStopsTheJobQuietly) {
-  const std::string command =
-      "'" + std::string(RIVULET_CLI) + "' run '" + (kData / "cards_to_file.json").string() +
-      "' --set gen.count=0 --set gen.rate=200 --set out.path='" + out_path() + "' 2> '" +
-      (dir_ / "err.txt").string() + "' | head -n 1 > /dev/null; echo \"status ${PIPESTATUS[0]}\"";
+  const std::string command = "'" + std::string(RIVULET_CLI) + "' run --file-root '" +
+                              dir_.string() + "' '" + (kData / "cards_to_file.json").string() +
+                              "' --set gen.count=0 --set gen.rate=200 --set out.path='" +
+                              out_path() + "' 2> '" + (dir_ / "err.txt").string() +
+                              "' | head -n 1 > /dev/null; echo \"status ${PIPESTATUS[0]}\"";
   ChildProcess shell({"/bin/bash", "-c", command});
   // The table is logged every 5 s: head takes the first line, the next write finds the pipe
   // closed. The timeout only keeps a broken build from hanging.
@@ -393,6 +406,79 @@ TEST_F(RunCommandTest, AClosedOutputPipeStopsTheJobQuietly) {
   const std::vector<std::string> lines = read_lines(out_path());
   EXPECT_FALSE(lines.empty());
   for (const std::string& line : lines) EXPECT_EQ(line.back(), '}') << line;
+}
+
+// A graph file is untrusted input to `rivulet run` as well (issue 11): its file paths stay
+// inside the working directory, or --file-root. Each attack is refused before anything runs,
+// naming the node and the parameter, and leaves nothing outside.
+TEST_F(RunCommandTest, FilePathsAreConfinedToTheFileRoot) {
+  const fs::path root = dir_ / "root";
+  const fs::path outside = dir_ / "outside";
+  fs::create_directories(root);
+  fs::create_directories(outside);
+  fs::create_directory_symlink(outside, root / "escape");
+  const std::string graph = (kData / "cards_to_file.json").string();
+  const auto attempt = [&](const std::string& path) {
+    return processtest::run_rivulet(
+        {"run", graph, "--file-root", root.string(), "--set", "out.path=" + path});
+  };
+  for (const std::string& path :
+       {std::string("../outside/out.jsonl"), std::string("new/../../outside/out.jsonl"),
+        (outside / "out.jsonl").string(), std::string("escape/out.jsonl"),
+        std::string("escape/made/out.jsonl")}) {
+    const Outcome refused = attempt(path);
+    EXPECT_EQ(refused.exit_code, 1) << path << ": " << refused.err;
+    EXPECT_NE(refused.err.find("node 'out'"), std::string::npos) << path << ": " << refused.err;
+    EXPECT_NE(refused.err.find("path"), std::string::npos) << path << ": " << refused.err;
+    EXPECT_NE(refused.err.find("file root"), std::string::npos) << path << ": " << refused.err;
+  }
+  EXPECT_TRUE(fs::is_empty(outside)) << "a refused run wrote outside the file root";
+  // Inside the root, relative paths (also through directories that do not exist yet) work.
+  const Outcome inside = attempt("made/out.jsonl");
+  ASSERT_EQ(inside.exit_code, 0) << inside.err;
+  EXPECT_EQ(read_lines(root / "made" / "out.jsonl"), read_lines(kData / "cards_expected.jsonl"));
+  const Outcome missing = processtest::run_rivulet(
+      {"run", graph, "--file-root", (dir_ / "none").string(), "--set", "out.path=a.jsonl"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("--file-root"), std::string::npos) << missing.err;
+}
+
+// Without --file-root the base is the working directory; a file_source cannot read
+// /etc/passwd.
+TEST_F(RunCommandTest, WithoutFileRootTheWorkingDirectoryIsTheBase) {
+  const fs::path work = dir_ / "work";
+  fs::create_directories(work);
+  const std::string source_graph = (dir_ / "read.json").string();
+  {
+    std::ofstream out(source_graph);
+    out << R"({"formatVersion": 1, "name": "read-passwd", "nodes": [
+      {"id": "in", "kind": "file_source", "parameters": [
+        {"name": "path", "value": {"stringValue": "/etc/passwd"}},
+        {"name": "format", "value": {"stringValue": "csv"}},
+        {"name": "schema", "value": {"schema": [{"name": "line", "type": "string"}]}}]},
+      {"id": "out", "kind": "file_sink", "parameters": [
+        {"name": "path", "value": {"stringValue": "copy.csv"}}]}],
+      "edges": [{"from": {"node": "in", "port": "out"}, "to": {"node": "out", "port": "in"}}]})";
+  }
+  const auto in_work = [&](const std::string& arguments) {
+    ChildProcess shell(
+        {"/bin/bash", "-c",
+         "cd '" + work.string() + "' && exec '" + std::string(RIVULET_CLI) + "' run " + arguments});
+    const int code = shell.wait(60s).value_or(-1);
+    return Outcome{code, shell.out(), shell.err()};
+  };
+  const Outcome passwd = in_work("'" + source_graph + "'");
+  EXPECT_EQ(passwd.exit_code, 1) << passwd.err;
+  EXPECT_NE(passwd.err.find("node 'in'"), std::string::npos) << passwd.err;
+  EXPECT_NE(
+      passwd.err.find("'/etc/passwd' is outside the file root " + fs::canonical(work).string()),
+      std::string::npos)
+      << passwd.err;
+  EXPECT_FALSE(fs::exists(work / "copy.csv"));
+  const Outcome relative =
+      in_work("'" + (kData / "cards_to_file.json").string() + "' --set out.path=out.jsonl");
+  ASSERT_EQ(relative.exit_code, 0) << relative.err;
+  EXPECT_EQ(read_lines(work / "out.jsonl"), read_lines(kData / "cards_expected.jsonl"));
 }
 
 }  // namespace

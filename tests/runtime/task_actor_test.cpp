@@ -1,6 +1,5 @@
 // Real task actors on a real CAF actor system. No assertion depends on wall-clock time;
 // timeouts only keep a broken build from hanging.
-#include "actor_system_support.hpp"
 #include "runtime/task_actor.hpp"
 
 #include <gtest/gtest.h>
@@ -8,8 +7,10 @@
 
 #include <chrono>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
+#include "actor_system_support.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "caf/after.hpp"
@@ -292,6 +293,7 @@ TEST_F(TaskActorTest, BackpressureBoundsInFlightBatchesAndMemory) {
   ChannelConfig channels;
   channels.credit_window = 8;
   channels.max_pending = 2;
+  channels.pause_after_ms = 0;  // every shortage is told (hysteresis: the tests below)
   auto log = std::make_shared<SinkLog>();
   auto capacity_changes = std::make_shared<std::atomic<int>>(0);
   auto source_m = std::make_shared<TaskMetrics>();
@@ -363,6 +365,97 @@ TEST_F(TaskActorTest, BackpressureBoundsInFlightBatchesAndMemory) {
   const std::size_t margin = 32u << 20;
   EXPECT_LE(rss_end, rss_after_warmup + margin)
       << "RSS grew from " << rss_after_warmup << " to " << rss_end;
+}
+
+// A sink that stalls once, for `stall`, at its `at`-th batch (a checkpoint, a blocked write).
+class StallingSink final : public Operator {
+ public:
+  StallingSink(std::shared_ptr<SinkLog> log, std::chrono::microseconds delay_per_batch,
+               std::uint64_t at, std::chrono::milliseconds stall)
+      : log_(std::move(log)), delay_(delay_per_batch), at_(at), stall_(stall) {}
+  void process(std::size_t, const BatchPtr&, Collector&) override {
+    std::this_thread::sleep_for(log_->batches.load() + 1 == at_ ? stall_ : delay_);
+    log_->batches.fetch_add(1);
+  }
+
+ private:
+  std::shared_ptr<SinkLog> log_;
+  std::chrono::microseconds delay_;
+  std::uint64_t at_;
+  std::chrono::milliseconds stall_;
+};
+
+// An unbounded source → a sink slower than it (and stalling once if `stall` > 0): how often
+// the source was told that its capacity went or came back (where a Kafka source pauses or
+// resumes its partitions) while the sink took `batches` batches.
+int capacity_changes_under_a_slow_sink(caf::actor_system& system, std::uint32_t pause_after_ms,
+                                       std::uint64_t batches,
+                                       std::chrono::milliseconds stall = {}) {
+  ChannelConfig channels;
+  channels.credit_window = 4;
+  channels.max_pending = 1;
+  channels.pause_after_ms = pause_after_ms;
+  auto log = std::make_shared<SinkLog>();
+  auto changes = std::make_shared<std::atomic<int>>(0);
+  TaskWiring sink;
+  sink.spec.id = 2;
+  sink.spec.name = "slow-sink#0";
+  sink.spec.inputs = {input_from(1, 2)};
+  sink.spec.channels = channels;
+  caf::actor sink_actor = spawn_task(
+      system, std::move(sink),
+      std::make_unique<StallingSink>(log, 300us, stall.count() > 0 ? batches / 2 : 0, stall));
+  TaskWiring source;
+  source.spec.id = 1;
+  source.spec.name = "unbounded#0";
+  source.spec.outputs = {forward_to(1, 2)};
+  source.spec.channels = channels;
+  source.targets = {sink_actor};
+  caf::actor source_actor = spawn_source_task(system, std::move(source),
+                                              std::make_unique<GeneratorSource>(-1, 100, changes));
+  caf::scoped_actor self(system);
+  self->monitor(source_actor);
+  self->monitor(sink_actor);
+  const auto give_up = std::chrono::steady_clock::now() + kTimeout;
+  while (log->batches.load() < batches && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_GE(log->batches.load(), batches) << "pipeline stalled";
+  self->send(source_actor, StopSource{});
+  for (int exited = 0; exited < 2;) {
+    bool timed_out = false;
+    self->receive([&](const caf::down_msg&) { ++exited; },
+                  caf::after(kTimeout) >> [&] { timed_out = true; });
+    if (timed_out) {
+      ADD_FAILURE() << "tasks did not end";
+      caf::anon_send_exit(source_actor, caf::exit_reason::kill);
+      caf::anon_send_exit(sink_actor, caf::exit_reason::kill);
+      break;
+    }
+  }
+  return changes->load();
+}
+
+// Pause hysteresis (issue 12, point 6): a sink that is merely slower than the source takes
+// away the source's capacity at nearly every batch and gives it back a batch later. Told at
+// once (pause_after_ms = 0), the source hears of each of those shortages; with the default
+// grace it hears of none of them, since each ends long before the grace.
+TEST_F(TaskActorTest, ASlowSinkPausesTheSourceOnlyWithoutHysteresis) {
+  const int at_once = capacity_changes_under_a_slow_sink(system_, 0, 600);
+  const int with_grace =
+      capacity_changes_under_a_slow_sink(system_, ChannelConfig{}.pause_after_ms, 600);
+  std::cout << "capacity changes told over 600 batches: " << at_once << " at once, " << with_grace
+            << " with pause_after_ms " << ChannelConfig{}.pause_after_ms << std::endl;
+  EXPECT_GE(at_once, 100) << "the sink did not hold the source back";
+  EXPECT_LT(with_grace, at_once / 10) << with_grace << " vs " << at_once;
+}
+
+// ... but a real stall (the sink blocked for far longer than the grace) still tells the
+// source, once, and tells it again when capacity came back.
+TEST_F(TaskActorTest, AStallLongerThanTheGracePausesTheSourceOnceAndResumesIt) {
+  const int changes = capacity_changes_under_a_slow_sink(system_, 20, 200, 1500ms);
+  EXPECT_GE(changes, 2) << "not told about the stall, or not that it ended";
+  EXPECT_LT(changes, 20) << "told about the brief shortages too";
 }
 
 }  // namespace

@@ -112,6 +112,8 @@ class CheckpointFailureProcessTest : public ::testing::Test {
             "gen.count=1000000",
             "--checkpoint-dir",
             checkpoints.string(),
+            "--file-root",
+            dir_.string(),
             "--quiet"};
   }
 

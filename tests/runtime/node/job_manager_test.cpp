@@ -343,6 +343,59 @@ TEST_F(JobManagerTest, AFailedCheckpointIsAnEventWithItsCause) {
   EXPECT_TRUE(manager->cancel(id).ok());
 }
 
+// The node warns about its jobs' checkpoint health as `rivulet run` does (checkpoint_health.hpp):
+// with the checkpoint directory replaced by a file every checkpoint fails, and the job's events
+// gain a warning that several failed in a row and, after 3 intervals or 10 s, one that none
+// completed; the per-checkpoint failures stay CheckpointFailed events of their own.
+TEST_F(JobManagerTest, ConsecutiveAndStaleCheckpointFailuresAreWarnedInTheEvents) {
+  auto manager = open();
+  ASSERT_TRUE(manager);
+  graphs::Graph graph = cards("health", root() / "health.jsonl", 1'000'000, 2000);
+  graph.runtime.checkpoint_interval_ms = 50;
+  graph.runtime.tolerable_failed_checkpoints = 10'000;  // keeps failing, keeps running
+  DeployOutcome deployed = manager->deploy({{graph}, {}});
+  ASSERT_TRUE(deployed.job);
+  const JobId id = *deployed.job;
+  ASSERT_TRUE(wait_for_event(*manager, id, JobEventKind::CheckpointCompleted));
+  const fs::path checkpoints = fs::path(config().data_dir) / "jobs" / id / "checkpoints";
+  fs::rename(checkpoints, checkpoints.string() + ".aside");
+  { std::ofstream(checkpoints) << "not a directory"; }
+
+  // The timeout only keeps a broken build from hanging; the stale warning needs 10 s.
+  std::vector<std::string> warnings;
+  std::size_t failures = 0;
+  bool in_a_row = false;
+  bool stale = false;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (!(in_a_row && stale) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+    const auto events = manager->events(id, 0);
+    ASSERT_TRUE(events.ok());
+    warnings.clear();
+    failures = 0;
+    for (const JobEvent& event : *events) {
+      if (event.kind != JobEventKind::CheckpointFailed) continue;
+      if (event.checkpoint_id != 0) {
+        ++failures;
+        continue;
+      }
+      warnings.push_back(event.message);
+      in_a_row = in_a_row || event.message.find("checkpoints failed in a row") != std::string::npos;
+      stale = stale || event.message.find("no checkpoint completed for") != std::string::npos;
+    }
+  }
+  std::string seen;
+  for (const std::string& w : warnings) seen += w + "\n";
+  EXPECT_TRUE(in_a_row) << seen;
+  EXPECT_TRUE(stale) << seen;
+  EXPECT_GE(failures, 2u);
+  for (const std::string& w : warnings) EXPECT_EQ(w.rfind("warning: ", 0), 0u) << w;
+  // Warned once per stretch, not at every failure: far fewer warnings than failures.
+  EXPECT_LT(warnings.size(), failures) << seen;
+  EXPECT_EQ(manager->status(id)->summary.state, JobState::Running);
+  EXPECT_TRUE(manager->cancel(id).ok());
+}
+
 // file_source / file_sink paths of a deployed graph stay inside the node's file root: '..',
 // an absolute path elsewhere and a symlink leading out are refused, each naming the node and
 // its parameter; a relative path lands inside the root.
