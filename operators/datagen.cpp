@@ -9,6 +9,7 @@
 #include "operators/common_parameters.hpp"
 #include "operators/generators/generator_parser.hpp"
 #include "operators/generators/record_generator.hpp"
+#include "operators/generators/sequence_position.hpp"
 #include "operators/generators/token_bucket.hpp"
 #include "operators/parameter_reader.hpp"
 #include "operators/spec_builder.hpp"
@@ -133,22 +134,14 @@ class DatagenSource final : public runtime::SourceOperator {
   }
 
   graphs::Status snapshot(std::uint64_t /*checkpoint_id*/, runtime::StateWriter& writer) override {
-    const std::uint64_t position = generator_.position();
-    std::byte bytes[sizeof position];
-    std::memcpy(bytes, &position, sizeof position);
-    return writer.write_blob("position", bytes);
+    return generators::save_position(writer, generator_.position());
   }
 
   graphs::Status restore(runtime::StateReader& reader) override {
-    if (!reader.has_blob("position")) return graphs::Ok{};
-    auto bytes = reader.read_blob("position");
-    if (!bytes) return bytes.error();
-    std::uint64_t position = 0;
-    if (bytes->size() != sizeof position) {
-      return graphs::Error{"datagen: checkpointed position has " + std::to_string(bytes->size()) +
-                           " bytes, expected 8"};
-    }
-    std::memcpy(&position, bytes->data(), sizeof position);
+    auto saved = generators::load_position(reader, "datagen");
+    if (!saved) return saved.error();
+    if (!*saved) return graphs::Ok{};
+    const std::uint64_t position = **saved;
     generator_.seek(position);
     return graphs::Ok{};
   }

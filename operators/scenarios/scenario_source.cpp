@@ -7,6 +7,7 @@
 
 #include "operators/codecs/json_encoder.hpp"
 #include "operators/generators/counter_rng.hpp"
+#include "operators/generators/sequence_position.hpp"
 #include "operators/parameter_reader.hpp"
 #include "runtime/batch_builder.hpp"
 
@@ -73,21 +74,14 @@ class ScenarioSource final : public runtime::SourceOperator {
   bool has_more() const override { return !settings_.bounded || position_ < settings_.count; }
 
   graphs::Status snapshot(std::uint64_t /*checkpoint_id*/, runtime::StateWriter& writer) override {
-    std::byte bytes[sizeof position_];
-    std::memcpy(bytes, &position_, sizeof position_);
-    return writer.write_blob("position", bytes);
+    return generators::save_position(writer, position_);
   }
 
   graphs::Status restore(runtime::StateReader& reader) override {
-    if (!reader.has_blob("position")) return graphs::Ok{};
-    auto bytes = reader.read_blob("position");
-    if (!bytes) return bytes.error();
-    std::uint64_t position = 0;
-    if (bytes->size() != sizeof position) {
-      return graphs::Error{"checkpointed position has " + std::to_string(bytes->size()) +
-                           " bytes, expected 8"};
-    }
-    std::memcpy(&position, bytes->data(), sizeof position);
+    auto saved = generators::load_position(reader, "generator");
+    if (!saved) return saved.error();
+    if (!*saved) return graphs::Ok{};
+    const std::uint64_t position = **saved;
     // The model is deterministic: rebuilt and advanced, it is where it was.
     model_ = rebuild_();
     next_time_ms_ = model_->advance();

@@ -145,7 +145,7 @@ TEST(MakeDecoder, ChecksFormatDelimiterAndEventTimeField) {
   options.csv_delimiter = "\t";
   EXPECT_TRUE(make_decoder(options).ok());
   options.format = "avro";
-  EXPECT_EQ(make_decoder(options).error().message, "format 'avro' is not supported (json or csv)");
+  EXPECT_EQ(make_decoder(options).error().message, "format 'avro' is not supported (json, csv or raw)");
 }
 
 }  // namespace
