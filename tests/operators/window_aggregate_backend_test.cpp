@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -25,6 +26,11 @@ namespace {
 using graphs::StateBackend;
 using testing::CollectingCollector;
 using testing::Step;
+
+std::vector<std::string> sorted(std::vector<std::string> rows) {
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
 
 TEST(WindowAggregateBackendTest, RocksDbRestoresFromADirectoryCheckpointStore) {
   const testing::BackendCase c = testing::backend_case("WindowTumbling");
@@ -49,7 +55,8 @@ TEST(WindowAggregateBackendTest, RocksDbRestoresFromADirectoryCheckpointStore) {
         [&](runtime::Operator& op) { return c.open(op); }, 12, steps.size(), c.ports, c.task(),
         true, store->get());
     ASSERT_EQ(cut.error, "");
-    EXPECT_EQ(expected.rows(0), cut.ports[0]);
+    // Windows firing at the same watermark come in slot order, which a restore changes.
+    EXPECT_EQ(sorted(expected.rows(0)), sorted(cut.ports[0]));
     EXPECT_EQ(expected.rows(1), cut.ports[1]);
   }
   std::error_code ec;
