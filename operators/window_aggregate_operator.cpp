@@ -247,11 +247,7 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
       windows::for_each_window(spec, times[row], [&](std::int64_t start, std::int64_t end) {
         if (is_late(end)) return;
         std::uint32_t slot = store_.find(key, start);
-        if (slot == WindowStore::kNone) slot = take_window(key, start);
-        if (slot == WindowStore::kNone) {
-          slot = create_window(key, start, end, false);
-          store_.schedule(slot, windows::max_timestamp(end));
-        }
+        if (slot == WindowStore::kNone) [[unlikely]] slot = open_window(key, start, end);
         last_use_[slot] = call_;
         pending_rows_.push_back(static_cast<std::uint32_t>(row));
         pending_slots_.push_back(slot);
@@ -553,6 +549,17 @@ std::uint32_t WindowAggregateOperator::load_entry(std::uint32_t key, std::string
     if (timer != WindowStore::kNever) store_.schedule(slot, timer);
   }
   if (!r.ok() || !r.at_end() || count == 0) return WindowStore::kNone;
+  return slot;
+}
+
+// Out of line, so that the per-row lookup around it stays small enough to inline.
+std::uint32_t WindowAggregateOperator::open_window(std::uint32_t key, std::int64_t start,
+                                                   std::int64_t end) {
+  std::uint32_t slot = take_window(key, start);
+  if (slot == WindowStore::kNone) {
+    slot = create_window(key, start, end, false);
+    store_.schedule(slot, windows::max_timestamp(end));
+  }
   return slot;
 }
 

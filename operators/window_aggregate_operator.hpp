@@ -124,6 +124,9 @@ class WindowAggregateOperator final : public runtime::Operator {
   // Takes the stored entry (ns, key) back into slots: the window of `start` (kNone if the
   // store holds none), or every session of the key.
   std::uint32_t take_window(std::uint32_t key, std::int64_t start);
+  // The window of (key, start) the operator does not hold: taken from the store or new.
+  [[gnu::noinline]] std::uint32_t open_window(std::uint32_t key, std::int64_t start,
+                                              std::int64_t end);
   void take_sessions(std::uint32_t key);
   // Decodes an entry's windows into fresh slots of `key`; the last slot, kNone if corrupt.
   std::uint32_t load_entry(std::uint32_t key, std::string_view value);
