@@ -16,6 +16,7 @@
 #include "operators/kafka_source.hpp"
 #include "operators/key_by.hpp"
 #include "operators/map.hpp"
+#include "operators/previous.hpp"
 #include "operators/project.hpp"
 #include "operators/running_stats.hpp"
 #include "operators/top_n.hpp"
@@ -43,6 +44,7 @@ runtime::OperatorRegistry make_builtin_registry() {
   builtins.push_back({project_spec(), project_factory()});
   builtins.push_back({dedup_spec(), dedup_factory()});
   builtins.push_back({running_stats_spec(), running_stats_factory()});
+  builtins.push_back({previous_spec(), previous_factory()});
   builtins.push_back({key_by_spec(), key_by_factory()});                      // keying
   builtins.push_back({window_aggregate_spec(), window_aggregate_factory()});  // windows, joins
   builtins.push_back({top_n_spec(), top_n_factory()});

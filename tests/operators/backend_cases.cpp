@@ -10,6 +10,7 @@
 #include "operators/absence.hpp"
 #include "operators/alert.hpp"
 #include "operators/dedup.hpp"
+#include "operators/previous.hpp"
 #include "operators/running_stats.hpp"
 #include "operators/top_n.hpp"
 #include "operators/window_aggregate.hpp"
@@ -344,6 +345,56 @@ BackendCase absence_case() {
   return c;
 }
 
+// ---- previous: 32 records a batch over 25 cards (NULL among them), out of order ---------------
+
+const graphs::Schema kPreviousInput = {{"card", FieldType::String, true},
+                                       {"amount", FieldType::Int64, false}};
+
+std::vector<Step> previous_workload(std::uint32_t seed, int batches) {
+  std::mt19937 rng(seed);
+  auto s = std::make_shared<const graphs::Schema>(kPreviousInput);
+  std::vector<Step> steps;
+  std::int64_t t = 0;
+  for (int b = 0; b < batches; ++b) {
+    runtime::BatchBuilder builder(s);
+    for (int r = 0; r < 32; ++r) {
+      t += 1;
+      const std::uint32_t k = rng() % 25;
+      if (k == 0) {
+        builder.append_null(0);
+      } else {
+        builder.append_string(0, "card-" + std::to_string(k));
+      }
+      builder.append_int64(1, static_cast<std::int64_t>(rng() % 500));
+      builder.end_row(t - static_cast<std::int64_t>(rng() % 40));  // some arrive behind
+    }
+    steps.push_back(Step{0, builder.finish(false), t - 30});
+  }
+  return steps;
+}
+
+BackendCase previous_case() {
+  graphs::Schema output = kPreviousInput;
+  output.push_back({"prev_amount", FieldType::Int64, false});
+  output.push_back({"prev_bigger", FieldType::Bool, false});
+  BackendCase c;
+  c.name = "Previous";
+  c.node = node(
+      "pairs", "previous",
+      {param("carry", graphs::StringList{"amount AS prev_amount", "amount > 250 AS prev_bigger"}),
+       ms("max_gap", 80)});
+  c.spec = previous_spec();
+  c.factory = previous_factory();
+  c.inputs = {kPreviousInput};
+  c.outputs = {output};
+  c.keys = {{"card"}};
+  c.ports = 2;
+  c.cut = 19;
+  c.min_rows = 500;
+  c.workload = [](std::uint32_t seed) { return previous_workload(seed, 40); };
+  return c;
+}
+
 // ---- running_stats: 40 records a batch over 15 sensors, values with NULLs ---------------------
 
 const graphs::Schema kStatsInput = {{"sensor", FieldType::Int64, false},
@@ -438,6 +489,7 @@ std::vector<BackendCase> backend_cases() {
       join_case("JoinLeft", "left"),
       absence_case(),
       running_stats_case(),
+      previous_case(),
   };
 }
 

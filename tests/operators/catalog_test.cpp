@@ -85,7 +85,7 @@ TEST(BuiltinCatalog, HasTheDocumentedKindsInAStableOrder) {
   // docs/operators.md and the editor palette follow this order; change them together.
   const std::vector<std::string> expected = {
       "kafka_source", "datagen",       "file_source", "filter",           "map",
-      "project",      "dedup",         "running_stats", "key_by",         "window_aggregate",
+      "project",      "dedup",         "running_stats", "previous", "key_by",         "window_aggregate",
       "top_n",        "window_join",   "alert",       "absence",          "kafka_sink",
       "file_sink"};
   EXPECT_EQ(kinds, expected);
