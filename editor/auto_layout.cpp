@@ -13,8 +13,8 @@ namespace rivulet::editor {
 namespace {
 
 constexpr double kPointsPerInch = 72.0;
-constexpr double kRankGap = 90;   // horizontal gap between layers, scene units
-constexpr double kNodeGap = 40;   // vertical gap inside a layer
+constexpr double kRankGap = 90;  // horizontal gap between layers, scene units
+constexpr double kNodeGap = 40;  // vertical gap inside a layer
 
 std::optional<std::map<std::string, graphs::Position>> graphvizLayout(
     const graphs::Graph& graph, const graphs::Catalog& catalog) {
@@ -40,7 +40,7 @@ std::optional<std::map<std::string, graphs::Position>> graphvizLayout(
   for (const auto& n : graph.nodes) {
     std::string name = n.id;
     Agnode_t* node = agnode(g, name.data(), 1);
-    const QSizeF size = NodeItem::boxSize(catalog.find(n.kind));
+    const QSizeF size = NodeItem::boxSize(catalog.find(n.kind), &n);
     sizes[n.id] = size;
     std::string w = std::to_string(size.width() / kPointsPerInch);
     std::string h = std::to_string(size.height() / kPointsPerInch);
@@ -125,7 +125,7 @@ std::map<std::string, graphs::Position> computeLayeredLayout(const graphs::Graph
   for (int l = 0; l < layers; ++l) {
     double y = 0;
     for (std::size_t v : layer[l]) {
-      const QSizeF size = NodeItem::boxSize(catalog.find(graph.nodes[v].kind));
+      const QSizeF size = NodeItem::boxSize(catalog.find(graph.nodes[v].kind), &graph.nodes[v]);
       positions[graph.nodes[v].id] = {l * (NodeItem::kWidth + kRankGap), y};
       y += size.height() + kNodeGap;
     }
@@ -142,9 +142,8 @@ std::map<std::string, graphs::Position> computeLayout(const graphs::Graph& graph
 
 bool needsLayout(const graphs::Graph& graph) {
   return !graph.nodes.empty() &&
-         std::all_of(graph.nodes.begin(), graph.nodes.end(), [](const graphs::Node& n) {
-           return n.position.x == 0 && n.position.y == 0;
-         });
+         std::all_of(graph.nodes.begin(), graph.nodes.end(),
+                     [](const graphs::Node& n) { return n.position.x == 0 && n.position.y == 0; });
 }
 
 }  // namespace rivulet::editor

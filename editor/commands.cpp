@@ -3,6 +3,7 @@
 #include <QObject>
 #include <algorithm>
 
+#include "editor/connection_rules.hpp"
 #include "editor/graph_document.hpp"
 #include "graphs/parameter_conditions.hpp"
 
@@ -97,6 +98,25 @@ SetParameterCommand::SetParameterCommand(GraphDocument& document, std::string no
 }
 
 void SetParameterCommand::redo() {
+  // Hash edges out of a keying output (key_by's) that hash on its keys, as a new connection
+  // starts (connection_rules.hpp): they follow a change of those keys in the same step.
+  std::vector<int> following;
+  if (const graphs::Node* before = document_.graph().node(node_id_)) {
+    const graphs::OperatorSpec* spec = document_.catalog().find(before->kind);
+    const auto& edges = document_.graph().edges;
+    for (const auto& port : spec ? spec->outputs : std::vector<graphs::PortSpec>{}) {
+      if (port.keyed_by != name_) continue;
+      const graphs::Endpoint from{node_id_, port.name};
+      const std::vector<std::string> keys =
+          upstreamKeys(document_.graph(), document_.catalog(), from);
+      for (int i = 0; i < static_cast<int>(edges.size()); ++i) {
+        if (edges[i].from == from && edges[i].partitioning.kind == graphs::PartitioningKind::Hash &&
+            !keys.empty() && edges[i].partitioning.key_fields == keys) {
+          following.push_back(i);
+        }
+      }
+    }
+  }
   document_.setParameter(node_id_, name_, new_value_);
   // Settings the new value switches off (slide once window = tumbling) leave with it, so the
   // saved graph holds only what the operator uses; undo brings them back (old_parameters_).
@@ -105,9 +125,22 @@ void SetParameterCommand::redo() {
   if (!spec) return;
   std::vector<graphs::Parameter> kept = graphs::without_inapplicable(*spec, n->parameters);
   if (kept.size() != n->parameters.size()) document_.setParameters(node_id_, std::move(kept));
+  followed_edges_.clear();
+  for (int i : following) {
+    const graphs::Edge& edge = document_.graph().edges[i];
+    std::vector<std::string> keys = upstreamKeys(document_.graph(), document_.catalog(), edge.from);
+    if (keys.empty()) continue;  // no keys now: the edge keeps what it had (the validator says)
+    followed_edges_.emplace_back(i, edge.partitioning);
+    document_.setPartitioning(i, {graphs::PartitioningKind::Hash, std::move(keys)});
+  }
 }
 
-void SetParameterCommand::undo() { document_.setParameters(node_id_, old_parameters_); }
+void SetParameterCommand::undo() {
+  for (auto it = followed_edges_.rbegin(); it != followed_edges_.rend(); ++it) {
+    document_.setPartitioning(it->first, it->second);
+  }
+  document_.setParameters(node_id_, old_parameters_);
+}
 
 SetParametersCommand::SetParametersCommand(GraphDocument& document, std::string node_id,
                                            std::vector<graphs::Parameter> parameters,

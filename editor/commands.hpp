@@ -89,6 +89,8 @@ class SetParameterCommand : public QUndoCommand {
   std::optional<graphs::Value> new_value_;
   // The whole list, so undo also restores the parameters' order (and so the saved bytes).
   std::vector<graphs::Parameter> old_parameters_;
+  // Hash edges out of a keying output that followed its new keys (edge index, old partitioning).
+  std::vector<std::pair<int, graphs::Partitioning>> followed_edges_;
 };
 
 // Replaces a node's whole parameter list: renaming or removing a parameter the catalog does not

@@ -2,6 +2,7 @@
 
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace rivulet::editor {
@@ -23,12 +24,60 @@ bool reaches(const graphs::Graph& graph, const std::string& start, const std::st
   return false;
 }
 
+std::vector<std::string> keysOf(const graphs::Graph& graph, const graphs::Catalog& catalog,
+                                const graphs::Endpoint& output, std::set<std::string>& visited) {
+  if (!visited.insert(output.node).second) return {};  // a cycle (reported elsewhere)
+  const graphs::Node* node = graph.node(output.node);
+  const graphs::OperatorSpec* spec = node ? catalog.find(node->kind) : nullptr;
+  const graphs::PortSpec* port = spec ? spec->output(output.port) : nullptr;
+  if (!port || port->kind != graphs::PortKind::Keyed) return {};
+  if (!port->keyed_by.empty()) {
+    const graphs::Value* value = node->parameter(port->keyed_by);
+    if (!value) {
+      const graphs::ParameterSpec* p = spec->parameter(port->keyed_by);
+      value = p && p->default_value ? &*p->default_value : nullptr;
+    }
+    if (value && std::holds_alternative<graphs::StringList>(*value)) {
+      return std::get<graphs::StringList>(*value);
+    }
+    return {};
+  }
+  // A keyed output without keyed_by keeps the keys of its keyed input.
+  for (const auto& input : spec->inputs) {
+    if (input.kind != graphs::PortKind::Keyed) continue;
+    for (const auto& e : graph.edges) {
+      if (e.to != graphs::Endpoint{node->id, input.name}) continue;
+      if (e.partitioning.kind == graphs::PartitioningKind::Hash) return e.partitioning.key_fields;
+      return keysOf(graph, catalog, e.from, visited);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
-std::optional<QString> connectionRefusal(const graphs::Graph& graph,
-                                         const graphs::Catalog& catalog,
-                                         const graphs::Endpoint& from,
-                                         const graphs::Endpoint& to) {
+std::vector<std::string> upstreamKeys(const graphs::Graph& graph, const graphs::Catalog& catalog,
+                                      const graphs::Endpoint& output) {
+  std::set<std::string> visited;
+  return keysOf(graph, catalog, output, visited);
+}
+
+graphs::Partitioning defaultPartitioning(const graphs::Graph& graph, const graphs::Catalog& catalog,
+                                         const graphs::Endpoint& from, const graphs::Endpoint& to) {
+  graphs::Partitioning partitioning;
+  const graphs::Node* target = graph.node(to.node);
+  const graphs::OperatorSpec* spec = target ? catalog.find(target->kind) : nullptr;
+  const graphs::PortSpec* in = spec ? spec->input(to.port) : nullptr;
+  if (!in || in->kind != graphs::PortKind::Keyed) return partitioning;
+  std::vector<std::string> keys = upstreamKeys(graph, catalog, from);
+  if (keys.empty()) return partitioning;
+  partitioning.kind = graphs::PartitioningKind::Hash;
+  partitioning.key_fields = std::move(keys);
+  return partitioning;
+}
+
+std::optional<QString> connectionRefusal(const graphs::Graph& graph, const graphs::Catalog& catalog,
+                                         const graphs::Endpoint& from, const graphs::Endpoint& to) {
   const graphs::Node* source = graph.node(from.node);
   const graphs::Node* target = graph.node(to.node);
   if (!source || !target) return QObject::tr("unknown node");

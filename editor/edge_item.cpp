@@ -4,6 +4,7 @@
 #include <QPainter>
 #include <QPainterPathStroker>
 #include <QPalette>
+#include <QStringList>
 #include <QStyleOptionGraphicsItem>
 #include <algorithm>
 #include <cmath>
@@ -47,6 +48,32 @@ QPainterPath EdgeItem::curve(const QPointF& from, const QPointF& to) {
 
 void EdgeItem::setEnds(const QPointF& from, const QPointF& to) { setPath(curve(from, to)); }
 
+QString EdgeItem::partitioningText(const graphs::Partitioning& partitioning) {
+  if (partitioning.kind != graphs::PartitioningKind::Hash) {
+    return QString::fromLatin1(graphs::to_string(partitioning.kind));
+  }
+  QStringList keys;
+  for (const auto& k : partitioning.key_fields) keys << QString::fromStdString(k);
+  QString inner = keys.join(QStringLiteral(", "));
+  constexpr qsizetype kMaxKeysText = 28;  // a label, not a form: the tooltip has the rest
+  if (inner.size() > kMaxKeysText) inner = inner.left(kMaxKeysText - 1) + QChar(0x2026);
+  return QStringLiteral("hash(%1)").arg(inner);
+}
+
+void EdgeItem::setPartitioning(const graphs::Partitioning& partitioning) {
+  const QString text = partitioningText(partitioning);
+  if (text == partitioning_label_) return;
+  prepareGeometryChange();
+  partitioning_label_ = text;
+  update();
+}
+
+QRectF EdgeItem::partitioningLabelRect() const {
+  // Under the middle of the curve, clear of the thickest live pen; the rate label sits above.
+  const QPointF mid = path().pointAtPercent(0.5);
+  return QRectF(mid.x() - 70, mid.y() + 6, 140, 14);
+}
+
 QPainterPath EdgeItem::shape() const {
   QPainterPathStroker stroker;
   stroker.setWidth(12);  // a thin curve is hard to hover or click
@@ -88,7 +115,9 @@ double EdgeItem::strokeWidth() const {
 QRectF EdgeItem::boundingRect() const {
   // The live pen is up to 10 wide and the rate label sits above the middle of the curve.
   const double m = live_ ? 12 + 18 : 3;
-  return path().boundingRect().adjusted(-m, -m, m, m);
+  QRectF rect = path().boundingRect().adjusted(-m, -m, m, m);
+  if (!partitioning_label_.isEmpty()) rect |= partitioningLabelRect();
+  return rect;
 }
 
 void EdgeItem::setLiveView(std::optional<monitor::EdgeLiveView> view) {
@@ -123,6 +152,17 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
   painter->setBrush(Qt::NoBrush);
   painter->drawPath(path());
   const double lod = option->levelOfDetailFromTransform(painter->worldTransform());
+  if (!partitioning_label_.isEmpty() && lod > 0.35) {
+    painter->save();
+    QFont font = painter->font();
+    font.setPointSizeF(font.pointSizeF() * 0.8);
+    painter->setFont(font);
+    QColor color = QApplication::palette().color(QPalette::Text);
+    color.setAlphaF(0.75);
+    painter->setPen(color);
+    painter->drawText(partitioningLabelRect(), Qt::AlignCenter, partitioning_label_);
+    painter->restore();
+  }
   if (live_ && lod > 0.5) {
     const QPointF mid = path().pointAtPercent(0.5);
     const QRectF label(mid.x() - 40, mid.y() - 12 - strokeWidth() / 2 - 4, 80, 14);

@@ -1,6 +1,8 @@
 #pragma once
-// One edge on the canvas: a cubic curve from an output port to an input port. Its tooltip shows
-// the record schema the validator propagated along it, and it turns red when it has a problem.
+// One edge on the canvas: a cubic curve from an output port to an input port, labelled with its
+// partitioning ("forward", "hash(card_id)", "broadcast", "rebalance") under its middle. Its
+// tooltip shows the record schema the validator propagated along it, and it turns red when it
+// has a problem.
 // In monitor mode it is coloured by its back-pressure class and drawn thicker with throughput;
 // clearing the live view restores the authoring pen and tooltip.
 
@@ -9,6 +11,7 @@
 
 #include "editor/monitor/live_view.hpp"
 #include "editor/node_item.hpp"
+#include "graphs/graph.hpp"
 
 namespace rivulet::editor {
 
@@ -24,6 +27,12 @@ class EdgeItem : public QGraphicsPathItem {
     update();
   }
   Badge badge() const { return badge_; }
+  void setPartitioning(const graphs::Partitioning& partitioning);
+  // The label drawn under the curve's middle, and where (item coordinates).
+  const QString& partitioningLabel() const { return partitioning_label_; }
+  QRectF partitioningLabelRect() const;
+  // "forward", "hash(a, b)", "broadcast", "rebalance"; long key lists are elided.
+  static QString partitioningText(const graphs::Partitioning& partitioning);
   QPainterPath shape() const override;
   QRectF boundingRect() const override;
 
@@ -47,6 +56,7 @@ class EdgeItem : public QGraphicsPathItem {
 
  private:
   Badge badge_ = Badge::None;
+  QString partitioning_label_;
   bool hovered_ = false;
   std::optional<monitor::EdgeLiveView> live_;
   QString authoring_tooltip_;

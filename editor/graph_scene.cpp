@@ -28,6 +28,11 @@ GraphScene::GraphScene(GraphDocument& document, QObject* parent)
   connect(&document_, &GraphDocument::edgeAdded, this, &GraphScene::onEdgeAdded);
   connect(&document_, &GraphDocument::edgeAboutToBeRemoved, this,
           &GraphScene::onEdgeAboutToBeRemoved);
+  connect(&document_, &GraphDocument::edgeChanged, this, [this](int index) {
+    if (EdgeItem* item = edgeItem(index)) {
+      item->setPartitioning(document_.graph().edges.at(index).partitioning);
+    }
+  });
   rebuild();
 }
 
@@ -88,7 +93,10 @@ void GraphScene::onNodeAboutToBeRemoved(const QString& qid) {
 
 void GraphScene::onNodeChanged(const QString& qid) {
   const std::string id = qid.toStdString();
-  if (NodeItem* item = nodeItem(id)) item->setNode(*document_.graph().node(id));
+  NodeItem* item = nodeItem(id);
+  const graphs::Node* node = document_.graph().node(id);
+  // A summary that gained or lost a line moves the ports: the edges follow.
+  if (item && node && item->setNode(*node)) nodeItemMoved(*item);
 }
 
 void GraphScene::onNodeMoved(const QString& qid) {
@@ -105,6 +113,7 @@ void GraphScene::onEdgeAdded(int index) {
   auto* item = new EdgeItem();
   addItem(item);
   edges_.insert(edges_.begin() + index, item);
+  item->setPartitioning(document_.graph().edges.at(index).partitioning);
   updateEdgeGeometry(index);
 }
 
@@ -118,8 +127,7 @@ void GraphScene::updateEdgeGeometry(int index) {
   NodeItem* from = nodeItem(e.from.node);
   NodeItem* to = nodeItem(e.to.node);
   if (!from || !to) return;
-  edges_[index]->setEnds(from->portScenePos(e.from.port, true),
-                         to->portScenePos(e.to.port, false));
+  edges_[index]->setEnds(from->portScenePos(e.from.port, true), to->portScenePos(e.to.port, false));
 }
 
 void GraphScene::nodeItemMoved(const NodeItem& item) {
@@ -161,7 +169,8 @@ void GraphScene::addOperator(const std::string& kind, const QPointF& scene_pos) 
   if (!document_.catalog().find(kind)) return;
   QPointF p = scene_pos - QPointF(NodeItem::kWidth / 2, NodeItem::kHeaderHeight / 2);
   if (snap_to_grid_) {
-    p = QPointF(std::round(p.x() / kGridSize) * kGridSize, std::round(p.y() / kGridSize) * kGridSize);
+    p = QPointF(std::round(p.x() / kGridSize) * kGridSize,
+                std::round(p.y() / kGridSize) * kGridSize);
   }
   graphs::Node node = document_.makeNode(kind, {p.x(), p.y()});
   const std::string id = node.id;
@@ -198,16 +207,16 @@ void GraphScene::applyReport(const graphs::ValidationReport& report) {
   for (std::size_t i = 0; i < edges_.size() && i < edges.size(); ++i) {
     auto it = by_edge.find(i);
     edges_[i]->setBadge(it == by_edge.end() ? Badge::None : it->second);
-    QString tip = QStringLiteral("%1.%2 → %3.%4  (%5)")
-                      .arg(QString::fromStdString(edges[i].from.node),
-                           QString::fromStdString(edges[i].from.port),
-                           QString::fromStdString(edges[i].to.node),
-                           QString::fromStdString(edges[i].to.port),
-                           QString::fromLatin1(graphs::to_string(edges[i].partitioning.kind)));
+    QString tip =
+        QStringLiteral("%1.%2 → %3.%4  (%5)")
+            .arg(QString::fromStdString(edges[i].from.node),
+                 QString::fromStdString(edges[i].from.port),
+                 QString::fromStdString(edges[i].to.node), QString::fromStdString(edges[i].to.port),
+                 QString::fromLatin1(graphs::to_string(edges[i].partitioning.kind)));
     auto schema = report.edge_schemas.find(i);
     tip += QStringLiteral("\n\n") + (schema == report.edge_schemas.end()
-                                          ? tr("(schema unknown)")
-                                          : schemaToText(schema->second));
+                                         ? tr("(schema unknown)")
+                                         : schemaToText(schema->second));
     for (const auto& p : report.problems) {
       if (p.edge && *p.edge == i) tip += QStringLiteral("\n⚠ ") + QString::fromStdString(p.message);
     }
@@ -267,8 +276,8 @@ void GraphScene::mouseMoveEvent(QGraphicsSceneMouseEvent* event) {
   QColor line_color = Qt::gray;
   if (auto target = portAt(end); target && target->node != drag_from_->node) {
     auto ends = orient(*drag_from_, *target);
-    const bool ok = ends && !connectionRefusal(document_.graph(), document_.catalog(),
-                                               ends->first, ends->second);
+    const bool ok = ends && !connectionRefusal(document_.graph(), document_.catalog(), ends->first,
+                                               ends->second);
     highlighted_ = nodeItem(target->node);
     if (highlighted_) highlighted_->setHighlightedPort(target->port, target->output, ok);
     line_color = ok ? QColor(0x43, 0xa0, 0x47) : QColor(0xe5, 0x39, 0x35);
@@ -302,6 +311,8 @@ void GraphScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* event) {
   graphs::Edge edge;
   edge.from = ends->first;
   edge.to = ends->second;
+  edge.partitioning =
+      defaultPartitioning(document_.graph(), document_.catalog(), edge.from, edge.to);
   document_.undoStack()->push(new ConnectCommand(document_, std::move(edge)));
 }
 

@@ -67,6 +67,18 @@ void GraphView::zoomToFit() {
   }
 }
 
+void GraphView::zoomToFitReadable(double min_zoom) {
+  zoomToFit();
+  if (zoom() >= min_zoom) return;
+  QRectF bounds = scene()->itemsBoundingRect().adjusted(-40, -40, 40, 40);
+  resetTransform();
+  scale(min_zoom, min_zoom);
+  const double visible_width = viewport()->width() / min_zoom;
+  const double visible_height = viewport()->height() / min_zoom;
+  centerOn(bounds.left() + std::min(bounds.width(), visible_width) / 2,
+           bounds.top() + std::min(bounds.height(), visible_height) / 2);
+}
+
 bool GraphView::viewportEvent(QEvent* event) {
   if (event->type() == QEvent::NativeGesture) {
     // Touchpad pinch (macOS, and Wayland/X11 through libinput): `value` is the change of scale
@@ -108,8 +120,7 @@ void GraphView::wheelEvent(QWheelEvent* event) {
 }
 
 void GraphView::mousePressEvent(QMouseEvent* event) {
-  if (event->button() == Qt::MiddleButton ||
-      (event->button() == Qt::LeftButton && space_held_)) {
+  if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && space_held_)) {
     panning_ = true;
     last_pan_pos_ = event->position().toPoint();
     viewport()->setCursor(Qt::ClosedHandCursor);

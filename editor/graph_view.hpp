@@ -18,6 +18,10 @@ class GraphView : public QGraphicsView {
   // Zooms keeping the scene point under `viewport_pos` where it is (wheel and pinch).
   void zoomAt(double factor, const QPointF& viewport_pos);
   void zoomToFit();
+  // As zoomToFit, but never below `min_zoom` (the zoom at which box text stays readable): a
+  // graph too large for that opens at `min_zoom` on its start (top left: the sources), and the
+  // overview map shows the rest.
+  void zoomToFitReadable(double min_zoom);
   double zoom() const { return transform().m11(); }
 
  protected:

@@ -371,7 +371,7 @@ bool Inspector::parameterRowShown(const std::string& name) const {
 void Inspector::refreshSchemas() {
   if (!node_id_.empty()) {
     for (auto& [name, editor] : editors_) {
-      editor->setInputSchema(validation_.inputSchema(node_id_, editor->spec().input_port));
+      editor->setInputSchema(schemaFor(editor->spec()));
     }
   }
   if (edge_ && schema_label_) {
@@ -392,6 +392,20 @@ void Inspector::refreshSchemas() {
     }
     key_picker_->setEnabled(known);
   }
+}
+
+// The records a parameter is checked against: those arriving at its input port; for a source's
+// event-time field, which names a field of what the source itself produces, its output's.
+const graphs::Schema* Inspector::schemaFor(const graphs::ParameterSpec& parameter) const {
+  if (!isEventTimeField(parameter) || !parameter.input_port.empty()) {
+    return validation_.inputSchema(node_id_, parameter.input_port);
+  }
+  const graphs::Node* node = document_.graph().node(node_id_);
+  const graphs::OperatorSpec* spec = node ? document_.catalog().find(node->kind) : nullptr;
+  if (!spec || spec->outputs.empty()) return nullptr;
+  const auto& schemas = validation_.report().output_schemas;
+  auto it = schemas.find({node_id_, spec->outputs.front().name});
+  return it == schemas.end() ? nullptr : &it->second;
 }
 
 int Inspector::currentEdgeIndex() const {

@@ -69,6 +69,7 @@ class Inspector : public QDockWidget {
   std::vector<std::string> unknownParameters(const graphs::Node& node) const;
   void refreshEdge();
   void refreshSchemas();
+  const graphs::Schema* schemaFor(const graphs::ParameterSpec& parameter) const;
   int currentEdgeIndex() const;
   void commitPartitioning();
   void addKeyField(int index);

@@ -3,7 +3,9 @@
 // (editor/monitor/MonitorController): "Monitor" in the Nodes panel, a deploy or a redeploy from
 // the Node menu, or `rivulet-editor --monitor JOB` start it; it subscribes to the job's metrics
 // (every 500 ms) and events, passes a lost and a restored connection on, and opens and drops
-// the node's preview taps for the edges the user previews. One job is monitored at a time.
+// the node's preview taps for the edges the user previews. A lost connection takes the taps
+// with it: their dialogs say so, and the taps are re-opened when the node is back (the metric
+// and event streams are re-opened by NodeConnection itself). One job is monitored at a time.
 
 #include <QObject>
 #include <QPointer>
@@ -11,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <tuple>
+#include <vector>
 
 #include "graphs/control_types.hpp"
 
@@ -48,12 +51,15 @@ class LiveMonitor : public QObject {
   using EdgeKey = std::tuple<std::string, std::string, std::string, std::string>;
   static EdgeKey key(const graphs::control::EdgeRef& edge);
   void openPreview(const graphs::control::EdgeRef& edge);
+  void onTapEnded(const graphs::control::EdgeRef& edge, const QString& reason);
+  void interruptPreviews(const QString& reason);
+  void reopenPreviews();
 
   MainWindow& window_;
   monitor::MonitorController* controller_ = nullptr;
   QPointer<NodeConnection> node_;
   QString job_;
-  QMetaObject::Connection connections_[6];
+  std::vector<QMetaObject::Connection> connections_;
   std::map<EdgeKey, std::unique_ptr<PreviewTap>> taps_;
   QAction* leave_ = nullptr;
 };

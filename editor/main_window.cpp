@@ -25,6 +25,7 @@
 #include "editor/inspector.hpp"
 #include "editor/live_monitor.hpp"
 #include "editor/minimap.hpp"
+#include "editor/node_summary.hpp"
 #include "editor/nodes/deploy_controller.hpp"
 #include "editor/nodes/nodes_panel.hpp"
 #include "editor/palette.hpp"
@@ -478,7 +479,7 @@ bool MainWindow::openFile(const QString& path) {
   document_->setFilePath(QFileInfo(path).absoluteFilePath());
   addRecentFile(QFileInfo(path).absoluteFilePath());
   rebuildRecentMenu();
-  view_->zoomToFit();
+  view_->zoomToFitReadable(readableZoom());  // opens readable, even when large
   statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
   return true;
 }

@@ -11,6 +11,7 @@
 
 #include "editor/graph_scene.hpp"
 #include "editor/monitor/live_node_painter.hpp"
+#include "editor/node_summary.hpp"
 
 namespace rivulet::editor {
 namespace {
@@ -35,6 +36,7 @@ NodeItem::NodeItem(const graphs::Node& node, const graphs::OperatorSpec* spec) {
   setZValue(1);  // above edges
   id_ = node.id;
   if (spec) {
+    spec_ = *spec;
     category_ = spec->category;
     for (const auto& p : spec->inputs) {
       inputs_.push_back(p.name);
@@ -49,22 +51,49 @@ NodeItem::NodeItem(const graphs::Node& node, const graphs::OperatorSpec* spec) {
   setNode(node);
 }
 
-void NodeItem::setNode(const graphs::Node& node) {
-  kind_ = node.kind;
-  label_ = node.label;
-  refreshToolTip();
-  update();
+namespace {
+constexpr double kSummaryWidth = NodeItem::kWidth - 16;
 }
 
-QSizeF NodeItem::boxSize(const graphs::OperatorSpec* spec) {
+bool NodeItem::setNode(const graphs::Node& node) {
+  kind_ = node.kind;
+  label_ = node.label;
+  QStringList items = editor::summaryItems(node, spec_ ? &*spec_ : nullptr);
+  QStringList lines = editor::summaryLines(items, summaryFont(), kSummaryWidth, kMaxSummaryLines);
+  const bool resized = lines.size() != summary_lines_.size();
+  if (resized) prepareGeometryChange();
+  summary_items_ = std::move(items);
+  summary_lines_ = std::move(lines);
+  refreshToolTip();
+  update();
+  return resized;
+}
+
+double NodeItem::summaryHeight(int lines) { return lines > 0 ? lines * kSummaryLineHeight + 4 : 0; }
+
+QSizeF NodeItem::boxSize(const graphs::OperatorSpec* spec, const graphs::Node* node) {
   const std::size_t rows =
       spec ? std::max<std::size_t>({spec->inputs.size(), spec->outputs.size(), 1}) : 1;
-  return QSizeF(kWidth, kHeaderHeight + rows * kPortSpacing + 6);
+  const int lines =
+      node ? static_cast<int>(editor::summaryLines(editor::summaryItems(*node, spec), summaryFont(),
+                                                   kSummaryWidth, kMaxSummaryLines)
+                                  .size())
+           : 0;
+  return QSizeF(kWidth, kHeaderHeight + summaryHeight(lines) + rows * kPortSpacing + 6);
+}
+
+double NodeItem::portsTop() const {
+  return kHeaderHeight + summaryHeight(static_cast<int>(summary_lines_.size()));
 }
 
 double NodeItem::height() const {
   const std::size_t rows = std::max<std::size_t>({inputs_.size(), outputs_.size(), 1});
-  return kHeaderHeight + rows * kPortSpacing + 6;
+  return portsTop() + rows * kPortSpacing + 6;
+}
+
+QRectF NodeItem::summaryRect() const {
+  if (summary_lines_.isEmpty()) return {};
+  return QRectF(8, kHeaderHeight + 2, kSummaryWidth, summary_lines_.size() * kSummaryLineHeight);
 }
 
 double NodeItem::totalHeight() const {
@@ -89,7 +118,7 @@ QPainterPath NodeItem::shape() const {
 }
 
 QPointF NodeItem::portPos(std::size_t index, bool output) const {
-  return QPointF(output ? kWidth : 0, kHeaderHeight + (index + 0.5) * kPortSpacing);
+  return QPointF(output ? kWidth : 0, portsTop() + (index + 0.5) * kPortSpacing);
 }
 
 QPointF NodeItem::portScenePos(const std::string& port, bool output) const {
@@ -123,8 +152,12 @@ void NodeItem::setBadge(Badge badge, const QString& tooltip) {
 void NodeItem::refreshToolTip() {
   if (live_) {
     setToolTip(monitor::liveToolTip(*live_, title()));
-  } else {
-    setToolTip(badge_ == Badge::None ? base_tooltip_ : badge_tooltip_);
+  } else if (badge_ != Badge::None) {
+    setToolTip(badge_tooltip_);
+  } else if (summary_items_.isEmpty()) {
+    setToolTip(base_tooltip_);
+  } else {  // the summary in full (the box may elide it), then what the operator does
+    setToolTip(summary_items_.join(QLatin1Char('\n')) + QStringLiteral("\n\n") + base_tooltip_);
   }
 }
 
@@ -211,6 +244,15 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     painter->setFont(font);
     painter->drawText(QRectF(8, 20, kWidth - 16, 16), Qt::AlignLeft | Qt::AlignVCenter,
                       QString::fromStdString(kind_));
+    // The configuration summary, in the box's text colour under the header.
+    painter->setFont(summaryFont());
+    painter->setPen(pal.color(QPalette::Text));
+    const QRectF band = summaryRect();
+    for (qsizetype i = 0; i < summary_lines_.size(); ++i) {
+      painter->drawText(QRectF(band.x(), band.y() + static_cast<double>(i) * kSummaryLineHeight,
+                               band.width(), kSummaryLineHeight),
+                        Qt::AlignLeft | Qt::AlignVCenter, summary_lines_[i]);
+    }
   }
 
   // Ports.

@@ -1,12 +1,14 @@
 #pragma once
-// How one operator node looks on the canvas: a rounded box with its label and kind, input ports
-// as circles on the left edge, output ports on the right, and a validation badge. It only
+// How one operator node looks on the canvas: a rounded box with its label and kind, a short
+// summary of its configuration (node_summary.hpp) under them, input ports as circles on the left
+// edge, output ports on the right, and a validation badge. It only
 // renders; position changes are reported to the GraphScene, which turns them into commands.
 // In monitor mode it also carries a live view (editor/monitor/) drawn below the ports; clearing
 // it restores the authoring look exactly.
 
 #include <QGraphicsItem>
 #include <QString>
+#include <QStringList>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,10 +34,13 @@ class NodeItem : public QGraphicsItem {
   static constexpr double kHeaderHeight = 40;
   static constexpr double kPortSpacing = 22;
   static constexpr double kPortRadius = 6;
+  static constexpr double kSummaryLineHeight = 15;
+  static constexpr int kMaxSummaryLines = 3;
 
   NodeItem(const graphs::Node& node, const graphs::OperatorSpec* spec);
-  // The box size for an operator (without ports sticking out); auto-layout needs it up front.
-  static QSizeF boxSize(const graphs::OperatorSpec* spec);
+  // The box size for a node (without ports sticking out); auto-layout needs it up front. The
+  // summary's lines count, so the node is needed too (null: no summary).
+  static QSizeF boxSize(const graphs::OperatorSpec* spec, const graphs::Node* node = nullptr);
 
   int type() const override { return Type; }
   QRectF boundingRect() const override;
@@ -45,8 +50,14 @@ class NodeItem : public QGraphicsItem {
   void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
   const std::string& id() const { return id_; }
-  // Refreshes label and tooltip after the node's data changed.
-  void setNode(const graphs::Node& node);
+  // Refreshes label, summary and tooltip after the node's data changed. True when the box's
+  // height changed (the ports moved: the scene re-routes the node's edges).
+  bool setNode(const graphs::Node& node);
+  // The configuration summary as drawn (elided lines) and in full (its items).
+  const QStringList& summaryLines() const { return summary_lines_; }
+  const QStringList& summaryItems() const { return summary_items_; }
+  // The summary band under the header, in item coordinates (empty when there is no summary).
+  QRectF summaryRect() const;
   QPointF portScenePos(const std::string& port, bool output) const;
   std::optional<PortRef> portAt(const QPointF& scene_pos) const;
   void setBadge(Badge badge, const QString& tooltip);
@@ -70,7 +81,9 @@ class NodeItem : public QGraphicsItem {
   void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
 
  private:
-  double height() const;       // the authoring box: header and ports
+  static double summaryHeight(int lines);
+  double portsTop() const;     // below the header and the summary
+  double height() const;       // the authoring box: header, summary and ports
   double totalHeight() const;  // plus the live section in monitor mode
   void refreshToolTip();
   QPointF portPos(std::size_t index, bool output) const;
@@ -83,6 +96,9 @@ class NodeItem : public QGraphicsItem {
   std::vector<std::string> inputs_;
   std::vector<std::string> outputs_;
   std::vector<bool> keyed_inputs_;
+  std::optional<graphs::OperatorSpec> spec_;
+  QStringList summary_items_;
+  QStringList summary_lines_;
   QString base_tooltip_;
   QString badge_tooltip_;
   Badge badge_ = Badge::None;

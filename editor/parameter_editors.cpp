@@ -208,6 +208,78 @@ class LineEditor : public ParameterEditor {
   QString committed_text_;
 };
 
+// A source's event-time field (event_time_field): typed, or picked from the timestamp and int64
+// fields of the records it produces — the only types it accepts. An empty value keeps the
+// source's own fallback (the Kafka timestamp, the read time, the generated time).
+class EventTimeFieldEditor : public LineEditor {
+ public:
+  EventTimeFieldEditor(const graphs::ParameterSpec& spec, QWidget* parent)
+      : LineEditor(spec, parent) {
+    edit_->setPlaceholderText(tr("empty: the source's own time"));
+    picker_ = new QComboBox(this);
+    picker_->setObjectName(QStringLiteral("eventTimePicker"));
+    static_cast<QVBoxLayout*>(layout())->insertWidget(1, picker_);
+    connect(picker_, &QComboBox::activated, this, [this](int index) { pick(index); });
+    connect(edit_, &QLineEdit::textChanged, this, [this] { showError(check()); });
+    fillPicker();
+  }
+  void load(const graphs::Value* value) override {
+    LineEditor::load(value);
+    showError(check());
+  }
+  void setInputSchema(const graphs::Schema* schema) override {
+    ParameterEditor::setInputSchema(schema);
+    fillPicker();
+    showError(check());
+  }
+
+ private:
+  static bool usable(const graphs::Field& f) {
+    return f.type == graphs::FieldType::Timestamp || f.type == graphs::FieldType::Int64;
+  }
+  // Said, not refused: the field may be about to be added to the schema.
+  QString check() const {
+    const graphs::Schema* schema = inputSchema();
+    const std::string name = edit_->text().trimmed().toStdString();
+    if (!schema || name.empty()) return {};
+    for (const auto& f : *schema) {
+      if (f.name != name) continue;
+      return usable(f) ? QString()
+                       : tr("'%1' is %2; the event time must be a timestamp or int64 field")
+                             .arg(edit_->text().trimmed(), QString::fromLatin1(to_string(f.type)));
+    }
+    return tr("the records have no field '%1'").arg(edit_->text().trimmed());
+  }
+  void fillPicker() {
+    const QSignalBlocker block(picker_);
+    picker_->clear();
+    const graphs::Schema* schema = inputSchema();
+    int usable_fields = 0;
+    picker_->addItem(schema ? tr("pick the event-time field…") : tr("declare the schema first"));
+    if (schema) {
+      for (const auto& f : *schema) {
+        if (!usable(f)) continue;
+        ++usable_fields;
+        picker_->addItem(QStringLiteral("%1 (%2)").arg(QString::fromStdString(f.name),
+                                                       QString::fromLatin1(to_string(f.type))),
+                         QString::fromStdString(f.name));
+      }
+      if (usable_fields == 0) picker_->setItemText(0, tr("no timestamp or int64 field"));
+      picker_->addItem(tr("(none: the source's own time)"), QString());
+    }
+    picker_->setEnabled(schema != nullptr && usable_fields > 0);
+    picker_->setCurrentIndex(0);
+  }
+  void pick(int index) {
+    if (index <= 0) return;
+    const QString name = picker_->itemData(index).toString();
+    picker_->setCurrentIndex(0);
+    edit_->setText(name);
+    emit edit_->editingFinished();  // commits as finishing the text would
+  }
+  QComboBox* picker_;
+};
+
 // Checks on every keystroke against the propagated input schema. The error names the column and
 // a caret line under a copy of the text marks the position.
 class ExpressionEditor : public LineEditor {
@@ -524,6 +596,10 @@ class LinesEditor : public ParameterEditor {
 
 }  // namespace
 
+bool isEventTimeField(const graphs::ParameterSpec& spec) {
+  return spec.type == graphs::ParameterType::String && spec.name == "event_time_field";
+}
+
 ParameterEditor* createParameterEditor(const graphs::ParameterSpec& spec, QWidget* parent) {
   using T = graphs::ParameterType;
   switch (spec.type) {
@@ -546,6 +622,7 @@ ParameterEditor* createParameterEditor(const graphs::ParameterSpec& spec, QWidge
     case T::Schema:
       return new LinesEditor(spec, parent);
     case T::String:
+      if (isEventTimeField(spec)) return new EventTimeFieldEditor(spec, parent);
       break;
   }
   return new LineEditor(spec, parent);

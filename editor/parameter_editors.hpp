@@ -24,7 +24,8 @@ class ParameterEditor : public QWidget {
   const graphs::ParameterSpec& spec() const { return spec_; }
   // Shows the node's current value; nullptr means unset (the default is shown).
   virtual void load(const graphs::Value* value) = 0;
-  // The record schema arriving at spec().input_port, for expression and field checks.
+  // The record schema arriving at spec().input_port, for expression and field checks (for an
+  // event-time field of a source, which has no input: the records it produces).
   virtual void setInputSchema(const graphs::Schema* schema);
   // The widget the user types into (tests drive it; the inspector focuses it).
   virtual QWidget* input() const = 0;
@@ -59,6 +60,10 @@ class ParameterEditor : public QWidget {
   graphs::Schema schema_;
   bool has_schema_ = false;
 };
+
+// A source's event-time field: the String parameter every source spells "event_time_field"
+// (operators/common_parameters.hpp). Its editor picks from the records the source produces.
+bool isEventTimeField(const graphs::ParameterSpec& spec);
 
 // The editor for spec.type; never null (unknown types get a plain text field).
 ParameterEditor* createParameterEditor(const graphs::ParameterSpec& spec, QWidget* parent);

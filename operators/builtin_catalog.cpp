@@ -7,6 +7,8 @@
 
 #include "operators/absence.hpp"
 #include "operators/alert.hpp"
+#include "operators/card_transactions.hpp"
+#include "operators/clickstream_events.hpp"
 #include "operators/datagen.hpp"
 #include "operators/dedup.hpp"
 #include "operators/file_sink.hpp"
@@ -19,6 +21,8 @@
 #include "operators/previous.hpp"
 #include "operators/project.hpp"
 #include "operators/running_stats.hpp"
+#include "operators/sensor_readings.hpp"
+#include "operators/service_logs.hpp"
 #include "operators/top_n.hpp"
 #include "operators/window_aggregate.hpp"
 #include "operators/window_join.hpp"
@@ -39,6 +43,10 @@ runtime::OperatorRegistry make_builtin_registry() {
   builtins.push_back({kafka_source_spec(), kafka_source_factory()});  // sources
   builtins.push_back({datagen_spec(), datagen_factory()});
   builtins.push_back({file_source_spec(), file_source_factory()});
+  builtins.push_back({clickstream_events_spec(), clickstream_events_factory()});  // use cases
+  builtins.push_back({card_transactions_spec(), card_transactions_factory()});
+  builtins.push_back({sensor_readings_spec(), sensor_readings_factory()});
+  builtins.push_back({service_logs_spec(), service_logs_factory()});
   builtins.push_back({filter_spec(), filter_factory()});  // transforms
   builtins.push_back({map_spec(), map_factory()});
   builtins.push_back({project_spec(), project_factory()});

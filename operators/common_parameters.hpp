@@ -14,10 +14,12 @@ namespace rivulet::operators::common {
 
 inline spec::Param format() {
   return spec::enumeration(
-      "format", {"json", "csv"}, "json",
+      "format", {"json", "csv", "raw"}, "json",
       "Record encoding. json: one JSON object per message (per line for files), fields by name, "
       "unknown members ignored, missing nullable fields null. csv: fields in schema order, "
-      "separated by csv_delimiter, RFC 4180 quoting, no header line.");
+      "separated by csv_delimiter, RFC 4180 quoting, no header line. raw: the message is the "
+      "value of the schema's only field, a string, unchanged (event time from the message "
+      "timestamp).");
 }
 
 inline spec::Param csv_delimiter() {

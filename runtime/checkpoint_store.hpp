@@ -14,6 +14,7 @@
 // implementation must be thread-safe.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,9 @@ class CompletedCheckpoint {
   // when it was taken). A store that does not record stateless tasks returns the ones with
   // state.
   virtual std::vector<std::string> tasks() const { return tasks_with_state(); }
+  // Node id -> the operator kind that wrote the state, for the nodes the store recorded (none
+  // for a store that does not record kinds, or a checkpoint written before they were).
+  virtual std::map<std::string, std::string> operator_kinds() const { return {}; }
 };
 
 class CheckpointStore {

@@ -22,34 +22,66 @@ std::pair<std::string, std::size_t> split_task_name(const std::string& task) {
   return {task.substr(0, hash), subtask + 1};
 }
 
+struct KindChange {
+  std::string node;
+  std::string saved_kind;
+  std::string planned_kind;
+};
+
 std::string quoted_list(const std::vector<std::string>& names) {
   std::string out;
   for (const std::string& name : names) out += (out.empty() ? "'" : ", '") + name + "'";
   return out;
 }
 
-// Forwards to a checkpoint shared by every latest() of a PinnedStore.
+class EmptyStateReader final : public StateReader {
+ public:
+  bool has_blob(std::string_view) const override { return false; }
+  graphs::Result<std::vector<std::byte>> read_blob(std::string_view name) override {
+    return graphs::Error{"no blob '" + std::string(name) + "': this node's state was dropped"};
+  }
+};
+
+// Forwards to a checkpoint shared by every latest() of a PinnedStore, hiding the state of the
+// nodes whose state is dropped although they are in the plan (their kind changed): their
+// tasks start empty.
 class SharedCheckpoint final : public CompletedCheckpoint {
  public:
-  explicit SharedCheckpoint(std::shared_ptr<CompletedCheckpoint> checkpoint)
-      : checkpoint_(std::move(checkpoint)) {}
+  SharedCheckpoint(std::shared_ptr<CompletedCheckpoint> checkpoint, std::set<std::string> hidden)
+      : checkpoint_(std::move(checkpoint)), hidden_(std::move(hidden)) {}
   CheckpointId id() const override { return checkpoint_->id(); }
   graphs::Result<std::unique_ptr<StateReader>> reader(const std::string& task) override {
+    if (is_hidden(task)) return std::unique_ptr<StateReader>(std::make_unique<EmptyStateReader>());
     return checkpoint_->reader(task);
   }
   std::vector<std::string> tasks_with_state() const override {
-    return checkpoint_->tasks_with_state();
+    return without_hidden(checkpoint_->tasks_with_state());
   }
-  std::vector<std::string> tasks() const override { return checkpoint_->tasks(); }
+  std::vector<std::string> tasks() const override { return without_hidden(checkpoint_->tasks()); }
+  std::map<std::string, std::string> operator_kinds() const override {
+    return checkpoint_->operator_kinds();
+  }
 
  private:
+  bool is_hidden(const std::string& task) const {
+    return hidden_.contains(split_task_name(task).first);
+  }
+  std::vector<std::string> without_hidden(std::vector<std::string> tasks) const {
+    std::erase_if(tasks, [&](const std::string& task) { return is_hidden(task); });
+    return tasks;
+  }
+
   std::shared_ptr<CompletedCheckpoint> checkpoint_;
+  std::set<std::string> hidden_;
 };
 
 class PinnedStore final : public CheckpointStore {
  public:
-  PinnedStore(std::shared_ptr<CompletedCheckpoint> checkpoint, std::string origin)
-      : checkpoint_(std::move(checkpoint)), origin_(std::move(origin)) {}
+  PinnedStore(std::shared_ptr<CompletedCheckpoint> checkpoint, std::set<std::string> hidden,
+              std::string origin)
+      : checkpoint_(std::move(checkpoint)),
+        hidden_(std::move(hidden)),
+        origin_(std::move(origin)) {}
 
   graphs::Status begin(CheckpointId) override { return read_only(); }
   graphs::Result<std::unique_ptr<StateWriter>> writer(CheckpointId, const std::string&) override {
@@ -58,7 +90,8 @@ class PinnedStore final : public CheckpointStore {
   graphs::Status complete(CheckpointId) override { return read_only(); }
   void abort(CheckpointId) override {}
   graphs::Result<std::unique_ptr<CompletedCheckpoint>> latest() override {
-    return std::unique_ptr<CompletedCheckpoint>(std::make_unique<SharedCheckpoint>(checkpoint_));
+    return std::unique_ptr<CompletedCheckpoint>(
+        std::make_unique<SharedCheckpoint>(checkpoint_, hidden_));
   }
 
  private:
@@ -67,8 +100,20 @@ class PinnedStore final : public CheckpointStore {
   }
 
   std::shared_ptr<CompletedCheckpoint> checkpoint_;
+  std::set<std::string> hidden_;
   std::string origin_;
 };
+
+// "node 'a' was a window_aggregate ..., node 'b' was ..." for the error of a kind change.
+std::string kind_changes_text(const std::vector<KindChange>& changes) {
+  std::string out;
+  for (const KindChange& change : changes) {
+    out += (out.empty() ? "" : "; ") + std::string("node '") + change.node + "' was a " +
+           change.saved_kind + " when it was taken and is a " + change.planned_kind +
+           " in the graph";
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -78,10 +123,13 @@ graphs::Result<std::vector<std::string>> check_restore_compatibility(
   std::map<std::string, std::size_t> planned;  // node name -> parallelism
   std::set<std::string> planned_tasks;
   std::set<std::string> rescalable;  // spec.partition_state: see restore_union_of
+  std::map<std::string, const PlannedNode*> planned_nodes;
   for (const PlannedNode& node : plan.nodes) {
     planned[node.name] = node.tasks.size();
+    planned_nodes[node.name] = &node;
     if (node.spec.partition_state) rescalable.insert(node.name);
   }
+  const std::map<std::string, std::string> saved_kinds = checkpoint.operator_kinds();
   for (const PlannedTask& task : plan.tasks) planned_tasks.insert(task.spec.name);
 
   // The savepoint's parallelism of a node: every task that took part counts, with or without
@@ -102,10 +150,19 @@ graphs::Result<std::vector<std::string>> check_restore_compatibility(
   }
 
   std::vector<std::string> missing;
+  std::vector<KindChange> kind_changes;
   for (const std::string& node : stateful) {
     const auto it = planned.find(node);
     if (it == planned.end()) {
       missing.push_back(node);
+      continue;
+    }
+    // State belongs to the operator kind that wrote it; another kind under the same id would
+    // misread it (or fail on it), so it is dropped with consent or refused, like a removed node.
+    const PlannedNode& planned_node = *planned_nodes.at(node);
+    const auto saved_kind = saved_kinds.find(plan.node_of(planned_node).id);
+    if (saved_kind != saved_kinds.end() && saved_kind->second != planned_node.spec.kind) {
+      kind_changes.push_back(KindChange{node, saved_kind->second, planned_node.spec.kind});
       continue;
     }
     const std::size_t was = saved[node];
@@ -120,6 +177,12 @@ graphs::Result<std::vector<std::string>> check_restore_compatibility(
     if (was == 0 && stateful_tasks_missing.contains(node)) missing.push_back(node);
     // A rescaled partition-state node: every new task restores every saved task's state.
   }
+  if (!kind_changes.empty() && !allow_non_restored_state) {
+    return graphs::Error{origin + ": " + kind_changes_text(kind_changes) +
+                         "; state cannot carry over to another operator kind (give the node a "
+                         "new id to start it empty, or pass --allow-non-restored-state to drop "
+                         "its state)"};
+  }
   if (!missing.empty() && !allow_non_restored_state) {
     if (missing.size() == 1) {
       return graphs::Error{origin + ": node '" + missing.front() +
@@ -130,6 +193,8 @@ graphs::Result<std::vector<std::string>> check_restore_compatibility(
                          " have state in the savepoint but are not in the graph (pass "
                          "--allow-non-restored-state to drop their state)"};
   }
+  for (KindChange& change : kind_changes) missing.push_back(std::move(change.node));
+  std::sort(missing.begin(), missing.end());
   return missing;
 }
 
@@ -154,7 +219,14 @@ graphs::Result<PreparedRestore> prepare_restore(CheckpointStore& source, const P
   PreparedRestore prepared;
   prepared.id = checkpoint->id();
   prepared.dropped_nodes = std::move(*dropped);
-  prepared.store = std::make_shared<PinnedStore>(std::move(checkpoint), origin);
+  // Dropped nodes that are still planned (a changed kind) must not find their old state.
+  std::set<std::string> hidden;
+  for (const std::string& node : prepared.dropped_nodes) {
+    const bool planned = std::any_of(plan.nodes.begin(), plan.nodes.end(),
+                                     [&](const PlannedNode& n) { return n.name == node; });
+    if (planned) hidden.insert(node);
+  }
+  prepared.store = std::make_shared<PinnedStore>(std::move(checkpoint), std::move(hidden), origin);
   return prepared;
 }
 

@@ -11,7 +11,10 @@
 //   state would belong to other subtasks, and rescaling is not supported yet; except for nodes
 //   whose spec declares partition_state (a Kafka source's per-partition offsets): each of their
 //   tasks restores the state of every saved task of the node (saved_tasks_of) and keeps what
-//   it is assigned.
+//   it is assigned;
+// - a node with state whose operator kind changed under the same id (the manifest records each
+//   node's kind) is an error naming both kinds, unless dropping state is allowed: its tasks then
+//   start empty (the restore store hides its state) and it is reported like a removed node.
 // Nodes new in the graph, and nodes without state in the savepoint, start empty.
 
 #include <memory>
@@ -25,7 +28,8 @@
 namespace rivulet::runtime {
 
 // `origin` names the savepoint at the start of every message ("savepoint /backups/sp-1").
-// Returns the nodes whose state is dropped (sorted; empty unless allowed).
+// Returns the nodes whose state is dropped (sorted; empty unless allowed): removed ones and
+// ones whose kind changed.
 graphs::Result<std::vector<std::string>> check_restore_compatibility(
     const CompletedCheckpoint& checkpoint, const PhysicalPlan& plan, bool allow_non_restored_state,
     const std::string& origin);

@@ -241,6 +241,28 @@ void MonitorController::requestPreview(int edge_index) {
   emit previewRequested(ref);
 }
 
+std::vector<graphs::control::EdgeRef> MonitorController::openPreviews() const {
+  std::vector<graphs::control::EdgeRef> out;
+  for (const auto& [k, dialog] : previews_) {
+    if (dialog) out.push_back(dialog->edge());
+  }
+  return out;
+}
+
+void MonitorController::onPreviewInterrupted(const graphs::control::EdgeRef& edge,
+                                             const QString& reason) {
+  if (PreviewDialog* dialog = previewDialog(edge)) dialog->setInterrupted(reason);
+}
+
+void MonitorController::onPreviewResumed(const graphs::control::EdgeRef& edge) {
+  if (PreviewDialog* dialog = previewDialog(edge)) dialog->setResumed();
+}
+
+void MonitorController::onPreviewEnded(const graphs::control::EdgeRef& edge,
+                                       const QString& reason) {
+  if (PreviewDialog* dialog = previewDialog(edge)) dialog->setEnded(reason);
+}
+
 void MonitorController::onPreviewRecords(const graphs::control::EdgeRef& edge,
                                          const graphs::control::PreviewRecords& records) {
   if (PreviewDialog* dialog = previewDialog(edge)) dialog->append(records);

@@ -56,6 +56,8 @@ class MonitorController : public QObject {
   BottleneckPanel* bottleneckPanel() const { return bottlenecks_; }
   // The open preview of an edge, or null.
   PreviewDialog* previewDialog(const graphs::control::EdgeRef& edge) const;
+  // The edges whose preview dialog is open.
+  std::vector<graphs::control::EdgeRef> openPreviews() const;
   // Opens (or raises) the preview dialog of the graph's edge `index` and emits previewRequested.
   void requestPreview(int edge_index);
   // Refreshes canvas and panels now instead of at the next coalesced tick (tests, benchmark).
@@ -69,6 +71,11 @@ class MonitorController : public QObject {
   void onConnectionRestored();
   void onPreviewRecords(const graphs::control::EdgeRef& edge,
                         const graphs::control::PreviewRecords& records);
+  // The tap of an open preview stopped: interrupted (lost connection; it is re-opened later),
+  // re-opened, or ended for good (the job ended, the node refused it).
+  void onPreviewInterrupted(const graphs::control::EdgeRef& edge, const QString& reason);
+  void onPreviewResumed(const graphs::control::EdgeRef& edge);
+  void onPreviewEnded(const graphs::control::EdgeRef& edge, const QString& reason);
 
  signals:
   // The user asked to preview an edge: start the node's tap and feed onPreviewRecords.

@@ -105,6 +105,27 @@ void PreviewDialog::append(const graphs::control::PreviewRecords& records) {
 
 QString PreviewDialog::statusText() const { return status_->text(); }
 
+void PreviewDialog::setInterrupted(const QString& reason) {
+  if (closed_) return;
+  if (!interrupted_) ++interruptions_;
+  interrupted_ = true;
+  interruption_reason_ = reason;
+  end_reason_.clear();
+  updateStatus();
+}
+
+void PreviewDialog::setResumed() {
+  if (closed_ || !interrupted_) return;
+  interrupted_ = false;
+  updateStatus();
+}
+
+void PreviewDialog::setEnded(const QString& reason) {
+  if (closed_) return;
+  end_reason_ = reason;
+  updateStatus();
+}
+
 void PreviewDialog::updateStatus() {
   QStringList parts;
   parts << tr("%1 records received, showing the last %2 (at most %3)")
@@ -114,7 +135,19 @@ void PreviewDialog::updateStatus() {
   parts << tr("%1 skipped by the rate limit").arg(skipped_);
   if (malformed_) parts << tr("%1 with a wrong number of values").arg(malformed_);
   if (schema_changed_) parts << tr("the running job's schema differs from the editor's graph");
+  if (interrupted_) {
+    parts << tr("interrupted: %1 — reopening when the node is back").arg(interruption_reason_);
+  } else if (interruptions_ > 0) {
+    parts << (interruptions_ == 1
+                  ? tr("resumed after an interruption (records crossing meanwhile were missed)")
+                  : tr("resumed after %1 interruptions (records crossing meanwhile were missed)")
+                        .arg(interruptions_));
+  }
+  if (!end_reason_.isEmpty()) parts << tr("ended: %1").arg(end_reason_);
   status_->setText(parts.join(QStringLiteral(" · ")));
+  status_->setStyleSheet(interrupted_ || !end_reason_.isEmpty()
+                             ? QStringLiteral("color: #c62828; font-weight: bold")
+                             : QString());
 }
 
 void PreviewDialog::done(int result) {

@@ -2,7 +2,9 @@
 // A live sample of the records crossing one edge, in a table whose columns are the edge's
 // schema. Bounded: it keeps the newest maxRows() rows. The node's tap is rate-limited and says
 // how many records it skipped; the dialog shows that total. Closing the dialog emits closed()
-// so its owner drops the tap.
+// so its owner drops the tap. When the tap stops it says why: ended (the job finished, the node
+// refused it) or interrupted by a lost connection, then resumed once the owner re-opened it —
+// the rows kept, the gap counted, so records missed meanwhile are not passed off as none.
 
 #include <QDialog>
 #include <cstdint>
@@ -34,6 +36,13 @@ class PreviewDialog : public QDialog {
   std::uint64_t skipped() const { return skipped_; }
   std::uint64_t received() const { return received_; }
   QString statusText() const;
+  // The tap's state as the owner learns it.
+  void setInterrupted(const QString& reason);
+  void setResumed();
+  void setEnded(const QString& reason);
+  bool interrupted() const { return interrupted_; }
+  int interruptions() const { return interruptions_; }
+  const QString& endReason() const { return end_reason_; }
 
  public slots:
   void append(const graphs::control::PreviewRecords& records);
@@ -59,6 +68,10 @@ class PreviewDialog : public QDialog {
   std::uint64_t malformed_ = 0;
   bool schema_changed_ = false;
   bool closed_ = false;
+  bool interrupted_ = false;
+  int interruptions_ = 0;
+  QString interruption_reason_;
+  QString end_reason_;
 };
 
 }  // namespace rivulet::editor::monitor

@@ -72,6 +72,11 @@ class Completed final : public CompletedCheckpoint {
   }
   std::vector<std::string> tasks_with_state() const override { return reader_->tasks_with_state(); }
   std::vector<std::string> tasks() const override { return reader_->tasks(); }
+  std::map<std::string, std::string> operator_kinds() const override {
+    std::map<std::string, std::string> kinds;
+    for (const auto& [id, kind] : reader_->manifest().job.node_kinds) kinds[id] = kind;
+    return kinds;
+  }
 
  private:
   std::shared_ptr<CheckpointReader> reader_;

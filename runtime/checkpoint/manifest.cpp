@@ -78,6 +78,9 @@ std::string serialize_manifest(const Manifest& m) {
   out += std::string("kind ") + (m.savepoint ? "savepoint" : "checkpoint") + '\n';
   out += "graph " + escape_name(m.job.graph_name) + '\n';
   for (const auto& id : m.job.node_ids) out += "node " + escape_name(id) + '\n';
+  for (const auto& [id, kind] : m.job.node_kinds) {
+    out += "operator " + escape_name(id) + ' ' + escape_name(kind) + '\n';
+  }
   for (const auto& t : m.tasks) out += "task " + escape_name(t) + '\n';
   for (const auto& f : m.files) {
     out += "file " + escape_name(f.task) + ' ' + escape_path(f.path) + ' ' +
@@ -139,6 +142,13 @@ graphs::Result<Manifest> parse_manifest(std::string_view text, std::string_view 
         if (!tasks.insert(*name).second) return fail(line_no, "task listed twice");
         m.tasks.push_back(std::move(*name));
       }
+    } else if (key == "operator") {
+      const auto parts = split_spaces(rest);
+      if (parts.size() != 2) return fail(line_no, "malformed operator line");
+      auto id = unescape_name(parts[0]);
+      auto kind = unescape_name(parts[1]);
+      if (!id || !kind) return fail(line_no, "malformed operator line");
+      m.job.node_kinds.emplace_back(std::move(*id), std::move(*kind));
     } else if (key == "file") {
       const auto parts = split_spaces(rest);
       if (parts.size() != 4) return fail(line_no, "malformed file line");

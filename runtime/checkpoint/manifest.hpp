@@ -10,6 +10,7 @@
 //   kind checkpoint            (or savepoint)
 //   graph <escaped graph name>
 //   node <escaped node id>     (one per node of the graph)
+//   operator <escaped node id> <escaped kind>   (one per node; absent in older manifests)
 //   task <escaped task name>   (one per task, also for tasks with no state)
 //   file <escaped task> <escaped relative path> <size> <xxh3 hex>
 //   end <xxh3 hex of every byte before this line>
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "graphs/result.hpp"
@@ -33,6 +35,9 @@ inline constexpr std::string_view kManifestFileName = "MANIFEST";
 struct JobIdentity {
   std::string graph_name;
   std::vector<std::string> node_ids;
+  // node id -> operator kind, so a restore can tell a node whose kind changed under the same
+  // id (its state belongs to another operator). Empty in manifests written before it existed.
+  std::vector<std::pair<std::string, std::string>> node_kinds = {};  // (initialized: aggregates)
   bool operator==(const JobIdentity&) const = default;
 };
 

@@ -2,6 +2,8 @@
 // embedded Kafka broker unless --bootstrap names a cluster), shows a live per-operator table,
 // and stops cleanly on SIGINT/SIGTERM, after --for SECONDS, or when every bounded source ended.
 
+#include "runtime/cli/run_command.hpp"
+
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -54,6 +56,10 @@ struct RunArguments {
   std::string from_savepoint;
   bool allow_non_restored_state = false;
   std::shared_ptr<std::vector<std::string>> plugins = std::make_shared<std::vector<std::string>>();
+  // Graphs built by another command (`rivulet generate`, `rivulet demo`), after the files, each
+  // named in messages by its entry in `built_names`.
+  std::vector<graphs::Graph> built;
+  std::vector<std::string> built_names;
 };
 
 constexpr auto kDrainTimeout = std::chrono::seconds(30);     // after a stop, before cancelling
@@ -69,16 +75,19 @@ runtime::lifecycle::PreparedJob prepare(const RunArguments& args,
                                         const runtime::OperatorRegistry& registry) {
   std::vector<graphs::Graph> loaded =
       value_or_throw(runtime::lifecycle::load_graph_files(args.graphs), "");
+  std::vector<std::string> names = args.graphs;
+  loaded.insert(loaded.end(), args.built.begin(), args.built.end());
+  names.insert(names.end(), args.built_names.begin(), args.built_names.end());
   runtime::lifecycle::Preparation preparation =
       runtime::lifecycle::prepare_job(std::move(loaded), args.sets, registry);
   for (std::size_t i = 0; i < preparation.graph_problems.size(); ++i) {
     std::size_t errors = 0;
     for (const graphs::Problem& problem : preparation.graph_problems[i]) {
-      std::cerr << args.graphs[i] << ": " << problem.to_string() << '\n';
+      std::cerr << names[i] << ": " << problem.to_string() << '\n';
       if (problem.severity == graphs::Severity::Error) ++errors;
     }
     if (errors > 0) {
-      throw UserError(args.graphs[i] + ": " + std::to_string(errors) +
+      throw UserError(names[i] + ": " + std::to_string(errors) +
                       (errors == 1 ? " error" : " errors"));
     }
   }
@@ -448,8 +457,8 @@ void add_run_command(CLI::App& app, Invocation& invocation) {
                       "parallelism, new nodes start empty")
           ->type_name("DIR");
   run->add_flag("--allow-non-restored-state", args->allow_non_restored_state,
-                "With --from-savepoint: drop the state of nodes that are no longer in the graph "
-                "(with a warning) instead of refusing to start")
+                "With --from-savepoint: drop the state of nodes that are no longer in the graph, "
+                "or whose operator kind changed, (with a warning) instead of refusing to start")
       ->needs(from_savepoint);
   run->add_flag("--dry-run", args->dry_run,
                 "Validate and plan only: print the tasks and channels, run nothing");
@@ -463,4 +472,17 @@ void add_run_command(CLI::App& app, Invocation& invocation) {
 const CommandRegistration registration{"run", &add_run_command};
 
 }  // namespace
+
+int run_locally(const LocalRun& request) {
+  RunArguments args;
+  args.graphs = request.graph_files;
+  args.built = request.graphs;
+  args.built_names = request.graph_names;
+  args.bootstrap = request.bootstrap;
+  args.sets = request.sets;
+  args.for_seconds = request.for_seconds;
+  args.show = request.show;
+  args.quiet = request.quiet;
+  return run_graphs(args);
+}
 }  // namespace rivulet::cli

@@ -85,7 +85,10 @@ checkpoint::JobIdentity job_identity(const std::vector<graphs::Graph>& graphs) {
   checkpoint::JobIdentity identity;
   for (const graphs::Graph& graph : graphs) {
     identity.graph_name += (identity.graph_name.empty() ? "" : "+") + graph.name;
-    for (const graphs::Node& node : graph.nodes) identity.node_ids.push_back(node.id);
+    for (const graphs::Node& node : graph.nodes) {
+      identity.node_ids.push_back(node.id);
+      identity.node_kinds.emplace_back(node.id, node.kind);
+    }
   }
   return identity;
 }

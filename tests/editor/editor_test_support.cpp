@@ -9,6 +9,7 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -24,6 +25,7 @@
 #include "editor/node_item.hpp"
 #include "editor/palette.hpp"
 #include "editor/parameter_editors.hpp"
+#include "graphs/catalog_io.hpp"
 
 namespace rivulet::editor::test {
 
@@ -171,10 +173,32 @@ graphs::Catalog testCatalog() {
   return catalog;
 }
 
-Window::Window(bool keep_settings) {
+const std::optional<graphs::Catalog>& realCatalog() {
+  static const std::optional<graphs::Catalog> catalog = [] {
+    app();
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("catalog.json"));
+    const int rc = QProcess::execute(QStringLiteral(RIVULET_CLI), {"catalog", "export", path});
+    if (rc != 0) {
+      ADD_FAILURE() << RIVULET_CLI << " catalog export exited with " << rc;
+      return std::optional<graphs::Catalog>();
+    }
+    auto loaded = graphs::load_catalog(path.toStdString());
+    if (!loaded.ok()) {
+      ADD_FAILURE() << loaded.error().message;
+      return std::optional<graphs::Catalog>();
+    }
+    return std::optional<graphs::Catalog>(std::move(*loaded));
+  }();
+  return catalog;
+}
+
+Window::Window(bool keep_settings) : Window(testCatalog(), keep_settings) {}
+
+Window::Window(const graphs::Catalog& catalog, bool keep_settings) {
   app();
   if (!keep_settings) QSettings().clear();
-  window = new MainWindow(testCatalog());
+  window = new MainWindow(catalog);
   window->setErrorReporter([this](const QString&, const QString&) { ++errors_reported; });
   window->setSavePrompt([this] {
     ++save_prompts;

@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QPoint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "graphs/catalog.hpp"
@@ -24,11 +25,17 @@ QApplication& app();
 // → window_count (keyed input, size, mode, slide only when mode = sliding) → print_sink.
 graphs::Catalog testCatalog();
 
+// The real operator catalog, exported once per test binary by the CLI (RIVULET_CLI) — the
+// editor itself never links the operators. nullopt (and a test failure) if the export fails.
+const std::optional<graphs::Catalog>& realCatalog();
+
 // A fresh, shown main window with the test catalog; dialogs answer "Discard"/log errors.
 // Settings (recent files, window state) are wiped first unless `keep_settings`, so tests do not
 // leak into each other; the persistence tests keep them to see what an earlier window wrote.
 struct Window {
   explicit Window(bool keep_settings = false);
+  // The same with another catalog (realCatalog() for the shipped operators and examples).
+  explicit Window(const graphs::Catalog& catalog, bool keep_settings = false);
   ~Window();
   MainWindow& operator*() { return *window; }
   MainWindow* operator->() { return window; }

@@ -78,5 +78,55 @@ TEST(FieldPicker, KeysArePickedFromTheUpstreamSchema) {
   EXPECT_EQ(win.inspector().keyFieldsField()->text(), QStringLiteral("amount"));
 }
 
+// A source's event-time field is picked from the timestamp and int64 fields of the records it
+// declares (the real kafka_source); a field of another type is named as the problem.
+TEST(FieldPicker, TheEventTimeFieldIsPickedFromTheSourcesRecords) {
+  const auto& catalog = test::realCatalog();
+  ASSERT_TRUE(catalog.has_value());
+  test::Window w(*catalog);
+  MainWindow& win = *w;
+  const std::string source = dropFromPalette(win, "kafka_source", QPoint(250, 250));
+  ASSERT_FALSE(source.empty());
+  clickNode(win, source);
+  auto picker = [&] {
+    ParameterEditor* editor = win.inspector().parameterEditor("event_time_field");
+    return editor ? editor->findChild<QComboBox*>(QStringLiteral("eventTimePicker")) : nullptr;
+  };
+  ASSERT_TRUE(picker());
+  EXPECT_FALSE(picker()->isEnabled()) << "no schema declared yet";
+
+  typeIntoParameter(win, "schema", "card: string\nts: timestamp\nseq: int64\namount: float64");
+  win.validation().validateNow();
+  ASSERT_TRUE(picker());
+  ASSERT_TRUE(picker()->isEnabled());
+  ASSERT_EQ(picker()->count(), 4);  // the prompt, ts, seq, then "none"
+  EXPECT_EQ(picker()->itemText(1), QStringLiteral("ts (timestamp)"));
+  EXPECT_EQ(picker()->itemText(2), QStringLiteral("seq (int64)"));
+
+  picker()->setFocus();
+  QTest::keyClick(picker(), Qt::Key_Down);  // ts
+  const graphs::Value* value = win.document().graph().node(source)->parameter("event_time_field");
+  ASSERT_NE(value, nullptr);
+  EXPECT_EQ(*value, graphs::Value(std::string("ts")));
+  auto* line =
+      qobject_cast<QLineEdit*>(win.inspector().parameterEditor("event_time_field")->input());
+  ASSERT_TRUE(line);
+  EXPECT_EQ(line->text(), QStringLiteral("ts"));
+  EXPECT_EQ(picker()->currentIndex(), 0);
+
+  // "none" clears it (the Kafka timestamp then); a float field typed by hand is named.
+  picker()->setFocus();
+  QTest::keyClick(picker(), Qt::Key_End);
+  EXPECT_EQ(win.document().graph().node(source)->parameter("event_time_field"), nullptr);
+  typeIntoParameter(win, "event_time_field", "amount");
+  EXPECT_TRUE(win.inspector()
+                  .parameterEditor("event_time_field")
+                  ->errorText()
+                  .contains(QStringLiteral("must be a timestamp or int64 field")))
+      << win.inspector().parameterEditor("event_time_field")->errorText().toStdString();
+  test::action(win, "actionUndo")->trigger();
+  EXPECT_EQ(win.document().graph().node(source)->parameter("event_time_field"), nullptr);
+}
+
 }  // namespace
 }  // namespace rivulet::editor

@@ -101,31 +101,17 @@ TEST(MainWindow, ExampleGraphsOpenLaidOutAndValid) {
     }
   }
   ASSERT_FALSE(graphs_found.isEmpty()) << "no example graphs found";
-  std::optional<graphs::Catalog> real_catalog;
-  QTemporaryDir dir;
-  {
-    // The full build always has the CLI; the editor itself never links the operators.
-    const QString path = dir.filePath("catalog.json");
-    ASSERT_EQ(QProcess::execute(QStringLiteral(RIVULET_CLI), {"catalog", "export", path}), 0);
-    auto loaded = graphs::load_catalog(path.toStdString());
-    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
-    real_catalog = std::move(*loaded);
-  }
+  // The full build always has the CLI; the editor itself never links the operators.
+  const std::optional<graphs::Catalog>& real_catalog = test::realCatalog();
+  ASSERT_TRUE(real_catalog.has_value());
   for (const QString& path : graphs_found) {
-    test::Window w;
-    if (real_catalog) {
-      w.window->deleteLater();
-      w.window = new MainWindow(*real_catalog);
-      w.window->setErrorReporter([&](const QString&, const QString&) { ++w.errors_reported; });
-    }
+    test::Window w(*real_catalog);
     ASSERT_TRUE(w->openFile(path)) << path.toStdString();
     EXPECT_FALSE(needsLayout(w->document().graph())) << path.toStdString();
     EXPECT_FALSE(w->isWindowModified());
-    if (real_catalog) {
-      w->validation().validateNow();
-      for (const auto& problem : w->validation().report().problems) {
-        ADD_FAILURE() << path.toStdString() << ": " << problem.to_string();
-      }
+    w->validation().validateNow();
+    for (const auto& problem : w->validation().report().problems) {
+      ADD_FAILURE() << path.toStdString() << ": " << problem.to_string();
     }
   }
 }

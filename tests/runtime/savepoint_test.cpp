@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -90,6 +91,49 @@ class CountingStore final : public CheckpointStore {
     std::atomic<int>& readers_;
   };
   std::shared_ptr<CheckpointStore> inner_;
+};
+
+// A store whose checkpoints report the operator kinds a directory store reads from its manifest.
+class KindRecordingStore final : public CheckpointStore {
+ public:
+  KindRecordingStore(std::shared_ptr<CheckpointStore> inner,
+                     std::map<std::string, std::string> kinds)
+      : inner_(std::move(inner)), kinds_(std::move(kinds)) {}
+  graphs::Status begin(CheckpointId id) override { return inner_->begin(id); }
+  graphs::Result<std::unique_ptr<StateWriter>> writer(CheckpointId id,
+                                                      const std::string& task) override {
+    return inner_->writer(id, task);
+  }
+  graphs::Status complete(CheckpointId id) override { return inner_->complete(id); }
+  void abort(CheckpointId id) override { inner_->abort(id); }
+  graphs::Result<std::unique_ptr<CompletedCheckpoint>> latest() override {
+    auto latest = inner_->latest();
+    if (!latest || !*latest) return latest;
+    return std::unique_ptr<CompletedCheckpoint>(
+        std::make_unique<WithKinds>(std::move(*latest), kinds_));
+  }
+
+ private:
+  class WithKinds final : public CompletedCheckpoint {
+   public:
+    WithKinds(std::unique_ptr<CompletedCheckpoint> inner, std::map<std::string, std::string> kinds)
+        : inner_(std::move(inner)), kinds_(std::move(kinds)) {}
+    CheckpointId id() const override { return inner_->id(); }
+    graphs::Result<std::unique_ptr<StateReader>> reader(const std::string& task) override {
+      return inner_->reader(task);
+    }
+    std::vector<std::string> tasks_with_state() const override {
+      return inner_->tasks_with_state();
+    }
+    std::vector<std::string> tasks() const override { return inner_->tasks(); }
+    std::map<std::string, std::string> operator_kinds() const override { return kinds_; }
+
+   private:
+    std::unique_ptr<CompletedCheckpoint> inner_;
+    std::map<std::string, std::string> kinds_;
+  };
+  std::shared_ptr<CheckpointStore> inner_;
+  std::map<std::string, std::string> kinds_;
 };
 
 class RestartOnce final : public RestartPolicy {
@@ -230,6 +274,53 @@ TEST_F(SavepointTest, AllowNonRestoredStateDropsTheMissingNodesState) {
   const JobStatus status = await(**job);
   EXPECT_EQ(status.state, JobState::Finished) << status.message;
   EXPECT_EQ(store->readers.load(), 5);  // one per task of the plan; gone#* never read
+}
+
+// State belongs to the kind of operator that wrote it: under the same id, another kind is
+// refused naming both kinds, or (when dropping state is allowed) starts empty.
+TEST_F(SavepointTest, AChangedOperatorKindUnderTheSameIdIsRefusedOrStartsEmpty) {
+  const std::map<std::string, std::string> kinds = {
+      {"src", "count_source"}, {"mid", "window_aggregate"}, {"sink", "collect"}};
+  auto saved = [&] {
+    return std::make_shared<KindRecordingStore>(
+        savepoint(5, {"mid#0", "mid#1"}, {"src#0", "src#1", "sink#0"}), kinds);
+  };
+  JobOptions options;
+  options.restore_from = saved();
+  auto job = start(pipeline(), options);  // mid is a "pass" now
+  ASSERT_FALSE(job);
+  EXPECT_EQ(job.error().message,
+            "savepoint sp: node 'mid' was a window_aggregate when it was taken and is a pass in "
+            "the graph; state cannot carry over to another operator kind (give the node a new id "
+            "to start it empty, or pass --allow-non-restored-state to drop its state)");
+  EXPECT_EQ(log_->count.load(), 0u);
+
+  // Allowed: the node is reported as dropped and none of its tasks finds the old state.
+  auto plan = plan_job({pipeline()}, registry_);
+  ASSERT_TRUE(plan) << plan.error().message;
+  auto store = saved();
+  auto prepared = prepare_restore(*store, *plan, /*allow_non_restored_state=*/true, "savepoint sp");
+  ASSERT_TRUE(prepared) << prepared.error().message;
+  EXPECT_EQ(prepared->dropped_nodes, (std::vector<std::string>{"mid"}));
+  auto latest = prepared->store->latest();
+  ASSERT_TRUE(latest && *latest);
+  EXPECT_TRUE((*latest)->tasks_with_state().empty());
+  for (const std::string task : {"mid#0", "mid#1"}) {
+    auto reader = (*latest)->reader(task);
+    ASSERT_TRUE(reader) << reader.error().message;
+    EXPECT_FALSE((*reader)->has_blob("state")) << task;
+  }
+  EXPECT_TRUE(saved_tasks_of(**latest, "mid").empty());
+
+  // The same kind restores as before; an unrecorded kind (an older manifest) is not compared.
+  auto same = kinds;
+  same["mid"] = "pass";
+  options.restore_from = std::make_shared<KindRecordingStore>(
+      savepoint(5, {"mid#0", "mid#1"}, {"src#0", "src#1", "sink#0"}), same);
+  job = start(pipeline(), options);
+  ASSERT_TRUE(job) << job.error().message;
+  EXPECT_TRUE((*job)->non_restored_nodes().empty());
+  EXPECT_EQ(await(**job).state, JobState::Finished);
 }
 
 TEST_F(SavepointTest, RestartWithoutANewerCheckpointRestoresTheSavepointAgain) {

@@ -1,6 +1,7 @@
 // PreviewDialog: columns are the edge's schema, rows are bounded to the newest N, the skipped
-// count adds up, a batch with another schema takes over the columns and says so, and closing
-// emits closed() exactly once.
+// count adds up, a batch with another schema takes over the columns and says so, an
+// interrupted tap is said and then its resumption (rows kept), and closing emits closed()
+// exactly once.
 #include "editor/monitor/preview_dialog.hpp"
 
 #include <gtest/gtest.h>
@@ -70,6 +71,35 @@ TEST(PreviewDialog, TheRunningJobsSchemaWinsAndTheUserIsTold) {
   d.append(r);
   EXPECT_EQ(d.columns(), (QStringList{"key", "count"}));
   EXPECT_TRUE(d.statusText().contains("schema differs"));
+}
+
+TEST(PreviewDialog, AnInterruptedTapIsSaidAndItsResumptionKeepsTheRows) {
+  test::app();
+  PreviewDialog d(kEdge, kSchema);
+  d.append(batch(0, 3));
+  d.setInterrupted(QStringLiteral("node 127.0.0.1:1: lost the connection"));
+  EXPECT_TRUE(d.interrupted());
+  EXPECT_TRUE(d.statusText().contains(
+      "interrupted: node 127.0.0.1:1: lost the connection — reopening when the node is back"))
+      << d.statusText().toStdString();
+  d.setInterrupted(QStringLiteral("again"));  // the same interruption, said once more
+  EXPECT_EQ(d.interruptions(), 1);
+  d.setResumed();
+  EXPECT_FALSE(d.interrupted());
+  d.append(batch(3, 2));
+  EXPECT_EQ(d.rowCount(), 5) << "the rows seen before the interruption stay";
+  EXPECT_TRUE(d.statusText().contains("resumed after an interruption"))
+      << d.statusText().toStdString();
+  EXPECT_FALSE(d.statusText().contains("interrupted:"));
+  d.setInterrupted(QStringLiteral("lost"));
+  d.setResumed();
+  EXPECT_EQ(d.interruptions(), 2);
+  EXPECT_TRUE(d.statusText().contains("resumed after 2 interruptions"))
+      << d.statusText().toStdString();
+  // An end for good (the job finished) is said too.
+  d.setEnded(QStringLiteral("job-3 finished"));
+  EXPECT_EQ(d.endReason(), QStringLiteral("job-3 finished"));
+  EXPECT_TRUE(d.statusText().contains("ended: job-3 finished")) << d.statusText().toStdString();
 }
 
 TEST(PreviewDialog, ClosingEmitsClosedOnce) {

@@ -1,7 +1,10 @@
 // The editor against a real `rivulet node` process over loopback: add the node in the Nodes panel,
 // take its catalog, deploy the fraud example through the Node menu, see the jobs and their
 // metrics, take a savepoint, redeploy an edited graph from a savepoint with the diff, cancel,
-// and see a killed node shown as lost and retried. Timeouts only keep a broken test from hanging.
+// and see a killed node shown as lost and retried; an open edge preview survives the node's
+// restart; an exactly-once pipeline edited in the inspector and redeployed from its savepoint
+// publishes every input record once, read back by an independent read_committed consumer.
+// Timeouts only keep a broken test from hanging.
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -17,12 +20,16 @@
 #include <QTreeWidget>
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <regex>
+#include <set>
 #include <string>
 
 #include "editor/edge_item.hpp"
 #include "editor/graph_document.hpp"
 #include "editor/graph_scene.hpp"
+#include "editor/inspector.hpp"
 #include "editor/live_monitor.hpp"
 #include "editor/main_window.hpp"
 #include "editor/monitor/monitor_controller.hpp"
@@ -35,10 +42,12 @@
 #include "editor/palette.hpp"
 #include "editor/problems_panel.hpp"
 #include "editor/validation_controller.hpp"
+#include "graphs/graph_io.hpp"
 #include "tests/editor/editor_test_support.hpp"
 #include "tests/runtime/checkpoint/temp_directory.hpp"
 #include "tests/runtime/child_process.hpp"
 #include "tests/runtime/free_port.hpp"
+#include "tests/runtime/kafka_client.hpp"
 
 namespace rivulet::editor {
 namespace {
@@ -61,9 +70,7 @@ const control::TaskSample* task(const control::JobMetrics& m, const std::string&
 class NodeEditorProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    node_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{RIVULET_CLI, "node", "--data-dir", (dir_.path() / "data").string(),
-                                 "--listen", address_.toStdString()});
+    startNode();
     window_ = std::make_unique<test::Window>();
     MainWindow& w = **window_;
     w.deployer().setErrorReporter([this](const QString& title, const QString& message) {
@@ -86,6 +93,27 @@ class NodeEditorProcessTest : public ::testing::Test {
   }
 
   MainWindow& window() { return **window_; }
+
+  // The node process on address_ and the data dir (again after a kill: it resumes its jobs).
+  void startNode() {
+    node_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{RIVULET_CLI, "node", "--data-dir", (dir_.path() / "data").string(),
+                                 "--listen", address_.toStdString()});
+  }
+
+  bool useNodeCatalog() {
+    QSignalSpy applied(&window().deployer(), &DeployController::catalogApplied);
+    test::action(window(), "actionUseNodeCatalog")->trigger();
+    return test::waitFor([&] { return applied.count() == 1; }, kLong);
+  }
+
+  int edgeIndex(const std::string& from, const std::string& to) {
+    const auto& edges = window().document().graph().edges;
+    for (int i = 0; i < static_cast<int>(edges.size()); ++i) {
+      if (edges[i].from.node == from && edges[i].to.node == to) return i;
+    }
+    return -1;
+  }
 
   // Adds the node through the panel's own action and waits until it is connected (the node may
   // still be starting: the connection retries).
@@ -456,6 +484,218 @@ TEST_F(NodeEditorProcessTest, DeployEntersMonitorModeWithLiveNumbersOnTheCanvas)
         return item->liveView() && item->liveView()->stale;
       },
       kLong));
+}
+
+// A preview open while the node dies: the dialog says the tap was interrupted, keeps its rows,
+// and when the node is back (restarted on its data dir, the job resumed) the tap is re-opened
+// and records flow into the same dialog again.
+TEST_F(NodeEditorProcessTest, AnOpenPreviewIsReopenedWhenTheNodeComesBack) {
+  NodeConnection* node = addNodeThroughPanel();
+  ASSERT_NE(node, nullptr);
+  ASSERT_TRUE(useNodeCatalog());
+  ASSERT_TRUE(window().openFile(kExamples + QStringLiteral("generator.json")));
+  const QString generator = deployOpenGraph();
+  ASSERT_FALSE(generator.isEmpty()) << errors_.join("\n").toStdString();
+  LiveMonitor& live = window().liveMonitor();
+  ASSERT_TRUE(live.active());
+
+  const int index = edgeIndex("card_transactions", "transactions_topic");
+  ASSERT_GE(index, 0);
+  monitor::MonitorController& controller = live.controller();
+  controller.requestPreview(index);
+  const control::EdgeRef ref{"card_transactions", "out", "transactions_topic", "in"};
+  monitor::PreviewDialog* dialog = controller.previewDialog(ref);
+  ASSERT_NE(dialog, nullptr);
+  ASSERT_TRUE(test::waitFor([&] { return dialog->rowCount() > 0; }, kLong))
+      << dialog->statusText().toStdString();
+
+  node_->signal(SIGKILL);
+  node_->wait(std::chrono::seconds(20));
+  ASSERT_TRUE(test::waitFor([&] { return dialog->interrupted(); }, kLong))
+      << dialog->statusText().toStdString();
+  EXPECT_TRUE(dialog->statusText().contains(QStringLiteral("interrupted: ")))
+      << dialog->statusText().toStdString();
+  const int rows_kept = dialog->rowCount();
+  EXPECT_GT(rows_kept, 0) << "the rows seen before stay";
+
+  startNode();
+  ASSERT_TRUE(
+      test::waitFor([&] { return node->state() == NodeConnection::State::Connected; }, kLong))
+      << node->stateMessage().toStdString();
+  const std::uint64_t received_before = dialog->received();
+  ASSERT_TRUE(test::waitFor([&] { return dialog->received() > received_before; }, kLong))
+      << dialog->statusText().toStdString();
+  EXPECT_FALSE(dialog->interrupted());
+  EXPECT_EQ(dialog->interruptions(), 1);
+  EXPECT_TRUE(dialog->statusText().contains(QStringLiteral("resumed after an interruption")))
+      << dialog->statusText().toStdString();
+  EXPECT_TRUE(dialog->endReason().isEmpty()) << dialog->endReason().toStdString();
+  EXPECT_EQ(controller.previewDialog(ref), dialog) << "the same dialog, not a new one";
+}
+
+// Exactly once through the editor: a bounded datagen (ids 0..N-1) → map (tags each record with
+// a version) → an exactly-once kafka_sink, deployed from the Node menu; mid-run the map's
+// expression is edited in the inspector, the redeploy dialog shows that change, and the
+// redeploy stops the job with a savepoint and starts the edited graph from it. Read back
+// read_committed, every id is there exactly once, the earlier ones tagged v1 and the later v2.
+// Then a new run is cancelled from the Nodes panel, and the node stops: the lost connection is
+// shown.
+TEST_F(NodeEditorProcessTest, AnEditedExactlyOncePipelineRedeployedFromItsSavepointWritesOnce) {
+  constexpr std::int64_t kRecords = 3000;
+  constexpr std::int64_t kRate = 400;  // per second: the job runs for about 7.5 s
+  constexpr int kSinkParallelism = 2;  // the output topic gets as many partitions
+  NodeConnection* node = addNodeThroughPanel();
+  ASSERT_NE(node, nullptr);
+  ASSERT_TRUE(useNodeCatalog());
+  ASSERT_TRUE(node->info().has_value());
+  const std::string bootstrap = node->info()->bootstrap_servers;
+  ASSERT_FALSE(bootstrap.empty()) << "the node hosts its embedded broker";
+
+  graphs::Graph graph;
+  graph.name = "exactly-once-redeploy";
+  graph.runtime.checkpoint_interval_ms = 500;
+  graphs::Node ids;
+  ids.id = "ids";
+  ids.kind = "datagen";
+  ids.set_parameter("schema", graphs::Schema{{"id", graphs::FieldType::Int64, false}});
+  ids.set_parameter("fields", graphs::StringList{"id=sequence"});
+  ids.set_parameter("count", std::int64_t{kRecords});
+  ids.set_parameter("rate", std::int64_t{kRate});
+  ids.position = {0, 0};
+  graphs::Node tag;
+  tag.id = "tag";
+  tag.kind = "map";
+  tag.set_parameter("expressions", graphs::StringList{"'v1' AS version"});
+  tag.position = {260, 0};
+  graphs::Node out;
+  out.id = "out";
+  out.kind = "kafka_sink";
+  out.parallelism = kSinkParallelism;
+  out.set_parameter("topic", std::string("exactly_once_out"));
+  out.set_parameter("delivery", std::string("exactly_once"));
+  out.position = {520, 0};
+  graph.nodes = {ids, tag, out};
+  graph.edges = {
+      graphs::Edge{{"ids", "out"}, {"tag", "in"}, {}},
+      graphs::Edge{{"tag", "out"}, {"out", "in"}, {graphs::PartitioningKind::Rebalance, {}}}};
+  const std::string path = (dir_.path() / "exactly-once.json").string();
+  ASSERT_TRUE(graphs::save_graph(graph, path).ok());
+
+  ASSERT_TRUE(window().openFile(QString::fromStdString(path)));
+  const QString job = deployOpenGraph();
+  ASSERT_FALSE(job.isEmpty()) << errors_.join("\n").toStdString();
+  LiveMonitor& live = window().liveMonitor();
+  ASSERT_TRUE(live.active());
+  // Mid-run: some records generated, far from all (the metrics monitor mode subscribed to).
+  std::uint64_t generated_count = 0;
+  QObject receiver;
+  QObject::connect(node, &NodeConnection::metricsArrived, &receiver,
+                   [&](const control::JobMetrics& m) {
+                     if (m.job != job.toStdString()) return;
+                     if (const auto* source = task(m, "ids")) generated_count = source->records_out;
+                   });
+  const auto generated = [&] { return generated_count; };
+  ASSERT_TRUE(test::waitFor([&] { return generated() >= 400; }, kLong)) << "no records generated";
+  ASSERT_LT(generated(), static_cast<std::uint64_t>(kRecords) / 2)
+      << "too late to redeploy mid-run";
+
+  // The edit, typed into the inspector.
+  test::clickNode(window(), "tag");
+  ASSERT_EQ(window().inspector().nodeId(), "tag");
+  test::typeIntoParameter(window(), "expressions", QStringLiteral("'v2' AS version"));
+  ASSERT_EQ(*window().document().graph().node("tag")->parameter("expressions"),
+            graphs::Value(graphs::StringList{"'v2' AS version"}));
+
+  // Redeploy: the real dialog shows the parameter change with old and new values.
+  QString dialog_text;
+  bool could_redeploy = false;
+  window().deployer().setDiffPresenter([&](const graphs::GraphDiff& diff, const QString& shown) {
+    RedeployDialog dialog(diff, shown, &window());
+    // Every row, nested ones indented (a changed node lists its parameters under it).
+    std::function<void(const QTreeWidgetItem*, int)> read = [&](const QTreeWidgetItem* item,
+                                                                int depth) {
+      dialog_text += QString(depth * 2, QLatin1Char(' ')) + item->text(0) + QStringLiteral(" | ") +
+                     item->text(1) + QLatin1Char('\n');
+      for (int j = 0; j < item->childCount(); ++j) read(item->child(j), depth + 1);
+    };
+    for (int i = 0; i < dialog.tree()->topLevelItemCount(); ++i) {
+      read(dialog.tree()->topLevelItem(i), 0);
+    }
+    could_redeploy = dialog.canRedeploy();
+    return could_redeploy ? std::optional<RedeployChoice>(dialog.choice()) : std::nullopt;
+  });
+  QSignalSpy redeployed(&window().deployer(), &DeployController::redeployed);
+  ASSERT_TRUE(window().nodes().selectJob(address_, job));
+  test::action(window(), "actionRedeployToNode")->trigger();
+  ASSERT_TRUE(test::waitFor([&] { return redeployed.count() == 1; }, 2 * kLong))
+      << errors_.join("\n").toStdString();
+  EXPECT_TRUE(could_redeploy) << "no state is dropped";
+  EXPECT_TRUE(dialog_text.contains(QStringLiteral("tag"))) << dialog_text.toStdString();
+  EXPECT_TRUE(
+      dialog_text.contains(QStringLiteral("expressions | ['v1' AS version] → ['v2' AS version]")))
+      << dialog_text.toStdString();
+  const QString replacement = redeployed.at(0).at(2).toString();
+  EXPECT_TRUE(live.active());
+  EXPECT_EQ(live.job(), replacement) << "monitor mode follows the redeployed job";
+  ASSERT_TRUE(jobShows(replacement, QStringLiteral("finished")));
+
+  // Read back by an independent read_committed consumer: each id once; v1 before the cut, v2
+  // after it (the savepoint's barrier), both present.
+  const auto records =
+      runtime::kafkatest::consume_committed(bootstrap, "exactly_once_out", kSinkParallelism);
+  ASSERT_TRUE(records.has_value()) << "the output topic's end was not reached";
+  const std::regex id_re(R"re("id"\s*:\s*(\d+))re");
+  const std::regex version_re(R"re("version"\s*:\s*"(v\d)")re");
+  std::map<std::int64_t, int> seen;
+  std::int64_t last_v1 = -1;
+  std::int64_t first_v2 = kRecords;
+  int unreadable = 0;
+  for (const auto& r : *records) {
+    std::smatch id;
+    std::smatch version;
+    if (!std::regex_search(r.value, id, id_re) ||
+        !std::regex_search(r.value, version, version_re)) {
+      ++unreadable;
+      continue;
+    }
+    const std::int64_t n = std::stoll(id[1].str());
+    ++seen[n];
+    if (version[1].str() == "v1") last_v1 = std::max(last_v1, n);
+    if (version[1].str() == "v2") first_v2 = std::min(first_v2, n);
+  }
+  EXPECT_EQ(unreadable, 0);
+  EXPECT_EQ(records->size(), static_cast<std::size_t>(kRecords));
+  ASSERT_EQ(seen.size(), static_cast<std::size_t>(kRecords));
+  EXPECT_EQ(seen.begin()->first, 0);
+  EXPECT_EQ(seen.rbegin()->first, kRecords - 1);
+  int duplicated = 0;
+  for (const auto& [n, count] : seen) duplicated += count > 1;
+  EXPECT_EQ(duplicated, 0);
+  EXPECT_GE(last_v1, 0) << "records before the redeploy carry v1";
+  EXPECT_LT(first_v2, kRecords) << "records after it carry v2";
+  EXPECT_EQ(last_v1 + 1, first_v2) << "the edit takes effect exactly at the savepoint";
+
+  // The edited graph deployed once more and cancelled from the panel while it runs.
+  const QString again = deployOpenGraph();
+  ASSERT_FALSE(again.isEmpty()) << errors_.join("\n").toStdString();
+  ASSERT_TRUE(jobShows(again, QStringLiteral("running")));
+  ASSERT_TRUE(window().nodes().selectJob(address_, again));
+  test::action(window(), "actionCancelJob")->trigger();
+  EXPECT_TRUE(jobShows(again, QStringLiteral("cancelled")));
+
+  // The node stops: the panel and the monitor show the lost connection.
+  node_->signal(SIGTERM);
+  ASSERT_TRUE(node_->wait(std::chrono::seconds(60)).has_value());
+  ASSERT_TRUE(test::waitFor(
+      [&] { return window().nodes().healthText(address_).startsWith(QStringLiteral("lost: ")); },
+      kLong))
+      << window().nodes().healthText(address_).toStdString();
+  EXPECT_TRUE(test::waitFor([&] { return live.controller().connectionLost(); }, kLong));
+  auto* label = window().findChild<QLabel*>(QStringLiteral("monitorConnectionLabel"));
+  ASSERT_NE(label, nullptr);
+  EXPECT_TRUE(label->text().startsWith(QStringLiteral("Connection to the node lost")))
+      << label->text().toStdString();
+  EXPECT_TRUE(errors_.isEmpty()) << errors_.join("\n").toStdString();
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // Checkpoint storage: layout, manifest atomicity, verification with fallback, retention.
 
+#include "runtime/checkpoint/checkpoint_storage.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,7 +12,6 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/checkpoint/checkpoint_storage.hpp"
 #include "runtime/checkpoint/names.hpp"
 #include "temp_directory.hpp"
 
@@ -20,7 +21,12 @@ namespace {
 namespace fs = std::filesystem;
 using test::TempDirectory;
 
-JobIdentity job() { return JobIdentity{"cards pipeline", {"source", "window", "sink"}}; }
+JobIdentity job() {
+  return JobIdentity{
+      "cards pipeline",
+      {"source", "window", "sink"},
+      {{"source", "kafka_source"}, {"window", "window_aggregate"}, {"sink", "odd kind"}}};
+}
 
 std::span<const std::byte> bytes_of(const std::string& s) {
   return std::as_bytes(std::span(s.data(), s.size()));
@@ -62,8 +68,9 @@ std::uint64_t latest_id(const CheckpointStorage& storage) {
 }
 
 TEST(CheckpointNames, EscapingRoundTripsAndIsFileSystemSafe) {
-  for (const std::string& name : std::vector<std::string>{"", "window#0", ".", "..", "a/b", "x y\nz", ".hidden", "MANIFEST",
-                                 std::string("\0\xff", 2)}) {
+  for (const std::string& name :
+       std::vector<std::string>{"", "window#0", ".", "..", "a/b", "x y\nz", ".hidden", "MANIFEST",
+                                std::string("\0\xff", 2)}) {
     const std::string escaped = escape_name(name);
     EXPECT_EQ(escaped.find('/'), std::string::npos) << name;
     EXPECT_EQ(escaped.find(' '), std::string::npos) << name;
@@ -128,7 +135,8 @@ TEST(CheckpointStorage, TasksWriteConcurrentlyAndReadBack) {
         return;
       }
       for (int b = 0; b < kBlobs; ++b) {
-        const std::string content(static_cast<std::size_t>(1000 * t + b), static_cast<char>('a' + b));
+        const std::string content(static_cast<std::size_t>(1000 * t + b),
+                                  static_cast<char>('a' + b));
         if (!(*task)->write_blob("blob " + std::to_string(b), bytes_of(content))) ++failures;
       }
     });

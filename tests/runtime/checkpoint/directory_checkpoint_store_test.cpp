@@ -1,13 +1,15 @@
 // The on-disk CheckpointStore the coordinator and supervisor use.
 
+#include "runtime/checkpoint/directory_checkpoint_store.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "runtime/checkpoint/checkpoint_reader.hpp"
-#include "runtime/checkpoint/directory_checkpoint_store.hpp"
 #include "temp_directory.hpp"
 
 namespace rivulet::runtime::checkpoint {
@@ -105,7 +107,8 @@ TEST(DirectoryCheckpointStore, CorruptNewestIsSkippedAndReported) {
   ASSERT_TRUE(store);
   take(*store, 1, "one ");
   take(*store, 2, "two ");
-  std::ofstream{dir.path() / "chk-2" / "MANIFEST", std::ios::trunc} << "rivulet-checkpoint-manifest 1\n";
+  std::ofstream{dir.path() / "chk-2" / "MANIFEST", std::ios::trunc}
+      << "rivulet-checkpoint-manifest 1\n";
   auto latest = store->latest();
   ASSERT_TRUE(latest && *latest);
   EXPECT_EQ((*latest)->id(), 1u);
@@ -133,6 +136,27 @@ TEST(DirectoryCheckpointStore, ListsTheTasksThatTookPartAndThoseWithState) {
   // Asking for a reader of an unknown task does not make it part of the checkpoint.
   ASSERT_TRUE((*latest)->reader("new#0"));
   EXPECT_EQ((*latest)->tasks().size(), 4u);
+}
+
+// The kinds of the job's operators travel in the manifest, so a restore can refuse to hand a
+// node's state to another kind under the same id (savepoint_restore).
+TEST(DirectoryCheckpointStore, ReportsTheOperatorKindOfEveryNode) {
+  TempDirectory dir;
+  auto store = DirectoryCheckpointStore::open(
+      dir.path(), 2, JobIdentity{"g", {"a", "b"}, {{"a", "datagen"}, {"b", "window_aggregate"}}});
+  ASSERT_TRUE(store) << store.error().message;
+  take(**store, 1, "x");
+  auto latest = (*store)->latest();
+  ASSERT_TRUE(latest && *latest);
+  EXPECT_EQ((*latest)->operator_kinds(),
+            (std::map<std::string, std::string>{{"a", "datagen"}, {"b", "window_aggregate"}}));
+  // A manifest written before kinds were recorded reports none (nothing to compare).
+  TempDirectory old;
+  auto unrecorded = open_store(old.path());
+  take(*unrecorded, 1, "x");
+  auto older = unrecorded->latest();
+  ASSERT_TRUE(older && *older);
+  EXPECT_TRUE((*older)->operator_kinds().empty());
 }
 
 TEST(DirectoryCheckpointStore, SavepointIsTheDirectoryItselfAndNeverOverwritten) {
