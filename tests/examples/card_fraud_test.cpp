@@ -14,46 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "../runtime/child_process.hpp"
-#include "../runtime/cli/fault_test_support.hpp"
-#include "../runtime/kafka_client.hpp"
+#include "use_case_test_support.hpp"
 
 namespace rivulet::examples {
 namespace {
 
 using namespace std::chrono_literals;
-using runtime::faulttest::TempDir;
-using runtime::faulttest::write_file;
 
 constexpr int kPartitions = 4;
-
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs `sql` on database `db` with the sqlite3 shell; its output lines.
-std::vector<std::string> sqlite(const std::filesystem::path& db, const std::string& sql,
-                                const std::filesystem::path& scratch) {
-  write_file(scratch, sql);
-  const std::string command = "sqlite3 -batch " + db.string() + " < " + scratch.string() + " 2>&1";
-  std::vector<std::string> lines;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return {"popen failed"};
-  char buffer[4096];
-  std::string line;
-  while (std::fgets(buffer, sizeof buffer, pipe)) {
-    line += buffer;
-    if (!line.empty() && line.back() == '\n') {
-      line.pop_back();
-      lines.push_back(line);
-      line.clear();
-    }
-  }
-  ::pclose(pipe);
-  return lines;
-}
 
 TEST(CardFraudExample, AlertsMatchWhatSqliteComputesFromTheSameTransactions) {
   TempDir dir("rivulet-card-fraud-test");

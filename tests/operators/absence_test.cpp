@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "keyed_test_support.hpp"
 
 namespace rivulet::operators {
@@ -70,6 +72,23 @@ TEST_F(AbsenceTest, LateRecordsGoToTheirPortAndTheEndOfInputIsNoSilence) {
   EXPECT_EQ(out_.rows(1), (Rows{"a|1@499"}));
   op->on_end_of_input(out_);
   EXPECT_TRUE(out_.rows(0).empty());
+}
+
+// Silence is judged in event time: a gap is a gap whatever order the records arrived in, and
+// the end of all input (the watermark at its maximum) proves silence only up to the latest record.
+TEST_F(AbsenceTest, SilencesAreGapsInEventTimeWhateverTheArrivalOrder) {
+  auto op = make();
+  // a's 250 arrives before its 0 and 120; b keeps reporting until 400.
+  op->process(0, rows({{"a", "3"}, {"b", "1"}, {"a", "1"}, {"a", "2"}}, {250, 0, 0, 120}), out_);
+  op->process(0, rows({{"b", "2"}, {"b", "3"}}, {200, 400}), out_);
+  op->on_watermark(260, out_);
+  // In event time: a 0 -> 120 and b 0 -> 200 are gaps (due 100), then a 120 -> 250 (due 220).
+  EXPECT_EQ(out_.rows(), (Rows{"a|1|0@100", "b|1|0@100", "a|2|120@220"}));
+  out_.clear();
+  op->on_watermark(std::numeric_limits<std::int64_t>::max(), out_);
+  // The end: b 200 -> 400 is a gap (due 300), a after 250 is silent up to the latest record
+  // (400 >= 350); b after 400 is not proven silent.
+  EXPECT_EQ(out_.rows(), (Rows{"b|2|200@300", "a|3|250@350"}));
 }
 
 TEST_F(AbsenceTest, ATimeoutBelowOneMillisecondIsRefused) {
