@@ -247,7 +247,8 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
       windows::for_each_window(spec, times[row], [&](std::int64_t start, std::int64_t end) {
         if (is_late(end)) return;
         std::uint32_t slot = store_.find(key, start);
-        if (slot == WindowStore::kNone) [[unlikely]] slot = open_window(key, start, end);
+        if (slot == WindowStore::kNone) [[unlikely]]
+          slot = open_window(key, start, end);
         last_use_[slot] = call_;
         pending_rows_.push_back(static_cast<std::uint32_t>(row));
         pending_slots_.push_back(slot);
@@ -335,16 +336,29 @@ void WindowAggregateOperator::fire_due(std::int64_t until, runtime::Collector& o
       store_.schedule(slot, needed);
       continue;
     }
+    last_use_[slot] = call_;
     if (!fired) {
       append_result(slot);
       flush_output(out, false);
     }
     const std::int64_t purge = windows::purge_time(end, lateness);
     if (purge <= watermark_) {
+      drop_entry_of(slot);
       remove_window(slot);
     } else {
       store_.schedule(slot, purge);
     }
+  }
+}
+
+// A window about to be purged: the store forgets its entry (sessions: once the key's last
+// session goes).
+void WindowAggregateOperator::drop_entry_of(std::uint32_t slot) {
+  const std::uint32_t key = store_.key(slot);
+  if (!session()) {
+    check(entries_->drop(store_.start(slot), keys_.bytes(key)), options_.task_name);
+  } else if (store_.first_session(key) == slot && store_.next_session(slot) == WindowStore::kNone) {
+    check(entries_->drop(0, keys_.bytes(key)), options_.task_name);
   }
 }
 

@@ -111,6 +111,7 @@ class WindowAggregateOperator final : public runtime::Operator {
   void flush_output(runtime::Collector& out, bool force);
   void emit_late(const runtime::BatchPtr& batch, runtime::Collector& out);
   void fire_due(std::int64_t until, runtime::Collector& out);
+  void drop_entry_of(std::uint32_t slot);
   bool is_late(std::int64_t end) const {
     return windows::purge_time(end, options_.window.allowed_lateness) <= watermark_;
   }

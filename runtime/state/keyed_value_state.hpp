@@ -83,15 +83,10 @@ class KeyedValueState {
     index_.emplace(s.composite, h);
     return h;
   }
+  // Removes the entry (the store forgets any copy of it).
   void erase(Handle h) {
-    Slot& s = slots_[h];
-    index_.erase(s.composite);
-    s.live = false;
-    s.timer = kNoTimer;
-    ++s.generation;
-    s.value = V{};
-    release(h);
-    --resident_;
+    throw_if_error(store()->drop(slots_[h].ns, key(h)), context_);
+    forget(h);
   }
 
   V& value(Handle h) { return slots_[h].value; }
@@ -254,6 +249,18 @@ class KeyedValueState {
     return h;
   }
 
+  // Drops the resident entry (evicted, or erased).
+  void forget(Handle h) {
+    Slot& s = slots_[h];
+    index_.erase(s.composite);
+    s.live = false;
+    s.timer = kNoTimer;
+    ++s.generation;
+    s.value = V{};
+    release(h);
+    --resident_;
+  }
+
   // A dead slot goes back to the free list once no heap entry names it.
   void release(Handle h) {
     if (slots_[h].heap_entries == 0 && !slots_[h].live) free_.push_back(h);
@@ -304,7 +311,7 @@ class KeyedValueState {
       writer_.buffer().clear();
       codec_.encode(s.value, writer_);
       throw_if_error(store_->put(s.ns, key(h), writer_.buffer(), s.timer), context_);
-      erase(h);
+      forget(h);
     }
   }
 

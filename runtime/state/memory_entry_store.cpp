@@ -30,6 +30,10 @@ class MemoryEntryStore final : public EntryStore {
                          "evicted into it"};
   }
 
+  graphs::Status drop(std::int64_t /*ns*/, std::string_view /*key*/) override {
+    return graphs::Ok{};
+  }
+
   graphs::Status commit() override { return graphs::Ok{}; }
 
   graphs::Result<std::int64_t> take_due(std::int64_t time, std::size_t /*limit*/,
