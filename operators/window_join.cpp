@@ -221,7 +221,7 @@ class WindowJoinOperator final : public runtime::Operator {
                   Row{batch.get(), static_cast<std::uint32_t>(r), null_key ? 1u : 0u}, end - 1,
                   out);
       }
-      groups_.value(h).add(batch, static_cast<std::uint32_t>(r), null_key);
+      groups_.modify(h).add(batch, static_cast<std::uint32_t>(r), null_key);
     }
     groups_.end_call();
     if (!late_rows_.empty()) {
@@ -322,7 +322,7 @@ class WindowJoinOperator final : public runtime::Operator {
       }
       if (!matched && config_.left_join) append_pair(row, nullptr, ts, out);
     }
-    groups_.value(left).fired = true;
+    groups_.modify(left).fired = true;
   }
 
   // A record for a window that already fired (within allowed lateness): its new pairs now.

@@ -7,8 +7,8 @@
 // with the memory backend and a cache of hot keys and windows with RocksDB. An entry is the
 // operator's while it is resident (whatever copy the store may keep of it is stale until it is
 // written back) and the store's once evicted: `take` hands a stored entry to the operator,
-// `put` hands an evicted one back, `drop` says the operator removed one it held. So the
-// operator runs one code path:
+// `put` hands an evicted one back (`release` when it is unchanged: the store's copy is current),
+// `drop` says the operator removed one it held. So the operator runs one code path:
 //   - a key or window it does not hold: take() it (absent: a new entry);
 //   - an entry it removes (a window purged, a key expired): drop() it;
 //   - after a call (a batch, a watermark): beyond resident_limit() entries, evict the coldest;
@@ -64,6 +64,8 @@ class EntryStore {
   // sees them.
   [[nodiscard]] virtual graphs::Status put(std::int64_t ns, std::string_view key,
                                            std::string_view value, std::int64_t timer) = 0;
+  // The owner evicts the entry (ns, key) unchanged since take(): the store's copy is current.
+  [[nodiscard]] virtual graphs::Status release(std::int64_t ns, std::string_view key) = 0;
   // The owner removed the entry (ns, key) it held: the store forgets any copy of it.
   [[nodiscard]] virtual graphs::Status drop(std::int64_t ns, std::string_view key) = 0;
   [[nodiscard]] virtual graphs::Status commit() = 0;

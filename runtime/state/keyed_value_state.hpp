@@ -80,6 +80,7 @@ class KeyedValueState {
     s.composite = scratch_;
     s.ns = ns;
     s.value = std::move(value);
+    s.dirty = true;
     index_.emplace(s.composite, h);
     return h;
   }
@@ -89,7 +90,13 @@ class KeyedValueState {
     forget(h);
   }
 
-  V& value(Handle h) { return slots_[h].value; }
+  // Reading a value; modify() for changing it (a changed value is written back when evicted,
+  // an unchanged one is not).
+  const V& value(Handle h) const { return slots_[h].value; }
+  V& modify(Handle h) {
+    slots_[h].dirty = true;
+    return slots_[h].value;
+  }
   std::int64_t ns(Handle h) const { return slots_[h].ns; }
   std::string_view key(Handle h) const { return std::string_view(slots_[h].composite).substr(8); }
   std::int64_t timer(Handle h) const { return slots_[h].timer; }
@@ -97,6 +104,7 @@ class KeyedValueState {
   void set_timer(Handle h, std::int64_t time) {
     Slot& s = slots_[h];
     if (s.timer == time) return;
+    s.dirty = true;
     ++s.generation;
     s.timer = time;
     if (time == kNoTimer) return;
@@ -128,6 +136,7 @@ class KeyedValueState {
         }
         if (s.generation != t.generation) continue;  // replaced since
         s.timer = kNoTimer;
+        s.dirty = true;
         ++s.generation;
         used(t.handle);
         fire(t.handle, t.time);
@@ -159,7 +168,7 @@ class KeyedValueState {
 
   [[nodiscard]] graphs::Status snapshot(StateWriter& writer, std::string_view header) {
     if (auto st = ready(); !st) return st;
-    return store_->snapshot(writer, header, [&](const EntryStore::Visitor& emit) {
+    auto st = store_->snapshot(writer, header, [&](const EntryStore::Visitor& emit) {
       for (Handle h = 0; h < slots_.size(); ++h) {
         const Slot& s = slots_[h];
         if (!s.live) continue;
@@ -168,6 +177,10 @@ class KeyedValueState {
         emit(s.ns, key(h), writer_.buffer(), s.timer);
       }
     });
+    if (st && store_->resident_limit() != EntryStore::kUnlimited) {
+      for (Slot& s : slots_) s.dirty = false;  // written back
+    }
+    return st;
   }
 
   // Replaces every entry with the checkpoint's; `found`: it held this state; `header`: what
@@ -208,6 +221,7 @@ class KeyedValueState {
     std::uint32_t generation = 0;
     std::uint64_t last_use = 0;
     std::uint32_t heap_entries = 0;  // timers in the heap that name this slot
+    bool dirty = true;               // changed since taken from the store (or new)
     bool live = false;
   };
   struct Timer {
@@ -291,6 +305,7 @@ class KeyedValueState {
     }
     const Handle h = insert(ns, key, std::move(v));
     set_timer(h, timer);
+    slots_[h].dirty = false;  // the store's copy is current
     return h;
   }
 
@@ -308,9 +323,13 @@ class KeyedValueState {
     for (const auto& [use, h] : candidates) {
       if (resident_ <= target) break;
       const Slot& s = slots_[h];
-      writer_.buffer().clear();
-      codec_.encode(s.value, writer_);
-      throw_if_error(store_->put(s.ns, key(h), writer_.buffer(), s.timer), context_);
+      if (s.dirty) {
+        writer_.buffer().clear();
+        codec_.encode(s.value, writer_);
+        throw_if_error(store_->put(s.ns, key(h), writer_.buffer(), s.timer), context_);
+      } else {
+        throw_if_error(store_->release(s.ns, key(h)), context_);
+      }
       forget(h);
     }
   }

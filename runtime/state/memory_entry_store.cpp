@@ -30,6 +30,10 @@ class MemoryEntryStore final : public EntryStore {
                          "evicted into it"};
   }
 
+  graphs::Status release(std::int64_t /*ns*/, std::string_view /*key*/) override {
+    return put(0, {}, {}, kNoTimer);  // the same refusal: nothing is ever evicted
+  }
+
   graphs::Status drop(std::int64_t /*ns*/, std::string_view /*key*/) override {
     return graphs::Ok{};
   }

@@ -75,6 +75,17 @@ class RocksDbEntryStore final : public EntryStore {
     return graphs::Ok{};
   }
 
+  graphs::Status release(std::int64_t ns, std::string_view key) override {
+    auto it = lent_.find(entry_key(ns, key));
+    if (it == lent_.end()) {
+      return graphs::Error{options_.task_name + ": " + options_.name +
+                           " state: an entry released unchanged was never taken"};
+    }
+    lent_.erase(it);
+    ++stored_count_;
+    return graphs::Ok{};
+  }
+
   graphs::Status drop(std::int64_t ns, std::string_view key) override {
     auto it = lent_.find(entry_key(ns, key));
     if (it == lent_.end()) return graphs::Ok{};  // never stored

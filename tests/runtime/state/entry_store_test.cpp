@@ -152,6 +152,13 @@ TEST(EntryStoreTest, RocksDbHandsBackWhatWasEvictedUntilTheOwnerDropsIt) {
   auto due = take_due(*store, 1000, 10, reached);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0], Entry(7, "key", "newer", 80));
+  // Evicted unchanged: nothing is written, the copy is handed out again.
+  ASSERT_TRUE(store->release(7, "key"));
+  found = store->take(7, "key", value, timer);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ(value, "newer");
+  EXPECT_EQ(timer, 80);
+  EXPECT_FALSE(store->release(8, "key")) << "never taken";
   ASSERT_TRUE(store->drop(7, "key"));
   ASSERT_TRUE(store->drop(9, "late"));
   ASSERT_TRUE(store->commit());
