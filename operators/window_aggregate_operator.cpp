@@ -134,6 +134,8 @@ graphs::Status WindowAggregateOperator::store_ready() {
                                                 {options_.node_id, options_.task_name, kStateName});
   if (!store) return store.error();
   entries_ = std::move(*store);
+  // Recency matters only to a store that evicts; the memory store's rows skip the stamp.
+  evicts_ = entries_->resident_limit() != runtime::state::EntryStore::kUnlimited;
   return graphs::Ok{};
 }
 
@@ -227,7 +229,7 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
       }
       const std::uint32_t slot = assigned.slot;
       if (assigned.created) adopt_window(slot);
-      last_use_[slot] = call_;
+      if (evicts_) last_use_[slot] = call_;
       pending_rows_.push_back(static_cast<std::uint32_t>(row));
       pending_slots_.push_back(slot);
       const std::int64_t end = store_.end(slot);
@@ -249,7 +251,7 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
         std::uint32_t slot = store_.find(key, start);
         if (slot == WindowStore::kNone) [[unlikely]]
           slot = open_window(key, start, end);
-        last_use_[slot] = call_;
+        if (evicts_) last_use_[slot] = call_;
         pending_rows_.push_back(static_cast<std::uint32_t>(row));
         pending_slots_.push_back(slot);
         used = true;

@@ -170,6 +170,7 @@ class WindowAggregateOperator final : public runtime::Operator {
   bool restore_pending_ = false;
   std::uint64_t call_ = 0;               // calls so far, for least recently used eviction
   std::vector<std::uint64_t> last_use_;  // by slot: the call that last used the window
+  bool evicts_ = false;                  // the store has a resident limit
   std::string value_buffer_;
   keyed::ByteWriter value_writer_;
 };
