@@ -23,7 +23,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -47,6 +47,10 @@ class KeyedValueState {
         context_(options_.task_name + ": " + options_.name + " state"),
         codec_(std::move(codec)) {}
 
+  // The index refers to this object's slots.
+  KeyedValueState(const KeyedValueState&) = delete;
+  KeyedValueState& operator=(const KeyedValueState&) = delete;
+
   // Creates the store (idempotent); open() and restore() call it, whichever comes first.
   [[nodiscard]] graphs::Status ready() {
     if (store_) return graphs::Ok{};
@@ -65,7 +69,7 @@ class KeyedValueState {
   // there is none.
   Handle find(std::int64_t ns, std::string_view key) {
     compose(ns, key);
-    if (auto it = index_.find(scratch_); it != index_.end()) return used(it->second);
+    if (auto it = index_.find(std::string_view(scratch_)); it != index_.end()) return used(*it);
     std::int64_t timer = kNoTimer;
     auto found = store()->take(ns, key, value_, timer);
     if (!found) throw_if_error(found.error(), context_);
@@ -81,7 +85,7 @@ class KeyedValueState {
     s.ns = ns;
     s.value = std::move(value);
     s.dirty = true;
-    index_.emplace(s.composite, h);
+    index_.insert(h);
     return h;
   }
   // Removes the entry (the store forgets any copy of it).
@@ -108,7 +112,7 @@ class KeyedValueState {
     ++s.generation;
     s.timer = time;
     if (time == kNoTimer) return;
-    heap_.push_back(Timer{time, h, s.generation});
+    heap_.push_back(Timer{time, s.ns, prefix_of(key(h)), h, s.generation});
     ++s.heap_entries;
     std::push_heap(heap_.begin(), heap_.end(), later());
   }
@@ -226,13 +230,35 @@ class KeyedValueState {
   };
   struct Timer {
     std::int64_t time;
+    std::int64_t ns;
+    std::uint64_t prefix;  // the key's first 8 bytes, big-endian: decides most ties alone
     Handle handle;
     std::uint32_t generation;
   };
-  struct Hash {
+  struct SlotHash {
     using is_transparent = void;
+    const std::vector<Slot>* slots;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(Handle h) const {
+      return (*this)(std::string_view((*slots)[h].composite));
+    }
   };
+  struct SlotEqual {
+    using is_transparent = void;
+    const std::vector<Slot>* slots;
+    std::string_view of(Handle h) const { return (*slots)[h].composite; }
+    bool operator()(Handle a, Handle b) const { return a == b; }
+    bool operator()(std::string_view a, Handle b) const { return a == of(b); }
+    bool operator()(Handle a, std::string_view b) const { return of(a) == b; }
+  };
+
+  static std::uint64_t prefix_of(std::string_view key) {
+    std::uint64_t p = 0;
+    for (std::size_t i = 0; i < 8; ++i) {
+      p = (p << 8) | (i < key.size() ? static_cast<unsigned char>(key[i]) : 0u);
+    }
+    return p;
+  }
 
   EntryStore* store() {
     throw_if_error(ready(), context_);
@@ -245,10 +271,10 @@ class KeyedValueState {
   auto later() const {
     return [this](const Timer& a, const Timer& b) {
       if (a.time != b.time) return a.time > b.time;
-      const Slot& x = slots_[a.handle];
-      const Slot& y = slots_[b.handle];
-      if (x.ns != y.ns) return x.ns > y.ns;
-      return std::string_view(x.composite).substr(8) > std::string_view(y.composite).substr(8);
+      if (a.ns != b.ns) return a.ns > b.ns;
+      if (a.prefix != b.prefix) return a.prefix > b.prefix;
+      return std::string_view(slots_[a.handle].composite).substr(8) >
+             std::string_view(slots_[b.handle].composite).substr(8);
     };
   }
 
@@ -266,7 +292,7 @@ class KeyedValueState {
   // Drops the resident entry (evicted, or erased).
   void forget(Handle h) {
     Slot& s = slots_[h];
-    index_.erase(s.composite);
+    index_.erase(h);
     s.live = false;
     s.timer = kNoTimer;
     ++s.generation;
@@ -350,7 +376,9 @@ class KeyedValueState {
   std::vector<Slot> slots_;
   std::vector<Handle> free_;
   std::vector<Timer> heap_;
-  std::unordered_map<std::string, Handle, Hash, std::equal_to<>> index_;
+  // Handles, hashed and compared by their slot's composite key (no second copy of it), looked
+  // up by a composite key.
+  std::unordered_set<Handle, SlotHash, SlotEqual> index_{16, SlotHash{&slots_}, SlotEqual{&slots_}};
   std::size_t resident_ = 0;
   std::uint64_t call_ = 0;
   std::string scratch_;
