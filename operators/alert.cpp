@@ -381,7 +381,7 @@ class AlertOperator final : public runtime::Operator {
       // Armed once, due at the next watermark, which looks at the key (expire_keys) and arms it
       // at the key's expiry.
       if (states_.timer(h) == States::kNoTimer) states_.set_timer(h, keyed::kMinTime);
-      state = &states_.value(h);
+      state = &states_.modify(h);
     }
     std::int64_t count = 1;
     bool fires = false;

@@ -153,7 +153,7 @@ class DedupOperator final : public runtime::Operator {
   }
 
   void remember(Firsts::Handle h, std::int64_t ts) {
-    firsts_.value(h) = ts;
+    firsts_.modify(h) = ts;
     firsts_.set_timer(h, keyed::saturating_add(ts, horizon_));
   }
 

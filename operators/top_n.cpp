@@ -153,7 +153,7 @@ class TopNOperator final : public runtime::Operator {
         h = tops_.insert(start, key, {});
         tops_.set_timer(h, end);  // fires when the watermark reaches the window's end
       }
-      offer(tops_.value(h), *batch, r);
+      offer(tops_.modify(h), *batch, r);
     }
     tops_.end_call();
     if (!late_rows_.empty()) {
@@ -169,7 +169,7 @@ class TopNOperator final : public runtime::Operator {
     watermark_ = watermark_ms;
     // (end, start, key) order: windows in order, each window's keys in encoded-key order.
     tops_.advance(watermark_, [&](Tops::Handle h, std::int64_t end) {
-      fire(tops_.value(h), end, out);
+      fire(tops_.modify(h), end, out);
       tops_.erase(h);
     });
     tops_.end_call();

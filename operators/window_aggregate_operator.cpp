@@ -134,6 +134,8 @@ graphs::Status WindowAggregateOperator::store_ready() {
                                                 {options_.node_id, options_.task_name, kStateName});
   if (!store) return store.error();
   entries_ = std::move(*store);
+  // Recency matters only to a store that evicts; the memory store's rows skip the stamp.
+  evicts_ = entries_->resident_limit() != runtime::state::EntryStore::kUnlimited;
   return graphs::Ok{};
 }
 
@@ -227,7 +229,7 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
       }
       const std::uint32_t slot = assigned.slot;
       if (assigned.created) adopt_window(slot);
-      last_use_[slot] = call_;
+      if (evicts_) last_use_[slot] = call_;
       pending_rows_.push_back(static_cast<std::uint32_t>(row));
       pending_slots_.push_back(slot);
       const std::int64_t end = store_.end(slot);
@@ -247,8 +249,9 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
       windows::for_each_window(spec, times[row], [&](std::int64_t start, std::int64_t end) {
         if (is_late(end)) return;
         std::uint32_t slot = store_.find(key, start);
-        if (slot == WindowStore::kNone) [[unlikely]] slot = open_window(key, start, end);
-        last_use_[slot] = call_;
+        if (slot == WindowStore::kNone) [[unlikely]]
+          slot = open_window(key, start, end);
+        if (evicts_) last_use_[slot] = call_;
         pending_rows_.push_back(static_cast<std::uint32_t>(row));
         pending_slots_.push_back(slot);
         used = true;
@@ -335,16 +338,29 @@ void WindowAggregateOperator::fire_due(std::int64_t until, runtime::Collector& o
       store_.schedule(slot, needed);
       continue;
     }
+    last_use_[slot] = call_;
     if (!fired) {
       append_result(slot);
       flush_output(out, false);
     }
     const std::int64_t purge = windows::purge_time(end, lateness);
     if (purge <= watermark_) {
+      drop_entry_of(slot);
       remove_window(slot);
     } else {
       store_.schedule(slot, purge);
     }
+  }
+}
+
+// A window about to be purged: the store forgets its entry (sessions: once the key's last
+// session goes).
+void WindowAggregateOperator::drop_entry_of(std::uint32_t slot) {
+  const std::uint32_t key = store_.key(slot);
+  if (!session()) {
+    check(entries_->drop(store_.start(slot), keys_.bytes(key)), options_.task_name);
+  } else if (store_.first_session(key) == slot && store_.next_session(slot) == WindowStore::kNone) {
+    check(entries_->drop(0, keys_.bytes(key)), options_.task_name);
   }
 }
 

@@ -111,6 +111,7 @@ class WindowAggregateOperator final : public runtime::Operator {
   void flush_output(runtime::Collector& out, bool force);
   void emit_late(const runtime::BatchPtr& batch, runtime::Collector& out);
   void fire_due(std::int64_t until, runtime::Collector& out);
+  void drop_entry_of(std::uint32_t slot);
   bool is_late(std::int64_t end) const {
     return windows::purge_time(end, options_.window.allowed_lateness) <= watermark_;
   }
@@ -169,6 +170,7 @@ class WindowAggregateOperator final : public runtime::Operator {
   bool restore_pending_ = false;
   std::uint64_t call_ = 0;               // calls so far, for least recently used eviction
   std::vector<std::uint64_t> last_use_;  // by slot: the call that last used the window
+  bool evicts_ = false;                  // the store has a resident limit
   std::string value_buffer_;
   keyed::ByteWriter value_writer_;
 };

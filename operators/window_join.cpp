@@ -56,20 +56,20 @@ graphs::OperatorSpec window_join_spec() {
 
 // ---- implementation -----------------------------------------------------------------------
 //
-// State: for each tumbling window, side and key hash a group of the records in arrival order,
-// each a row of an input batch the group retains (shared_ptr) — no copy of the record — in a
-// runtime::state::KeyedValueState keyed by (window start, <side><big-endian hash>), on
-// whichever backend the job chose (RocksDB evicts cold groups, encoded, and loads them back).
-// When the watermark reaches the window's end its left groups fire in hash order, each against
-// the right group of the same hash; within a hash the keys are compared exactly (keys_equal),
-// so hash collisions never join. Output rows are gathered into batches of up to
-// kOutputBatchRows with event time window_end - 1 (so a downstream tumbling window of the same
-// size groups one window's pairs).
+// State per tumbling window and side: one 24-byte entry per record (key hash, batch, row)
+// appended on arrival — no per-key node, no copy of the record — plus the input batches those
+// entries point into, retained (shared_ptr); each side is an entry (window start, "L" or "R") of
+// a runtime::state::KeyedValueState on whichever backend the job chose (RocksDB evicts whole
+// cold sides, encoded, and loads them back). When the watermark reaches the window's end the
+// window fires: both sides are stably sorted by key hash and merged; within equal hashes the
+// keys are compared exactly (keys_equal), so hash collisions never join. Output rows are
+// gathered into batches of up to kOutputBatchRows with event time window_end - 1 (so a
+// downstream tumbling window of the same size groups one window's pairs).
 //
 // Keys follow SQL equi-join semantics: a record with a NULL in any key field matches nothing
 // (a left record is then emitted unmatched by a left join). Lateness: a record whose window
 // ended at or before watermark - allowed_lateness goes unchanged to left_late / right_late.
-// With allowed_lateness > 0 a fired window keeps its groups until the watermark
+// With allowed_lateness > 0 a fired window keeps its (now sorted) sides until the watermark
 // passes end + allowed_lateness; a record arriving for it meanwhile is joined at once against
 // the other side and only the new pairs are emitted (a left join also emits a late left
 // record without match at once; an earlier unmatched left row is not retracted when a late
@@ -85,23 +85,31 @@ constexpr std::uint32_t kStateVersion = 2;
 constexpr std::size_t kOutputBatchRows = 4096;
 
 // A buffered record: a row of a retained input batch (or of a batch decoded from the store).
-struct Row {
+struct Entry {
+  std::uint64_t hash;
   const runtime::RecordBatch* batch;
   std::uint32_t row;
   std::uint32_t null_key;  // 1: some key field is NULL, never matches
 };
 
-// One side's records of one window with one key hash, in arrival order, and the batches they
-// point into (kept alive until the group goes).
-struct Group {
+bool hash_less(const Entry& a, const Entry& b) { return a.hash < b.hash; }
+
+// One side of one window: its records in arrival order (sorted by hash, stably, once the window
+// fired) and the batches they point into, kept alive until the side goes.
+struct Side {
   std::uint8_t side = 0;
-  bool fired = false;  // left groups: the window fired (later records join at once)
-  std::vector<Row> rows;
+  bool fired = false;   // left: the window fired
+  bool sorted = false;  // entries are in (hash, arrival) order
+  std::vector<Entry> entries;
   std::vector<runtime::BatchPtr> batches;
 
-  void add(const runtime::BatchPtr& batch, std::uint32_t row, bool null_key) {
+  void retain(const runtime::BatchPtr& batch) {
     if (batches.empty() || batches.back().get() != batch.get()) batches.push_back(batch);
-    rows.push_back(Row{batch.get(), row, null_key ? 1u : 0u});
+  }
+  void sort() {
+    if (sorted) return;
+    std::stable_sort(entries.begin(), entries.end(), hash_less);
+    sorted = true;
   }
 };
 
@@ -117,49 +125,54 @@ struct JoinConfig {
   runtime::state::StateBackendOptions state_backend;
 };
 
-// A group in the store: u8 side, u8 fired, u64 rows, per row: u8 NULL key, the encoded row.
-// Decoding builds one batch of the side's schema for the group's rows.
-struct GroupCodec {
+// A window side in the store: u8 side, u8 fired, u8 sorted, u64 rows, per row: u8 NULL key, the
+// encoded row. Decoding builds one batch of the side's schema and rehashes its keys.
+struct SideCodec {
   runtime::SchemaPtr schemas[2];
+  std::vector<std::size_t> key_columns[2];
 
-  void encode(const Group& g, runtime::state::ByteWriter& w) const {
-    w.u8(g.side);
-    w.u8(g.fired ? 1 : 0);
-    w.u64(g.rows.size());
+  void encode(const Side& s, runtime::state::ByteWriter& w) const {
+    w.u8(s.side);
+    w.u8(s.fired ? 1 : 0);
+    w.u8(s.sorted ? 1 : 0);
+    w.u64(s.entries.size());
     std::string& buffer = w.buffer();
-    for (const Row& r : g.rows) {
-      w.u8(static_cast<std::uint8_t>(r.null_key));
+    for (const Entry& e : s.entries) {
+      w.u8(static_cast<std::uint8_t>(e.null_key));
       // Length-prefixed: reserve the u32, encode in place, patch the length.
       const std::size_t at = buffer.size();
       w.u32(0);
-      keyed::encode_row(*r.batch, r.row, buffer);
+      keyed::encode_row(*e.batch, e.row, buffer);
       const auto n = static_cast<std::uint32_t>(buffer.size() - at - 4);
       std::memcpy(buffer.data() + at, &n, 4);
     }
   }
-  bool decode(std::string_view bytes, Group& g) const {
+  bool decode(std::string_view bytes, Side& s) const {
     keyed::ByteReader in(bytes);
-    g = Group{};
-    g.side = in.u8();
-    g.fired = in.u8() != 0;
+    s = Side{};
+    s.side = in.u8();
+    s.fired = in.u8() != 0;
+    s.sorted = in.u8() != 0;
     const std::size_t rows = in.count(5);
-    if (!in.ok() || g.side > 1) return false;
+    if (!in.ok() || s.side > 1) return false;
     std::vector<std::uint32_t> nulls;
-    runtime::BatchBuilder builder(schemas[g.side], rows);
+    runtime::BatchBuilder builder(schemas[s.side], rows);
     for (std::size_t i = 0; i < rows && in.ok(); ++i) {
       nulls.push_back(in.u8());
       keyed::ByteReader row(in.bytes());
-      const std::int64_t ts = keyed::decode_row(row, *schemas[g.side], builder);
+      const std::int64_t ts = keyed::decode_row(row, *schemas[s.side], builder);
       if (!row.ok() || !row.at_end()) return false;
       builder.end_row(ts);
     }
     if (!in.ok() || !in.at_end()) return false;
     if (rows == 0) return true;
     runtime::BatchPtr batch = builder.finish(false);
+    std::vector<std::uint64_t> hashes(rows);
+    runtime::hash_key_columns(*batch, key_columns[s.side], hashes);
     for (std::size_t i = 0; i < rows; ++i) {
-      g.rows.push_back(Row{batch.get(), static_cast<std::uint32_t>(i), nulls[i]});
+      s.entries.push_back(Entry{hashes[i], batch.get(), static_cast<std::uint32_t>(i), nulls[i]});
     }
-    g.batches.push_back(std::move(batch));
+    s.batches.push_back(std::move(batch));
     return true;
   }
 };
@@ -173,16 +186,17 @@ class WindowJoinOperator final : public runtime::Operator {
         out_(config_.output_schema, kOutputBatchRows),
         left_columns_(config_.input_schemas[0]->size()),
         backend_(config_.state_backend),
-        groups_(backend_, {config_.node_id, config_.task_name, kStateName},
-                GroupCodec{{config_.input_schemas[0], config_.input_schemas[1]}}) {}
+        sides_(backend_, {config_.node_id, config_.task_name, kStateName},
+               SideCodec{{config_.input_schemas[0], config_.input_schemas[1]},
+                         {config_.key_columns[0], config_.key_columns[1]}}) {}
 
   graphs::Status open(const runtime::OperatorContext& context) override {
     counters_ = context.counters;  // late records are counted where they are routed
-    return groups_.ready();
+    return sides_.ready();
   }
 
   void close() override {
-    groups_.close();
+    sides_.close();
     backend_.close();
   }
 
@@ -194,6 +208,8 @@ class WindowJoinOperator final : public runtime::Operator {
     runtime::hash_key_columns(*batch, config_.key_columns[side], hashes_);
     const auto times = batch->event_times();
     late_rows_.clear();
+    Sides::Handle h = Sides::kNone;
+    std::int64_t h_start = 0;
     for (std::size_t r = 0; r < n; ++r) {
       const std::int64_t start = keyed::tumbling_start(times[r], config_.size);
       const std::int64_t end = keyed::saturating_add(start, config_.size);
@@ -202,28 +218,30 @@ class WindowJoinOperator final : public runtime::Operator {
         late_rows_.push_back(static_cast<std::uint32_t>(r));
         continue;
       }
-      const bool null_key = has_null_key(*batch, r, side);
-      if (null_key && !(side == 0 && config_.left_join)) continue;  // can never be output
-      const std::string& key = group_key(side, hashes_[r]);
-      Groups::Handle h = groups_.find(start, key);
-      if (h == Groups::kNone) {
-        Group g;
-        g.side = static_cast<std::uint8_t>(side);
-        // A window first met after the watermark passed its end (within allowed lateness) has
-        // nothing to fire: its records join as they come, like any fired window's.
-        g.fired = end <= watermark_;
-        h = groups_.insert(start, key, std::move(g));
-        groups_.set_timer(h, side == 0 && end > watermark_ ? end : purge);
+      const Entry entry{hashes_[r], batch.get(), static_cast<std::uint32_t>(r),
+                        has_null_key(*batch, r, side) ? 1u : 0u};
+      if (entry.null_key && !(side == 0 && config_.left_join)) continue;  // can never be output
+      // Consecutive records mostly share a window: one lookup for them.
+      if (h == Sides::kNone || h_start != start) {
+        h = side_of(start, side, end, purge);
+        h_start = start;
       }
-      if (end <= watermark_) {
-        // The window fired (within allowed lateness): join with the other side's group now.
-        join_late(start, side, hashes_[r],
-                  Row{batch.get(), static_cast<std::uint32_t>(r), null_key ? 1u : 0u}, end - 1,
-                  out);
+      if (end > watermark_) {
+        Side& mine = sides_.modify(h);
+        mine.retain(batch);
+        mine.sorted = false;
+        mine.entries.push_back(entry);
+        continue;
       }
-      groups_.value(h).add(batch, static_cast<std::uint32_t>(r), null_key);
+      // The window fired (within allowed lateness): join with the other side now.
+      join_late(start, side, entry, end - 1, out);
+      Side& mine = sides_.modify(h);  // after join_late, which may load the other side
+      mine.retain(batch);
+      mine.sort();
+      mine.entries.insert(
+          std::upper_bound(mine.entries.begin(), mine.entries.end(), entry, hash_less), entry);
     }
-    groups_.end_call();
+    sides_.end_call();
     if (!late_rows_.empty()) {
       if (counters_) counters_->count_late(late_rows_.size());
       runtime::BatchBuilder late(batch->schema(), late_rows_.size());
@@ -236,20 +254,20 @@ class WindowJoinOperator final : public runtime::Operator {
   void on_watermark(std::int64_t watermark_ms, runtime::Collector& out) override {
     if (watermark_ms <= watermark_) return;
     watermark_ = watermark_ms;
-    // (time, start, side, hash) order: at a window's end its left groups fire in hash order,
-    // each against the right group of its hash; groups go at end + allowed_lateness.
-    groups_.advance(watermark_, [&](Groups::Handle h, std::int64_t) {
-      const std::int64_t start = groups_.ns(h);
+    // (time, start, side) order: at a window's end its left side fires against the right one;
+    // both go at end + allowed_lateness.
+    sides_.advance(watermark_, [&](Sides::Handle h, std::int64_t) {
+      const std::int64_t start = sides_.ns(h);
       const std::int64_t end = keyed::saturating_add(start, config_.size);
       const std::int64_t purge = keyed::saturating_add(end, config_.allowed_lateness);
-      if (groups_.value(h).side == 0 && !groups_.value(h).fired) fire(h, start, end - 1, out);
+      if (sides_.value(h).side == 0 && !sides_.value(h).fired) fire(h, start, end - 1, out);
       if (purge <= watermark_) {
-        groups_.erase(h);
+        sides_.erase(h);
       } else {
-        groups_.set_timer(h, purge);
+        sides_.set_timer(h, purge);
       }
     });
-    groups_.end_call();
+    sides_.end_call();
     flush(out);
   }
 
@@ -262,14 +280,14 @@ class WindowJoinOperator final : public runtime::Operator {
     keyed::ByteWriter w;
     runtime::state::write_version(w, kStateVersion);
     w.i64(watermark_);
-    return groups_.snapshot(writer, w.buffer());
+    return sides_.snapshot(writer, w.buffer());
   }
 
   graphs::Status restore(runtime::StateReader& reader) override {
     watermark_ = kMinTime;
     bool found = false;
     std::string header;
-    if (auto st = groups_.restore(reader, found, header); !st) return st;
+    if (auto st = sides_.restore(reader, found, header); !st) return st;
     if (!found) return graphs::Ok{};
     keyed::ByteReader in(header);
     if (auto st = runtime::state::check_version(in, kStateVersion, "window_join state"); !st) {
@@ -281,14 +299,25 @@ class WindowJoinOperator final : public runtime::Operator {
   }
 
  private:
-  using Groups = runtime::state::KeyedValueState<Group, GroupCodec>;
+  using Sides = runtime::state::KeyedValueState<Side, SideCodec>;
 
-  // <side><big-endian hash>: a window's left groups in hash order, then its right groups.
-  const std::string& group_key(std::size_t side, std::uint64_t hash) {
-    key_buffer_.clear();
-    key_buffer_.push_back(static_cast<char>(side));
-    runtime::state::append_big_endian_u64(key_buffer_, hash);
-    return key_buffer_;
+  static std::string_view side_key(std::size_t side) { return side == 0 ? "L" : "R"; }
+
+  // The window's side, new if it has none: its timer at the window's end (left, to fire) or at
+  // end + allowed_lateness.
+  Sides::Handle side_of(std::int64_t start, std::size_t side, std::int64_t end,
+                        std::int64_t purge) {
+    Sides::Handle h = sides_.find(start, side_key(side));
+    if (h != Sides::kNone) return h;
+    Side s;
+    s.side = static_cast<std::uint8_t>(side);
+    // A window first met after the watermark passed its end (within allowed lateness) has
+    // nothing to fire: its records join as they come, like any fired window's.
+    s.fired = end <= watermark_;
+    s.sorted = true;  // empty
+    h = sides_.insert(start, side_key(side), std::move(s));
+    sides_.set_timer(h, side == 0 && end > watermark_ ? end : purge);
+    return h;
   }
 
   bool has_null_key(const runtime::RecordBatch& batch, std::size_t row, std::size_t side) const {
@@ -298,51 +327,70 @@ class WindowJoinOperator final : public runtime::Operator {
     return false;
   }
 
-  // Rows of one hash group: equal unless the hashes collided or a key is NULL.
-  bool matches(const Row& left, const Row& right) const {
-    return !left.null_key && !right.null_key &&
+  bool matches(const Entry& left, const Entry& right) const {
+    return left.hash == right.hash && !left.null_key && !right.null_key &&
            keyed::keys_equal(*left.batch, left.row, config_.key_columns[0], *right.batch, right.row,
                              config_.key_columns[1]);
   }
 
-  // A left group at its window's end: every row against the right group of its hash.
-  void fire(Groups::Handle left, std::int64_t start, std::int64_t ts, runtime::Collector& out) {
-    const std::uint64_t hash = runtime::state::read_big_endian_u64(groups_.key(left), 1);
-    const Groups::Handle right = groups_.find(start, group_key(1, hash));
-    const Group& l = groups_.value(left);  // after find, which may load a group
-    const Group* r = right == Groups::kNone ? nullptr : &groups_.value(right);
-    for (const Row& row : l.rows) {
-      bool matched = false;
-      if (r != nullptr) {
-        for (const Row& other : r->rows) {
-          if (!matches(row, other)) continue;
-          append_pair(row, &other, ts, out);
+  // The left side at its window's end: both sides in hash order, merged.
+  void fire(Sides::Handle left_side, std::int64_t start, std::int64_t ts, runtime::Collector& out) {
+    const Sides::Handle right_side = sides_.find(start, side_key(1));
+    Side& l = sides_.modify(left_side);  // after find, which may load the right side
+    l.sort();
+    l.fired = true;
+    static const std::vector<Entry> kNoEntries;
+    const std::vector<Entry>* right_entries = &kNoEntries;
+    if (right_side != Sides::kNone) {
+      Side& r = sides_.modify(right_side);
+      r.sort();
+      right_entries = &r.entries;
+    }
+    const std::vector<Entry>& left = sides_.value(left_side).entries;
+    const std::vector<Entry>& right = *right_entries;
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < left.size();) {
+      const std::uint64_t h = left[i].hash;
+      std::size_t i_end = i;
+      while (i_end < left.size() && left[i_end].hash == h) ++i_end;
+      while (j < right.size() && right[j].hash < h) ++j;
+      std::size_t j_end = j;
+      while (j_end < right.size() && right[j_end].hash == h) ++j_end;
+      for (; i < i_end; ++i) {
+        bool matched = false;
+        for (std::size_t k = j; k < j_end; ++k) {
+          if (!matches(left[i], right[k])) continue;
+          append_pair(left[i], &right[k], ts, out);
           matched = true;
         }
+        if (!matched && config_.left_join) append_pair(left[i], nullptr, ts, out);
       }
-      if (!matched && config_.left_join) append_pair(row, nullptr, ts, out);
+      j = j_end;
     }
-    groups_.value(left).fired = true;
   }
 
   // A record for a window that already fired (within allowed lateness): its new pairs now.
-  void join_late(std::int64_t start, std::size_t side, std::uint64_t hash, const Row& row,
-                 std::int64_t ts, runtime::Collector& out) {
-    const Groups::Handle other = groups_.find(start, group_key(1 - side, hash));
+  void join_late(std::int64_t start, std::size_t side, const Entry& entry, std::int64_t ts,
+                 runtime::Collector& out) {
+    const Sides::Handle other = sides_.find(start, side_key(1 - side));
     bool matched = false;
-    if (other != Groups::kNone) {
-      for (const Row& o : groups_.value(other).rows) {
-        const Row& left = side == 0 ? row : o;
-        const Row& right = side == 0 ? o : row;
+    if (other != Sides::kNone) {
+      Side& o = sides_.modify(other);
+      o.sort();
+      auto [lo, hi] = std::equal_range(o.entries.begin(), o.entries.end(), entry, hash_less);
+      for (auto it = lo; it != hi; ++it) {
+        const Entry& left = side == 0 ? entry : *it;
+        const Entry& right = side == 0 ? *it : entry;
         if (!matches(left, right)) continue;
         append_pair(left, &right, ts, out);
         matched = true;
       }
     }
-    if (side == 0 && !matched && config_.left_join) append_pair(row, nullptr, ts, out);
+    if (side == 0 && !matched && config_.left_join) append_pair(entry, nullptr, ts, out);
   }
 
-  void append_pair(const Row& left, const Row* right, std::int64_t ts, runtime::Collector& out) {
+  void append_pair(const Entry& left, const Entry* right, std::int64_t ts,
+                   runtime::Collector& out) {
     for (std::size_t c = 0; c < left_columns_; ++c) {
       keyed::append_cell(out_, c, left.batch->column(c), left.row);
     }
@@ -369,9 +417,8 @@ class WindowJoinOperator final : public runtime::Operator {
   std::vector<std::uint64_t> hashes_;
   runtime::RecordCounters* counters_ = nullptr;  // the task's (OperatorContext)
   std::vector<std::uint32_t> late_rows_;
-  std::string key_buffer_;
   runtime::state::OperatorStateBackend backend_;
-  Groups groups_;
+  Sides sides_;
 };
 
 graphs::Result<std::unique_ptr<runtime::Operator>> make_window_join(

@@ -4,20 +4,24 @@
 //
 // The operator keeps its hot entries *resident* in its own typed structures (window_aggregate's
 // slots and flat accumulator arrays, KeyedValueState's typed values): that is the whole state
-// with the memory backend and a cache of hot keys and windows with RocksDB. The store holds the
-// entries the operator evicted, never a resident one: `take` moves an entry out of the store
-// into the operator, `put` moves an evicted entry in. So the operator runs one code path:
+// with the memory backend and a cache of hot keys and windows with RocksDB. An entry is the
+// operator's while it is resident (whatever copy the store may keep of it is stale until it is
+// written back) and the store's once evicted: `take` hands a stored entry to the operator,
+// `put` hands an evicted one back (`release` when it is unchanged: the store's copy is current),
+// `drop` says the operator removed one it held. So the operator runs one code path:
 //   - a key or window it does not hold: take() it (absent: a new entry);
+//   - an entry it removes (a window purged, a key expired): drop() it;
 //   - after a call (a batch, a watermark): beyond resident_limit() entries, evict the coldest;
 //   - a watermark: take_due() brings the stored entries whose timer is due, which then fire
 //     from the operator's own timers like the resident ones;
 //   - snapshot(): the store's entries plus the resident ones (visited through a callback).
 // The memory store's resident limit is unlimited, so it never holds an entry between calls and
-// its take/take_due find nothing (one virtual call); its snapshot serialises the resident
+// take/take_due/drop do nothing (one virtual call); its snapshot serialises the resident
 // entries into one blob and its restore hands them all back. The RocksDB store
-// (rocksdb_entry_store.cpp) keeps evicted entries in RocksDB, writes them in one WriteBatch per
-// call, finds absent ones through the Bloom filter without reading data blocks, and snapshots
-// by writing the resident entries into the database for the length of a RocksDB checkpoint.
+// (rocksdb_entry_store.cpp) keeps evicted entries in RocksDB, writes one WriteBatch per call,
+// finds absent ones through the Bloom filter without reading data blocks, keeps the copy of a
+// taken entry (so evicting it again is one Put) and snapshots by writing the resident entries
+// back before RocksDB's checkpoint.
 //
 // One EntryStore per operator instance. Checkpoints name their writer: a checkpoint of one
 // backend is refused by the other with an error naming the node.
@@ -56,10 +60,14 @@ class EntryStore {
   // the store does not hold it.
   [[nodiscard]] virtual graphs::Result<bool> take(std::int64_t ns, std::string_view key,
                                                   std::string& value, std::int64_t& timer) = 0;
-  // Stores an entry the owner evicts (it must not be stored already). Writes are grouped until
-  // commit(); takes of other entries meanwhile are fine.
+  // Stores an entry the owner evicts. Writes are grouped until commit(); a take() meanwhile
+  // sees them.
   [[nodiscard]] virtual graphs::Status put(std::int64_t ns, std::string_view key,
                                            std::string_view value, std::int64_t timer) = 0;
+  // The owner evicts the entry (ns, key) unchanged since take(): the store's copy is current.
+  [[nodiscard]] virtual graphs::Status release(std::int64_t ns, std::string_view key) = 0;
+  // The owner removed the entry (ns, key) it held: the store forgets any copy of it.
+  [[nodiscard]] virtual graphs::Status drop(std::int64_t ns, std::string_view key) = 0;
   [[nodiscard]] virtual graphs::Status commit() = 0;
 
   // Moves stored entries whose timer is <= `time` to the owner, in (timer, ns, key) order, about

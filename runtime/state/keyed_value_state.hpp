@@ -23,7 +23,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -47,6 +47,10 @@ class KeyedValueState {
         context_(options_.task_name + ": " + options_.name + " state"),
         codec_(std::move(codec)) {}
 
+  // The index refers to this object's slots.
+  KeyedValueState(const KeyedValueState&) = delete;
+  KeyedValueState& operator=(const KeyedValueState&) = delete;
+
   // Creates the store (idempotent); open() and restore() call it, whichever comes first.
   [[nodiscard]] graphs::Status ready() {
     if (store_) return graphs::Ok{};
@@ -65,7 +69,7 @@ class KeyedValueState {
   // there is none.
   Handle find(std::int64_t ns, std::string_view key) {
     compose(ns, key);
-    if (auto it = index_.find(scratch_); it != index_.end()) return used(it->second);
+    if (auto it = index_.find(std::string_view(scratch_)); it != index_.end()) return used(*it);
     std::int64_t timer = kNoTimer;
     auto found = store()->take(ns, key, value_, timer);
     if (!found) throw_if_error(found.error(), context_);
@@ -80,21 +84,23 @@ class KeyedValueState {
     s.composite = scratch_;
     s.ns = ns;
     s.value = std::move(value);
-    index_.emplace(s.composite, h);
+    s.dirty = true;
+    index_.insert(h);
     return h;
   }
+  // Removes the entry (the store forgets any copy of it).
   void erase(Handle h) {
-    Slot& s = slots_[h];
-    index_.erase(s.composite);
-    s.live = false;
-    s.timer = kNoTimer;
-    ++s.generation;
-    s.value = V{};
-    release(h);
-    --resident_;
+    throw_if_error(store()->drop(slots_[h].ns, key(h)), context_);
+    forget(h);
   }
 
-  V& value(Handle h) { return slots_[h].value; }
+  // Reading a value; modify() for changing it (a changed value is written back when evicted,
+  // an unchanged one is not).
+  const V& value(Handle h) const { return slots_[h].value; }
+  V& modify(Handle h) {
+    slots_[h].dirty = true;
+    return slots_[h].value;
+  }
   std::int64_t ns(Handle h) const { return slots_[h].ns; }
   std::string_view key(Handle h) const { return std::string_view(slots_[h].composite).substr(8); }
   std::int64_t timer(Handle h) const { return slots_[h].timer; }
@@ -102,10 +108,11 @@ class KeyedValueState {
   void set_timer(Handle h, std::int64_t time) {
     Slot& s = slots_[h];
     if (s.timer == time) return;
+    s.dirty = true;
     ++s.generation;
     s.timer = time;
     if (time == kNoTimer) return;
-    heap_.push_back(Timer{time, h, s.generation});
+    heap_.push_back(Timer{time, s.ns, prefix_of(key(h)), h, s.generation});
     ++s.heap_entries;
     std::push_heap(heap_.begin(), heap_.end(), later());
   }
@@ -133,6 +140,7 @@ class KeyedValueState {
         }
         if (s.generation != t.generation) continue;  // replaced since
         s.timer = kNoTimer;
+        s.dirty = true;
         ++s.generation;
         used(t.handle);
         fire(t.handle, t.time);
@@ -164,7 +172,7 @@ class KeyedValueState {
 
   [[nodiscard]] graphs::Status snapshot(StateWriter& writer, std::string_view header) {
     if (auto st = ready(); !st) return st;
-    return store_->snapshot(writer, header, [&](const EntryStore::Visitor& emit) {
+    auto st = store_->snapshot(writer, header, [&](const EntryStore::Visitor& emit) {
       for (Handle h = 0; h < slots_.size(); ++h) {
         const Slot& s = slots_[h];
         if (!s.live) continue;
@@ -173,6 +181,10 @@ class KeyedValueState {
         emit(s.ns, key(h), writer_.buffer(), s.timer);
       }
     });
+    if (st && store_->resident_limit() != EntryStore::kUnlimited) {
+      for (Slot& s : slots_) s.dirty = false;  // written back
+    }
+    return st;
   }
 
   // Replaces every entry with the checkpoint's; `found`: it held this state; `header`: what
@@ -213,17 +225,40 @@ class KeyedValueState {
     std::uint32_t generation = 0;
     std::uint64_t last_use = 0;
     std::uint32_t heap_entries = 0;  // timers in the heap that name this slot
+    bool dirty = true;               // changed since taken from the store (or new)
     bool live = false;
   };
   struct Timer {
     std::int64_t time;
+    std::int64_t ns;
+    std::uint64_t prefix;  // the key's first 8 bytes, big-endian: decides most ties alone
     Handle handle;
     std::uint32_t generation;
   };
-  struct Hash {
+  struct SlotHash {
     using is_transparent = void;
+    const std::vector<Slot>* slots;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(Handle h) const {
+      return (*this)(std::string_view((*slots)[h].composite));
+    }
   };
+  struct SlotEqual {
+    using is_transparent = void;
+    const std::vector<Slot>* slots;
+    std::string_view of(Handle h) const { return (*slots)[h].composite; }
+    bool operator()(Handle a, Handle b) const { return a == b; }
+    bool operator()(std::string_view a, Handle b) const { return a == of(b); }
+    bool operator()(Handle a, std::string_view b) const { return of(a) == b; }
+  };
+
+  static std::uint64_t prefix_of(std::string_view key) {
+    std::uint64_t p = 0;
+    for (std::size_t i = 0; i < 8; ++i) {
+      p = (p << 8) | (i < key.size() ? static_cast<unsigned char>(key[i]) : 0u);
+    }
+    return p;
+  }
 
   EntryStore* store() {
     throw_if_error(ready(), context_);
@@ -236,10 +271,10 @@ class KeyedValueState {
   auto later() const {
     return [this](const Timer& a, const Timer& b) {
       if (a.time != b.time) return a.time > b.time;
-      const Slot& x = slots_[a.handle];
-      const Slot& y = slots_[b.handle];
-      if (x.ns != y.ns) return x.ns > y.ns;
-      return std::string_view(x.composite).substr(8) > std::string_view(y.composite).substr(8);
+      if (a.ns != b.ns) return a.ns > b.ns;
+      if (a.prefix != b.prefix) return a.prefix > b.prefix;
+      return std::string_view(slots_[a.handle].composite).substr(8) >
+             std::string_view(slots_[b.handle].composite).substr(8);
     };
   }
 
@@ -252,6 +287,18 @@ class KeyedValueState {
   Handle used(Handle h) {
     slots_[h].last_use = call_;
     return h;
+  }
+
+  // Drops the resident entry (evicted, or erased).
+  void forget(Handle h) {
+    Slot& s = slots_[h];
+    index_.erase(h);
+    s.live = false;
+    s.timer = kNoTimer;
+    ++s.generation;
+    s.value = V{};
+    release(h);
+    --resident_;
   }
 
   // A dead slot goes back to the free list once no heap entry names it.
@@ -284,6 +331,7 @@ class KeyedValueState {
     }
     const Handle h = insert(ns, key, std::move(v));
     set_timer(h, timer);
+    slots_[h].dirty = false;  // the store's copy is current
     return h;
   }
 
@@ -301,10 +349,14 @@ class KeyedValueState {
     for (const auto& [use, h] : candidates) {
       if (resident_ <= target) break;
       const Slot& s = slots_[h];
-      writer_.buffer().clear();
-      codec_.encode(s.value, writer_);
-      throw_if_error(store_->put(s.ns, key(h), writer_.buffer(), s.timer), context_);
-      erase(h);
+      if (s.dirty) {
+        writer_.buffer().clear();
+        codec_.encode(s.value, writer_);
+        throw_if_error(store_->put(s.ns, key(h), writer_.buffer(), s.timer), context_);
+      } else {
+        throw_if_error(store_->release(s.ns, key(h)), context_);
+      }
+      forget(h);
     }
   }
 
@@ -324,7 +376,9 @@ class KeyedValueState {
   std::vector<Slot> slots_;
   std::vector<Handle> free_;
   std::vector<Timer> heap_;
-  std::unordered_map<std::string, Handle, Hash, std::equal_to<>> index_;
+  // Handles, hashed and compared by their slot's composite key (no second copy of it), looked
+  // up by a composite key.
+  std::unordered_set<Handle, SlotHash, SlotEqual> index_{16, SlotHash{&slots_}, SlotEqual{&slots_}};
   std::size_t resident_ = 0;
   std::uint64_t call_ = 0;
   std::string scratch_;

@@ -30,6 +30,14 @@ class MemoryEntryStore final : public EntryStore {
                          "evicted into it"};
   }
 
+  graphs::Status release(std::int64_t /*ns*/, std::string_view /*key*/) override {
+    return put(0, {}, {}, kNoTimer);  // the same refusal: nothing is ever evicted
+  }
+
+  graphs::Status drop(std::int64_t /*ns*/, std::string_view /*key*/) override {
+    return graphs::Ok{};
+  }
+
   graphs::Status commit() override { return graphs::Ok{}; }
 
   graphs::Result<std::int64_t> take_due(std::int64_t time, std::size_t /*limit*/,

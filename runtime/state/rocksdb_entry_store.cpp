@@ -6,16 +6,18 @@
 // length><key> -> empty, read from a known floor (no stored timer is earlier) as event time
 // advances. take() is one point Get, which the Bloom filter answers without reading a data
 // block when the entry is absent (the common case: a new window or key); there are no
-// iterators per record. Writes (evictions, and the deletes of taken entries) are grouped into one
-// WriteBatch until commit(), which the owner calls once per call.
+// iterators per record. A taken entry's copy stays in the database, remembered with its timer,
+// so evicting it again is one Put (its timer entry moves only if the timer changed) and a
+// dropped one is two Deletes. Writes are grouped into one WriteBatch until commit(), which the
+// owner calls once per call.
 //
-// A snapshot writes the resident entries into the database, takes RocksDB's checkpoint and
-// deletes them again, so the live database keeps holding only evicted entries and the owner keeps
-// its working set across the checkpoint.
+// A snapshot writes the resident entries back (their copies are current then) before RocksDB's
+// checkpoint; the owner keeps its working set across the checkpoint.
 
 #include <algorithm>
 #include <cstring>
-#include <unordered_set>
+#include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/state/entry_store.hpp"
@@ -47,31 +49,58 @@ class RocksDbEntryStore final : public EntryStore {
   graphs::Result<bool> take(std::int64_t ns, std::string_view key, std::string& value,
                             std::int64_t& timer) override {
     if (auto st = commit_puts(); !st) return st.error();
-    // Taken earlier in this batch: its delete is not visible to reads before the commit.
-    if (!taken_.empty() && taken_.contains(entry_key(ns, key))) return false;
-    auto found = backend_.get(entries_, entry_key(ns, key), stored_);
+    const std::string& ek = entry_key(ns, key);
+    if (lent_.contains(ek)) return false;  // the owner holds it already
+    auto found = backend_.get(entries_, ek, stored_);
     if (!found) return found.error();
     if (!*found) return false;
     if (stored_.size() < 8) return corrupt("an entry");
     std::memcpy(&timer, stored_.data(), 8);
     value.assign(stored_, 8);
-    taken_.insert(key_);
-    if (auto st = erase(ns, key, timer); !st) return st.error();
+    lent_.emplace(ek, timer);
     --stored_count_;
     return true;
   }
 
   graphs::Status put(std::int64_t ns, std::string_view key, std::string_view value,
                      std::int64_t timer) override {
-    if (auto st = write(ns, key, value, timer); !st) return st;
+    std::optional<std::int64_t> copy;
+    if (auto it = lent_.find(entry_key(ns, key)); it != lent_.end()) {
+      copy = it->second;
+      lent_.erase(it);
+    }
+    if (auto st = write(ns, key, value, timer, copy); !st) return st;
     ++stored_count_;
     puts_pending_ = true;
     return graphs::Ok{};
   }
 
+  graphs::Status release(std::int64_t ns, std::string_view key) override {
+    auto it = lent_.find(entry_key(ns, key));
+    if (it == lent_.end()) {
+      return graphs::Error{options_.task_name + ": " + options_.name +
+                           " state: an entry released unchanged was never taken"};
+    }
+    lent_.erase(it);
+    ++stored_count_;
+    return graphs::Ok{};
+  }
+
+  graphs::Status drop(std::int64_t ns, std::string_view key) override {
+    auto it = lent_.find(entry_key(ns, key));
+    if (it == lent_.end()) return graphs::Ok{};  // never stored
+    const std::int64_t timer = it->second;
+    lent_.erase(it);
+    begin();
+    if (auto st = backend_.remove(entries_, entry_key(ns, key)); !st) return st;
+    if (timer != kNoTimer) {
+      if (auto st = backend_.remove(timers_, timer_key(timer, ns, key)); !st) return st;
+    }
+    return graphs::Ok{};
+  }
+
   graphs::Status commit() override {
     puts_pending_ = false;
-    taken_.clear();
     if (!writing_) return graphs::Ok{};
     writing_ = false;
     return backend_.commit_writes();
@@ -81,15 +110,23 @@ class RocksDbEntryStore final : public EntryStore {
                                         const Visitor& visit) override {
     if (stored_count_ == 0 || floor_ > time) return time;
     if (auto st = commit(); !st) return st.error();
-    // Collect first (a scan must not modify what it scans), whole groups of equal timers.
+    // Collect first (a scan must not modify what it scans), whole groups of equal timers. Timers
+    // of entries the owner holds are its business (their copies may be stale): skipped.
     due_.clear();
     bool exhausted = true;
+    bool corrupt_timer = false;
     from_.clear();
     append_sortable_i64(from_, floor_);
     auto scanned = backend_.scan_from(timers_, from_, [&](std::string_view k, std::string_view) {
-      if (k.size() < 16) return true;  // reported below as corrupt
+      std::size_t pos = 16;
+      std::string_view key;
+      if (k.size() < 16 || !read_length_prefixed(k, pos, key) || pos != k.size()) {
+        corrupt_timer = true;
+        return false;
+      }
       const std::int64_t t = read_sortable_i64(k);
       if (t > time) return false;
+      if (lent_.contains(entry_key(read_sortable_i64(k, 8), key))) return true;
       if (due_.size() >= limit && t != read_sortable_i64(due_.back())) {
         exhausted = false;
         return false;
@@ -98,22 +135,20 @@ class RocksDbEntryStore final : public EntryStore {
       return true;
     });
     if (!scanned) return scanned.error();
+    if (corrupt_timer) return corrupt("a timer");
     for (const std::string& k : due_) {
       std::size_t pos = 16;
       std::string_view key;
-      if (k.size() < 16 || !read_length_prefixed(k, pos, key) || pos != k.size()) {
-        return corrupt("a timer");
-      }
+      (void)read_length_prefixed(k, pos, key);  // checked by the scan
       const std::int64_t t = read_sortable_i64(k);
       const std::int64_t ns = read_sortable_i64(k, 8);
       auto found = backend_.get(entries_, entry_key(ns, key), stored_);
       if (!found) return found.error();
       if (!*found || stored_.size() < 8) return corrupt("a timer's entry");
-      if (auto st = erase(ns, key, t); !st) return st.error();
+      lent_.emplace(key_, t);
       if (stored_count_ > 0) --stored_count_;
       visit(ns, key, std::string_view(stored_).substr(8), t);
     }
-    if (auto st = commit(); !st) return st.error();
     const std::int64_t reached = exhausted ? time : read_sortable_i64(due_.back());
     floor_ = reached;  // every stored timer up to `reached` was taken (puts lower it again)
     return reached;
@@ -124,38 +159,34 @@ class RocksDbEntryStore final : public EntryStore {
   graphs::Status snapshot(StateWriter& writer, std::string_view header,
                           const ResidentEntries& resident) override {
     if (auto st = commit(); !st) return st;
-    // The resident entries go into the database for the checkpoint only.
-    struct Written {
-      std::int64_t ns;
-      std::int64_t timer;
-      std::string key;
-    };
-    std::vector<Written> written;
+    // The resident entries are written back (their copies in the database are now current)
+    // and stay the owner's.
     graphs::Status status = graphs::Ok{};
-    std::int64_t floor = floor_;
+    std::uint64_t resident_count = 0;
     resident(
         [&](std::int64_t ns, std::string_view key, std::string_view value, std::int64_t timer) {
           if (!status) return;
-          status = write(ns, key, value, timer);
-          written.push_back(Written{ns, timer, std::string(key)});
-          floor = std::min(floor, timer);
+          std::optional<std::int64_t> copy;
+          const std::string& ek = entry_key(ns, key);
+          auto it = lent_.find(ek);
+          if (it != lent_.end()) copy = it->second;
+          status = write(ns, key, value, timer, copy);
+          if (it != lent_.end()) {
+            it->second = timer;
+          } else {
+            lent_.emplace(entry_key(ns, key), timer);
+          }
+          ++resident_count;
         });
     if (status) status = commit();
-    if (status) {
-      ByteWriter w;
-      write_version(w, kEntryBlobVersion);
-      w.bytes(header);
-      w.u64(stored_count_ + written.size());
-      w.i64(floor);
-      status = writer.write_blob(rocksdb_blob_name(options_.name), w.view());
-    }
-    if (status) status = backend_.snapshot(writer);
-    // Whatever happened, the live database goes back to holding evicted entries only.
-    for (const Written& e : written) {
-      if (auto st = erase(e.ns, e.key, e.timer); !st && status) status = st;
-    }
-    if (auto st = commit(); !st && status) status = st;
-    return status;
+    if (!status) return status;
+    ByteWriter w;
+    write_version(w, kEntryBlobVersion);
+    w.bytes(header);
+    w.u64(stored_count_ + resident_count);
+    w.i64(floor_);
+    if (auto st = writer.write_blob(rocksdb_blob_name(options_.name), w.view()); !st) return st;
+    return backend_.snapshot(writer);
   }
 
   graphs::Status restore(StateReader& reader, bool& found, std::string& header,
@@ -166,6 +197,7 @@ class RocksDbEntryStore final : public EntryStore {
     floor_ = kNoTimer;
     puts_pending_ = false;
     writing_ = false;
+    lent_.clear();
     const std::string blob_name = rocksdb_blob_name(options_.name);
     if (auto st = check_backend_of_state(reader, options_.node_id, graphs::StateBackend::RocksDb,
                                          memory_blob_name(options_.name), blob_name);
@@ -219,26 +251,22 @@ class RocksDbEntryStore final : public EntryStore {
 
   graphs::Status commit_puts() { return puts_pending_ ? commit() : graphs::Status{graphs::Ok{}}; }
 
+  // Writes the entry; its timer entry moves when `copy` (the timer of the copy the database
+  // holds, if any) differs.
   graphs::Status write(std::int64_t ns, std::string_view key, std::string_view value,
-                       std::int64_t timer) {
+                       std::int64_t timer, std::optional<std::int64_t> copy) {
     begin();
     value_.resize(8);
     std::memcpy(value_.data(), &timer, 8);
     value_.append(value);
     if (auto st = backend_.put(entries_, entry_key(ns, key), value_); !st) return st;
+    if (timer != kNoTimer) floor_ = std::min(floor_, timer);
+    if (copy && *copy == timer) return graphs::Ok{};
+    if (copy && *copy != kNoTimer) {
+      if (auto st = backend_.remove(timers_, timer_key(*copy, ns, key)); !st) return st;
+    }
     if (timer != kNoTimer) {
       if (auto st = backend_.put(timers_, timer_key(timer, ns, key), {}); !st) return st;
-      floor_ = std::min(floor_, timer);
-    }
-    return graphs::Ok{};
-  }
-
-  // Deletes a stored entry and its timer (grouped until commit); the caller counts.
-  graphs::Status erase(std::int64_t ns, std::string_view key, std::int64_t timer) {
-    begin();
-    if (auto st = backend_.remove(entries_, entry_key(ns, key)); !st) return st;
-    if (timer != kNoTimer) {
-      if (auto st = backend_.remove(timers_, timer_key(timer, ns, key)); !st) return st;
     }
     return graphs::Ok{};
   }
@@ -263,7 +291,10 @@ class RocksDbEntryStore final : public EntryStore {
   std::string stored_;
   std::string from_;
   std::vector<std::string> due_;
-  std::unordered_set<std::string> taken_;  // entry keys deleted in the open WriteBatch
+  // Entries the owner holds whose copy is still in the database (entry key -> the copy's
+  // timer): take() finds them absent, take_due() skips them, put() overwrites the copy and
+  // drop() deletes it.
+  std::unordered_map<std::string, std::int64_t> lent_;
 };
 
 }  // namespace

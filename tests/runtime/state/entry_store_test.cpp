@@ -115,7 +115,7 @@ TEST(EntryStoreTest, TheMemoryStoreHoldsNothingAndSnapshotsTheResidentEntries) {
   EXPECT_EQ(back, resident);
 }
 
-TEST(EntryStoreTest, RocksDbTakesBackWhatWasEvictedOnceAndCountsIt) {
+TEST(EntryStoreTest, RocksDbHandsBackWhatWasEvictedUntilTheOwnerDropsIt) {
   Fixture f(graphs::StateBackend::RocksDb, 3);
   auto store = f.make();
   ASSERT_NE(store, nullptr);
@@ -144,8 +144,29 @@ TEST(EntryStoreTest, RocksDbTakesBackWhatWasEvictedOnceAndCountsIt) {
   ASSERT_TRUE(store->commit());
   EXPECT_EQ(store->stored_entries(), 1u);
   std::int64_t reached = 0;
-  EXPECT_TRUE(take_due(*store, 1000, 10, reached).empty()) << "its timer went with it";
+  EXPECT_TRUE(take_due(*store, 1000, 10, reached).empty()) << "the owner holds the timed ones";
   EXPECT_EQ(reached, 1000);
+  // Evicted again, then taken and dropped for good.
+  ASSERT_TRUE(store->put(7, "key", "newer", 80));
+  ASSERT_TRUE(store->commit());
+  auto due = take_due(*store, 1000, 10, reached);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0], Entry(7, "key", "newer", 80));
+  // Evicted unchanged: nothing is written, the copy is handed out again.
+  ASSERT_TRUE(store->release(7, "key"));
+  found = store->take(7, "key", value, timer);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ(value, "newer");
+  EXPECT_EQ(timer, 80);
+  EXPECT_FALSE(store->release(8, "key")) << "never taken";
+  ASSERT_TRUE(store->drop(7, "key"));
+  ASSERT_TRUE(store->drop(9, "late"));
+  ASSERT_TRUE(store->commit());
+  found = store->take(7, "key", value, timer);
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found) << "dropped";
+  EXPECT_TRUE(take_due(*store, 2000, 10, reached).empty());
+  EXPECT_EQ(store->stored_entries(), 1u);
 }
 
 TEST(EntryStoreTest, RocksDbHandsDueEntriesBackInTimerOrderInWholeGroups) {
@@ -183,7 +204,7 @@ TEST(EntryStoreTest, RocksDbSnapshotsStoredAndResidentEntriesAndKeepsOnlyTheStor
   ASSERT_TRUE(store->commit());
   InMemoryCheckpointStore checkpoints;
   snapshot(*store, checkpoints, "hdr", {{2, "resident", "r", 12}});
-  // After the snapshot the live database holds the evicted entry only.
+  // The resident entry stays the owner's after the snapshot.
   std::string value;
   std::int64_t timer = 0;
   auto found = store->take(2, "resident", value, timer);
