@@ -207,7 +207,7 @@ class AbsenceOperator final : public runtime::Operator {
     } else if (ts < last_.value(h).time) {
       return;
     }
-    LastRecord& last = last_.value(h);
+    LastRecord& last = last_.modify(h);
     last.time = ts;
     last.row.clear();
     keyed::encode_row(batch, row, last.row);

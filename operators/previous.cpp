@@ -214,7 +214,7 @@ class PreviousOperator final : public runtime::Operator {
             out_.end_row(ts);
             if (out_.num_rows() >= kOutputBatchRows) flush(out);
           }
-          PreviousRecord& p = previous_.value(h);
+          PreviousRecord& p = previous_.modify(h);
           p.time = ts;
           p.carried.clear();
           keyed::encode_row(*carried, row, p.carried);

@@ -114,7 +114,7 @@ class RunningStatsOperator final : public runtime::Operator {
       const std::string_view key = keys_.encode(*batch, r);
       Rings::Handle h = rings_.find(0, key);
       if (h == Rings::kNone) h = rings_.insert(0, key, Ring{});
-      Ring& ring = rings_.value(h);
+      Ring& ring = rings_.modify(h);
       const std::size_t samples = ring.values.size();
       const bool known = !values.is_null(r);
       const double x = !known ? 0
