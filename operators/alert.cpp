@@ -14,14 +14,13 @@
 #include "operators/keyed/byte_io.hpp"
 #include "operators/keyed/event_time.hpp"
 #include "operators/keyed/key_encoder.hpp"
-#include "operators/keyed/key_table.hpp"
 #include "operators/keyed/row_codec.hpp"
 #include "operators/parameter_reader.hpp"
 #include "operators/spec_builder.hpp"
 #include "runtime/batch_builder.hpp"
 #include "runtime/field_ref.hpp"
+#include "runtime/state/keyed_value_state.hpp"
 #include "runtime/state/operator_state.hpp"
-#include "runtime/state/state_errors.hpp"
 
 namespace rivulet::operators {
 
@@ -84,19 +83,14 @@ graphs::OperatorSpec alert_spec() {
 // advances the watermark to +inf first, so every pending record is evaluated; on_end_of_input
 // evaluates whatever is left (none in a normal run) and emits.
 //
-// Per-key state (by KeyTable id): the event times inside the sliding window, oldest first, and
-// the time of the last alert (suppress_for). A key's state is dropped once no future (non-late)
+// Per-key state: the event times inside the sliding window, oldest first, and the time of the
+// last alert (suppress_for), in a runtime::state::KeyedValueState (namespace 0, canonical key
+// bytes) on whichever backend the job chose. A key's state is dropped once no future (non-late)
 // record could see it: its newest time is `within` behind the watermark and its suppression
-// ended. Pending rows point into their input batches, which stay retained (counted per batch)
-// until all their pending rows are evaluated.
-//
-// State backends (AlertConfig::state_backend): memory keeps the per-key state above (blob
-// "alert"). RocksDB keeps it in the instance's KeyedStateBackend, state "keys": key bytes ->
-// u8 alerted, i64 last alert, the window's times; the key table and states_ then hold only the
-// keys of one evaluation round (loaded on first use, written back and dropped at its end), and
-// the expiry sweep walks the stored keys. Pending rows wait in memory either way (they are
-// bounded by the watermark's lag); with RocksDB a snapshot is the blob "alert.rocksdb"
-// (scalars, pending rows) plus RocksDB's checkpoint.
+// ended — an event-time timer per key at that time (re-armed when it finds the key used since).
+// Pending rows point into their input batches, which stay retained (counted per batch) until
+// all their pending rows are evaluated; they wait in memory (bounded by the watermark's lag)
+// and go into the snapshot's header with the scalars.
 namespace {
 
 using keyed::kMaxTime;
@@ -104,7 +98,7 @@ using keyed::kMinTime;
 
 enum class Rule { CountInWindow, Threshold };
 
-constexpr std::uint32_t kStateVersion = 1;
+constexpr std::uint32_t kStateVersion = 2;
 constexpr std::size_t kOutputBatchRows = 1024;
 
 // The message template, split once at build time into literal text and field references.
@@ -183,6 +177,25 @@ struct KeyState {
   }
 };
 
+// A key's state in the store: u8 alerted, i64 last alert, u64 count, the window's times.
+struct KeyStateCodec {
+  static void encode(const KeyState& s, runtime::state::ByteWriter& w) {
+    w.u8(s.alerted ? 1 : 0);
+    w.i64(s.last_alert);
+    w.u64(s.count());
+    for (std::size_t i = s.head; i < s.times.size(); ++i) w.i64(s.times[i]);
+  }
+  static bool decode(std::string_view bytes, KeyState& s) {
+    runtime::state::ByteReader in(bytes);
+    s.reset();
+    s.alerted = in.u8() != 0;
+    s.last_alert = in.i64();
+    const std::size_t n = in.count(8);
+    for (std::size_t i = 0; i < n && in.ok(); ++i) s.times.push_back(in.i64());
+    return in.ok() && in.at_end();
+  }
+};
+
 struct PendingRow {
   std::int64_t ts;
   std::uint64_t seq;       // arrival order: ties in event time keep it
@@ -212,10 +225,7 @@ struct AlertConfig {
   runtime::state::StateBackendOptions state_backend;
 };
 
-constexpr const char* kBlob = "alert";
-constexpr const char* kRocksDbBlob = "alert.rocksdb";
-
-void check(const graphs::Status& status) { runtime::state::throw_if_error(status, "alert state"); }
+constexpr const char* kStateName = "alert";
 
 class AlertOperator final : public runtime::Operator {
  public:
@@ -226,15 +236,16 @@ class AlertOperator final : public runtime::Operator {
         rule_name_(config_.rule == Rule::CountInWindow ? "count_in_window" : "threshold"),
         // Threshold alerts without suppression need no per-key memory at all.
         keyed_state_(config_.rule == Rule::CountInWindow || config_.suppress_for > 0),
-        backend_(config_.state_backend) {}
+        backend_(config_.state_backend),
+        states_(backend_, {config_.node_id, config_.task_name, kStateName}) {}
 
   graphs::Status open(const runtime::OperatorContext& context) override {
     counters_ = context.counters;  // late records are counted where they are routed
-    return rocks() ? rocks_ready() : graphs::Status{graphs::Ok{}};
+    return states_.ready();
   }
 
   void close() override {
-    db_ = nullptr;
+    states_.close();
     backend_.close();
   }
 
@@ -261,7 +272,7 @@ class AlertOperator final : public runtime::Operator {
     if (watermark_ms <= watermark_) return;
     watermark_ = watermark_ms;
     evaluate_before(watermark_ms, out);
-    maybe_expire_keys();
+    expire_keys();
   }
 
   void on_end_of_input(runtime::Collector& out) override { evaluate_before(kMaxTime, out, true); }
@@ -278,46 +289,21 @@ class AlertOperator final : public runtime::Operator {
       keyed::encode_row(*batch_of(p), p.row, row_scratch_);
       w.bytes(row_scratch_);
     }
-    if (rocks()) {
-      if (auto st = rocks_ready(); !st) return st;
-      w.i64(last_sweep_);
-      if (auto st = writer.write_blob(kRocksDbBlob, w.view()); !st) return st;
-      return db_->snapshot(writer);  // the key table is empty between calls
-    }
-    w.u64(key_table_.size());
-    for (std::uint32_t id = 0; id < key_table_.id_limit(); ++id) {
-      if (!key_table_.is_live(id)) continue;
-      const KeyState& s = states_[id];
-      w.bytes(key_table_.key(id));
-      w.u8(s.alerted ? 1 : 0);
-      w.i64(s.last_alert);
-      w.u64(s.count());
-      for (std::size_t i = s.head; i < s.times.size(); ++i) w.i64(s.times[i]);
-    }
-    return writer.write_blob(kBlob, w.view());
+    return states_.snapshot(writer, w.buffer());
   }
 
   graphs::Status restore(runtime::StateReader& reader) override {
-    const char* blob_name = rocks() ? kRocksDbBlob : kBlob;
-    if (auto st = runtime::state::check_backend_of_state(reader, config_.node_id, backend_.kind(),
-                                                         kBlob, kRocksDbBlob);
-        !st) {
-      return st;
-    }
-    if (rocks()) {
-      if (auto st = rocks_ready(); !st) return st;
-      if (auto st = db_->restore(reader); !st) return st;
-    }
-    if (!reader.has_blob(blob_name)) return graphs::Ok{};
-    auto blob = reader.read_blob(blob_name);
-    if (!blob) return blob.error();
-    keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-    if (auto st = runtime::state::check_version(in, kStateVersion, "alert state"); !st) return st;
     pending_.clear();
     retained_.clear();
     retained_base_ = 0;
-    key_table_.clear();
-    states_.clear();
+    watermark_ = kMinTime;
+    next_seq_ = 0;
+    bool found = false;
+    std::string header;
+    if (auto st = states_.restore(reader, found, header); !st) return st;
+    if (!found) return graphs::Ok{};
+    keyed::ByteReader in(header);
+    if (auto st = runtime::state::check_version(in, kStateVersion, "alert state"); !st) return st;
     watermark_ = in.i64();
     next_seq_ = in.u64();
     const std::size_t rows = in.count(12);
@@ -331,7 +317,7 @@ class AlertOperator final : public runtime::Operator {
       if (!row.ok()) in.fail();
       if (in.ok()) builder.end_row(ts);
     }
-    if (!in.ok()) return graphs::Error{"alert: corrupt state blob (pending rows)"};
+    if (!in.ok() || !in.at_end()) return graphs::Error{"alert: corrupt state blob (pending rows)"};
     if (rows > 0) {
       runtime::BatchPtr batch = builder.finish(false);
       for (std::size_t i = 0; i < rows; ++i) {
@@ -340,23 +326,6 @@ class AlertOperator final : public runtime::Operator {
       }
       retained_.push_back(RetainedBatch{std::move(batch), static_cast<std::uint32_t>(rows)});
     }
-    if (rocks()) {
-      last_sweep_ = in.i64();
-      if (!in.ok() || !in.at_end()) return graphs::Error{"alert: corrupt state blob"};
-      return graphs::Ok{};
-    }
-    const std::size_t nkeys = in.count(4 + 1 + 8 + 8);
-    for (std::size_t k = 0; k < nkeys && in.ok(); ++k) {
-      const std::uint32_t id = key_table_.intern(in.bytes()).id;
-      if (states_.size() <= id) states_.resize(id + 1);
-      KeyState& s = states_[id];
-      s.reset();
-      s.alerted = in.u8() != 0;
-      s.last_alert = in.i64();
-      const std::size_t n = in.count(8);
-      for (std::size_t i = 0; i < n; ++i) s.times.push_back(in.i64());
-    }
-    if (!in.ok() || !in.at_end()) return graphs::Error{"alert: corrupt state blob (keys)"};
     return graphs::Ok{};
   }
 
@@ -389,12 +358,11 @@ class AlertOperator final : public runtime::Operator {
     std::sort(ready_.begin(), ready_.end(), [](const PendingRow& a, const PendingRow& b) {
       return a.ts != b.ts ? a.ts < b.ts : a.seq < b.seq;
     });
-    if (rocks()) check(rocks_ready());
     for (const PendingRow& p : ready_) {
       evaluate(*batch_of(p), p.row, p.ts, out);
       --retained_[p.batch_id - retained_base_].pending;
     }
-    if (db_ != nullptr) rocks_write_back();
+    if (keyed_state_) states_.end_call();
     // Batches are released in arrival order once none of their rows waits any more.
     while (!retained_.empty() && retained_.front().pending == 0) {
       retained_.pop_front();
@@ -407,10 +375,13 @@ class AlertOperator final : public runtime::Operator {
                 runtime::Collector& out) {
     KeyState* state = nullptr;
     if (keyed_state_) {
-      const auto [id, inserted] = key_table_.intern(keys_.encode(batch, row));
-      if (states_.size() <= id) states_.resize(id + 1);
-      state = &states_[id];
-      if (inserted && db_ != nullptr) rocks_load(key_table_.key(id), *state);
+      const std::string_view key = keys_.encode(batch, row);
+      States::Handle h = states_.find(0, key);
+      if (h == States::kNone) h = states_.insert(0, key, KeyState{});
+      // Armed once, due at the next watermark, which looks at the key (expire_keys) and arms it
+      // at the key's expiry.
+      if (states_.timer(h) == States::kNoTimer) states_.set_timer(h, keyed::kMinTime);
+      state = &states_.modify(h);
     }
     std::int64_t count = 1;
     bool fires = false;
@@ -484,94 +455,28 @@ class AlertOperator final : public runtime::Operator {
     if (!out_.empty()) out.emit(0, out_.finish());
   }
 
-  // Drops keys no future record can see, at most once per max(within, suppress_for) of event
-  // time, so the sweep costs O(keys) per window length rather than per watermark.
-  void maybe_expire_keys() {
-    if (!keyed_state_ || watermark_ == kMaxTime) return;
-    const std::int64_t period = std::max<std::int64_t>(
-        1,
-        std::max(config_.rule == Rule::CountInWindow ? config_.within : 0, config_.suppress_for));
-    if (last_sweep_ != kMinTime && watermark_ - last_sweep_ < period) return;
-    last_sweep_ = watermark_;
-    if (rocks()) return rocks_expire();
-    for (std::uint32_t id = 0; id < key_table_.id_limit(); ++id) {
-      if (!key_table_.is_live(id)) continue;
-      KeyState& s = states_[id];
-      const bool window_empty = s.count() == 0 || s.times.back() <= watermark_ - config_.within;
-      const bool unsuppressed =
-          !s.alerted || keyed::saturating_add(s.last_alert, config_.suppress_for) <= watermark_;
-      if (window_empty && unsuppressed) {
-        s.reset();
-        s.times.shrink_to_fit();
-        key_table_.release(id);
+  // The time from which no future (non-late) record can see the key's state: its newest time
+  // is `within` behind and its suppression has ended.
+  std::int64_t expiry(const KeyState& s) const {
+    std::int64_t at = kMinTime;
+    if (s.count() > 0) at = keyed::saturating_add(s.times.back(), config_.within);
+    if (s.alerted) at = std::max(at, keyed::saturating_add(s.last_alert, config_.suppress_for));
+    return at;
+  }
+
+  // Drops the keys whose expiry the watermark reached; a key used since its timer was armed
+  // gets its timer again at its current expiry.
+  void expire_keys() {
+    if (!keyed_state_) return;
+    states_.advance(watermark_, [&](States::Handle h, std::int64_t) {
+      const std::int64_t at = expiry(states_.value(h));
+      if (at <= watermark_) {
+        states_.erase(h);
+      } else {
+        states_.set_timer(h, at);
       }
-    }
-  }
-
-  // ---- RocksDB ----
-
-  bool rocks() const { return config_.state_backend.kind == graphs::StateBackend::RocksDb; }
-
-  graphs::Status rocks_ready() {
-    if (db_ != nullptr) return graphs::Ok{};
-    auto db = backend_.get(config_.task_name, {{"keys", &keys_state_}});
-    if (!db) return db.error();
-    db_ = *db;
-    return graphs::Ok{};
-  }
-
-  static void decode(std::string_view value, KeyState& s) {
-    keyed::ByteReader in(value);
-    s.reset();
-    s.alerted = in.u8() != 0;
-    s.last_alert = in.i64();
-    const std::size_t n = in.count(8);
-    for (std::size_t i = 0; i < n && in.ok(); ++i) s.times.push_back(in.i64());
-    if (!in.ok() || !in.at_end()) check(graphs::Error{"a stored key state is corrupt"});
-  }
-
-  void rocks_load(std::string_view key, KeyState& s) {
-    s.reset();
-    auto found = db_->get(keys_state_, key, value_buffer_);
-    if (!found) check(found.error());
-    if (*found) decode(value_buffer_, s);
-  }
-
-  // Stores the keys of this round and empties the key table (the working set).
-  void rocks_write_back() {
-    db_->begin_writes();  // puts only, read again in a later round
-    for (std::uint32_t id = 0; id < key_table_.id_limit(); ++id) {
-      if (!key_table_.is_live(id)) continue;
-      const KeyState& s = states_[id];
-      std::string& v = value_writer_.buffer();
-      v.clear();
-      value_writer_.u8(s.alerted ? 1 : 0);
-      value_writer_.i64(s.last_alert);
-      value_writer_.u64(s.count());
-      for (std::size_t i = s.head; i < s.times.size(); ++i) value_writer_.i64(s.times[i]);
-      check(db_->put(keys_state_, key_table_.key(id), v));
-    }
-    key_table_.clear();
-    for (KeyState& s : states_) s.reset();
-    check(db_->commit_writes());
-  }
-
-  // The sweep over the stored keys (same rule as the memory path).
-  void rocks_expire() {
-    check(rocks_ready());
-    std::vector<std::string> expired;
-    KeyState s;
-    check(db_->scan_prefix(keys_state_, {}, [&](std::string_view key, std::string_view value) {
-      decode(value, s);
-      const bool window_empty = s.count() == 0 || s.times.back() <= watermark_ - config_.within;
-      const bool unsuppressed =
-          !s.alerted || keyed::saturating_add(s.last_alert, config_.suppress_for) <= watermark_;
-      if (window_empty && unsuppressed) expired.emplace_back(key);
-      return true;
-    }));
-    db_->begin_writes();
-    for (const std::string& key : expired) check(db_->remove(keys_state_, key));
-    check(db_->commit_writes());
+    });
+    states_.end_call();
   }
 
   AlertConfig config_;
@@ -580,24 +485,19 @@ class AlertOperator final : public runtime::Operator {
   std::string rule_name_;
   bool keyed_state_;
   std::int64_t watermark_ = kMinTime;
-  std::int64_t last_sweep_ = kMinTime;
   std::uint64_t next_seq_ = 0;
   std::vector<PendingRow> pending_;
   std::vector<PendingRow> ready_;
   std::deque<RetainedBatch> retained_;
   std::uint64_t retained_base_ = 0;
-  keyed::KeyTable key_table_;
-  std::vector<KeyState> states_;
   runtime::RecordCounters* counters_ = nullptr;  // the task's (OperatorContext)
   std::vector<std::uint32_t> late_rows_;
   std::string message_;
   std::string row_scratch_;
 
+  using States = runtime::state::KeyedValueState<KeyState, KeyStateCodec>;
   runtime::state::OperatorStateBackend backend_;
-  runtime::state::KeyedStateBackend* db_ = nullptr;
-  runtime::state::StateId keys_state_ = 0;
-  std::string value_buffer_;
-  keyed::ByteWriter value_writer_;
+  States states_;
 };
 
 graphs::Result<std::vector<MessagePart>> parse_message(const ParameterReader& params,

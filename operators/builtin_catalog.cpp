@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "operators/absence.hpp"
 #include "operators/alert.hpp"
 #include "operators/card_transactions.hpp"
 #include "operators/clickstream_events.hpp"
@@ -17,7 +18,9 @@
 #include "operators/kafka_source.hpp"
 #include "operators/key_by.hpp"
 #include "operators/map.hpp"
+#include "operators/previous.hpp"
 #include "operators/project.hpp"
+#include "operators/running_stats.hpp"
 #include "operators/sensor_readings.hpp"
 #include "operators/service_logs.hpp"
 #include "operators/top_n.hpp"
@@ -48,11 +51,14 @@ runtime::OperatorRegistry make_builtin_registry() {
   builtins.push_back({map_spec(), map_factory()});
   builtins.push_back({project_spec(), project_factory()});
   builtins.push_back({dedup_spec(), dedup_factory()});
+  builtins.push_back({running_stats_spec(), running_stats_factory()});
+  builtins.push_back({previous_spec(), previous_factory()});
   builtins.push_back({key_by_spec(), key_by_factory()});                      // keying
   builtins.push_back({window_aggregate_spec(), window_aggregate_factory()});  // windows, joins
   builtins.push_back({top_n_spec(), top_n_factory()});
   builtins.push_back({window_join_spec(), window_join_factory()});
   builtins.push_back({alert_spec(), alert_factory()});            // alerts
+  builtins.push_back({absence_spec(), absence_factory()});
   builtins.push_back({kafka_sink_spec(), kafka_sink_factory()});  // sinks
   builtins.push_back({file_sink_spec(), file_sink_factory()});
   for (Builtin& builtin : builtins) {

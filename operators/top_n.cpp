@@ -1,27 +1,23 @@
 #include "operators/top_n.hpp"
 
 #include <algorithm>
-#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "operators/common_parameters.hpp"
 #include "operators/keyed/byte_io.hpp"
 #include "operators/keyed/event_time.hpp"
 #include "operators/keyed/key_encoder.hpp"
-#include "operators/keyed/key_table.hpp"
 #include "operators/keyed/row_codec.hpp"
 #include "operators/keyed/sort_key.hpp"
 #include "operators/parameter_reader.hpp"
 #include "operators/spec_builder.hpp"
 #include "runtime/batch_builder.hpp"
 #include "runtime/field_ref.hpp"
+#include "runtime/state/keyed_value_state.hpp"
 #include "runtime/state/operator_state.hpp"
-#include "runtime/state/state_errors.hpp"
-#include "runtime/state/state_keys.hpp"
 
 namespace rivulet::operators {
 
@@ -65,18 +61,15 @@ graphs::OperatorSpec top_n_spec() {
 // window already fired go unchanged to 'late' (top_n has no allowed lateness). End of input:
 // the runtime advances the watermark to +inf, firing every window; on_end_of_input does too.
 //
-// State backends (runtime::OperatorBuildContext::state_backend): memory keeps the windows above
-// (blob "top_n"). RocksDB keeps each (window, key) heap in the instance's KeyedStateBackend, state
-// "tops": <sortable window start><key bytes> -> u64 count, per candidate: sort key, seq, row.
-// A batch loads the heaps it touches into the same in-memory structure, offers its rows and
-// writes them back; firing scans the stored heaps in (start, key) order — the order the memory
-// path emits in. Snapshot: blob "top_n.rocksdb" (watermark, sequence) plus RocksDB's checkpoint.
+// State: a runtime::state::KeyedValueState of (window start, key) -> candidates, with a timer at
+// the window's end, on whichever backend the job chose; timers fire in (end, start, key) order,
+// so the output is the same on both.
 namespace {
 
 using keyed::kMaxTime;
 using keyed::kMinTime;
 
-constexpr std::uint32_t kStateVersion = 1;
+constexpr std::uint32_t kStateVersion = 2;
 constexpr std::size_t kOutputBatchRows = 1024;
 
 struct Candidate {
@@ -91,13 +84,32 @@ bool ranks_before(const Candidate& a, const Candidate& b) {
   return c != 0 ? c < 0 : a.seq < b.seq;
 }
 
-using KeyTops =
-    std::unordered_map<std::string, std::vector<Candidate>, keyed::KeyBytesHash, std::equal_to<>>;
+// A (window, key)'s candidates in the store: u64 count, per candidate: sort key, seq, row. Written
+// in heap order, which reads back as a valid heap.
+struct CandidatesCodec {
+  static void encode(const std::vector<Candidate>& heap, runtime::state::ByteWriter& w) {
+    w.u64(heap.size());
+    for (const Candidate& c : heap) {
+      w.bytes(c.sort_key);
+      w.u64(c.seq);
+      w.bytes(c.row);
+    }
+  }
+  static bool decode(std::string_view bytes, std::vector<Candidate>& heap) {
+    runtime::state::ByteReader in(bytes);
+    heap.clear();
+    const std::size_t count = in.count(16);
+    for (std::size_t c = 0; c < count && in.ok(); ++c) {
+      Candidate& cand = heap.emplace_back();
+      cand.sort_key = in.bytes();
+      cand.seq = in.u64();
+      cand.row = in.bytes();
+    }
+    return in.ok() && in.at_end();
+  }
+};
 
-constexpr const char* kBlob = "top_n";
-constexpr const char* kRocksDbBlob = "top_n.rocksdb";
-
-void check(const graphs::Status& status) { runtime::state::throw_if_error(status, "top_n state"); }
+constexpr const char* kStateName = "top_n";
 
 class TopNOperator final : public runtime::Operator {
  public:
@@ -111,40 +123,39 @@ class TopNOperator final : public runtime::Operator {
         size_(size),
         input_(std::move(input)),
         out_(std::move(output), kOutputBatchRows),
-        node_id_(std::move(node_id)),
-        task_name_(std::move(task_name)),
-        backend_(std::move(backend)) {}
+        backend_(std::move(backend)),
+        tops_(backend_, {std::move(node_id), std::move(task_name), kStateName}) {}
 
   graphs::Status open(const runtime::OperatorContext& context) override {
     counters_ = context.counters;  // late records are counted where they are routed
-    return backend_.uses_rocksdb() ? rocks_ready() : graphs::Status{graphs::Ok{}};
+    return tops_.ready();
   }
 
   void close() override {
-    db_ = nullptr;
+    tops_.close();
     backend_.close();
   }
 
   void process(std::size_t /*input*/, const runtime::BatchPtr& batch,
                runtime::Collector& out) override {
-    if (backend_.uses_rocksdb()) check(rocks_ready());
     const auto times = batch->event_times();
     late_rows_.clear();
-    KeyTops* window = nullptr;
-    std::int64_t window_start = 0;
     for (std::size_t r = 0; r < batch->num_rows(); ++r) {
       const std::int64_t start = keyed::tumbling_start(times[r], size_);
-      if (keyed::saturating_add(start, size_) <= watermark_) {
+      const std::int64_t end = keyed::saturating_add(start, size_);
+      if (end <= watermark_) {
         late_rows_.push_back(static_cast<std::uint32_t>(r));
         continue;
       }
-      if (window == nullptr || window_start != start) {
-        window = &windows_[start];
-        window_start = start;
+      const std::string_view key = keys_.encode(*batch, r);
+      Tops::Handle h = tops_.find(start, key);
+      if (h == Tops::kNone) {
+        h = tops_.insert(start, key, {});
+        tops_.set_timer(h, end);  // fires when the watermark reaches the window's end
       }
-      offer(*window, window_start, *batch, r);
+      offer(tops_.modify(h), *batch, r);
     }
-    if (db_ != nullptr) rocks_write_back();
+    tops_.end_call();
     if (!late_rows_.empty()) {
       if (counters_) counters_->count_late(late_rows_.size());
       runtime::BatchBuilder late(batch->schema(), late_rows_.size());
@@ -156,14 +167,12 @@ class TopNOperator final : public runtime::Operator {
   void on_watermark(std::int64_t watermark_ms, runtime::Collector& out) override {
     if (watermark_ms <= watermark_) return;
     watermark_ = watermark_ms;
-    if (backend_.uses_rocksdb()) return rocks_fire(out);
-    while (!windows_.empty()) {
-      auto it = windows_.begin();
-      const std::int64_t end = keyed::saturating_add(it->first, size_);
-      if (end > watermark_) break;
-      fire(it->second, end, out);
-      windows_.erase(it);
-    }
+    // (end, start, key) order: windows in order, each window's keys in encoded-key order.
+    tops_.advance(watermark_, [&](Tops::Handle h, std::int64_t end) {
+      fire(tops_.modify(h), end, out);
+      tops_.erase(h);
+    });
+    tops_.end_call();
     if (!out_.empty()) out.emit(0, out_.finish());
   }
 
@@ -174,90 +183,28 @@ class TopNOperator final : public runtime::Operator {
     runtime::state::write_version(w, kStateVersion);
     w.i64(watermark_);
     w.u64(next_seq_);
-    if (backend_.uses_rocksdb()) {
-      if (auto st = rocks_ready(); !st) return st;
-      w.i64(floor_);
-      if (auto st = writer.write_blob(kRocksDbBlob, w.view()); !st) return st;
-      return db_->snapshot(writer);  // windows_ is empty between calls
-    }
-    w.u64(windows_.size());
-    for (const auto& [start, tops] : windows_) {
-      w.i64(start);
-      w.u64(tops.size());
-      for (const auto& [key, candidates] : tops) {
-        w.bytes(key);
-        w.u64(candidates.size());
-        for (const Candidate& c : candidates) {
-          w.bytes(c.sort_key);
-          w.u64(c.seq);
-          w.bytes(c.row);
-        }
-      }
-    }
-    return writer.write_blob(kBlob, w.view());
+    return tops_.snapshot(writer, w.buffer());
   }
 
   graphs::Status restore(runtime::StateReader& reader) override {
-    if (auto st = runtime::state::check_backend_of_state(reader, node_id_, backend_.kind(), kBlob,
-                                                         kRocksDbBlob);
-        !st) {
-      return st;
-    }
-    if (backend_.uses_rocksdb()) {
-      if (auto st = rocks_ready(); !st) return st;
-      watermark_ = kMinTime;
-      next_seq_ = 0;
-      floor_ = kMinTime;
-      if (auto st = db_->restore(reader); !st) return st;
-      if (!reader.has_blob(kRocksDbBlob)) return graphs::Ok{};
-      auto blob = reader.read_blob(kRocksDbBlob);
-      if (!blob) return blob.error();
-      keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-      if (auto st = runtime::state::check_version(in, kStateVersion, "top_n state"); !st) return st;
-      watermark_ = in.i64();
-      next_seq_ = in.u64();
-      floor_ = in.i64();
-      if (!in.ok() || !in.at_end()) return graphs::Error{"top_n: corrupt state blob"};
-      return graphs::Ok{};
-    }
-    if (!reader.has_blob(kBlob)) return graphs::Ok{};
-    auto blob = reader.read_blob(kBlob);
-    if (!blob) return blob.error();
-    keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
+    watermark_ = kMinTime;
+    next_seq_ = 0;
+    bool found = false;
+    std::string header;
+    if (auto st = tops_.restore(reader, found, header); !st) return st;
+    if (!found) return graphs::Ok{};
+    keyed::ByteReader in(header);
     if (auto st = runtime::state::check_version(in, kStateVersion, "top_n state"); !st) return st;
-    windows_.clear();
     watermark_ = in.i64();
     next_seq_ = in.u64();
-    const std::size_t nwindows = in.count(16);
-    for (std::size_t i = 0; i < nwindows && in.ok(); ++i) {
-      KeyTops& tops = windows_[in.i64()];
-      const std::size_t nkeys = in.count(12);
-      for (std::size_t k = 0; k < nkeys && in.ok(); ++k) {
-        auto& candidates = tops[std::string(in.bytes())];
-        const std::size_t count = in.count(16);
-        for (std::size_t c = 0; c < count && in.ok(); ++c) {
-          Candidate& cand = candidates.emplace_back();
-          cand.sort_key = in.bytes();
-          cand.seq = in.u64();
-          cand.row = in.bytes();
-        }
-        // Written in heap order, which is still a valid heap.
-      }
-    }
     if (!in.ok() || !in.at_end()) return graphs::Error{"top_n: corrupt state blob"};
     return graphs::Ok{};
   }
 
  private:
-  void offer(KeyTops& window, std::int64_t start, const runtime::RecordBatch& batch,
-             std::size_t row) {
-    const std::string_view key = keys_.encode(batch, row);
-    auto it = window.find(key);
-    if (it == window.end()) {
-      it = window.emplace(std::string(key), std::vector<Candidate>{}).first;
-      if (db_ != nullptr) rocks_load(start, it->first, it->second);
-    }
-    std::vector<Candidate>& heap = it->second;
+  using Tops = runtime::state::KeyedValueState<std::vector<Candidate>, CandidatesCodec>;
+
+  void offer(std::vector<Candidate>& heap, const runtime::RecordBatch& batch, std::size_t row) {
     order_.encode(batch, row, scratch_.sort_key);
     scratch_.seq = next_seq_++;
     if (heap.size() < n_) {
@@ -278,113 +225,18 @@ class TopNOperator final : public runtime::Operator {
     std::push_heap(heap.begin(), heap.end(), ranks_before);
   }
 
-  void fire(KeyTops& window, std::int64_t end, runtime::Collector& out) {
-    ordered_keys_.clear();
-    for (auto& entry : window) ordered_keys_.push_back(&entry);
-    std::sort(ordered_keys_.begin(), ordered_keys_.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
+  // Emits one key's candidates of the window ending at `end`, ranked.
+  void fire(std::vector<Candidate>& candidates, std::int64_t end, runtime::Collector& out) {
     const std::size_t rank_column = input_->size();
-    for (auto* entry : ordered_keys_) {
-      std::vector<Candidate>& candidates = entry->second;
-      std::sort_heap(candidates.begin(), candidates.end(), ranks_before);
-      std::int64_t rank = 0;
-      for (const Candidate& c : candidates) {
-        keyed::ByteReader row(c.row);
-        keyed::decode_row(row, *input_, out_);
-        out_.append_int64(rank_column, ++rank);
-        out_.end_row(end - 1);
-        if (out_.num_rows() >= kOutputBatchRows) out.emit(0, out_.finish());
-      }
+    std::sort_heap(candidates.begin(), candidates.end(), ranks_before);
+    std::int64_t rank = 0;
+    for (const Candidate& c : candidates) {
+      keyed::ByteReader row(c.row);
+      keyed::decode_row(row, *input_, out_);
+      out_.append_int64(rank_column, ++rank);
+      out_.end_row(end - 1);
+      if (out_.num_rows() >= kOutputBatchRows) out.emit(0, out_.finish());
     }
-  }
-
-  // ---- RocksDB ----
-
-  graphs::Status rocks_ready() {
-    if (db_ != nullptr) return graphs::Ok{};
-    auto db = backend_.get(task_name_, {{"tops", &tops_state_}});
-    if (!db) return db.error();
-    db_ = *db;
-    return graphs::Ok{};
-  }
-
-  std::string& stored_key(std::int64_t start, std::string_view key) {
-    key_buffer_.clear();
-    runtime::state::append_sortable_i64(key_buffer_, start);
-    key_buffer_.append(key);
-    return key_buffer_;
-  }
-
-  static void decode(std::string_view value, std::vector<Candidate>& heap) {
-    keyed::ByteReader in(value);
-    const std::size_t count = in.count(16);
-    for (std::size_t c = 0; c < count && in.ok(); ++c) {
-      Candidate& cand = heap.emplace_back();
-      cand.sort_key = in.bytes();
-      cand.seq = in.u64();
-      cand.row = in.bytes();
-    }
-    if (!in.ok() || !in.at_end()) check(graphs::Error{"a stored heap is corrupt"});
-  }
-
-  void rocks_load(std::int64_t start, std::string_view key, std::vector<Candidate>& heap) {
-    auto found = db_->get(tops_state_, stored_key(start, key), value_buffer_);
-    if (!found) check(found.error());
-    if (*found) decode(value_buffer_, heap);  // stored in heap order, still a valid heap
-  }
-
-  // Stores every heap this batch touched; windows_ is the working set of one call.
-  void rocks_write_back() {
-    db_->begin_writes();  // puts only, read again in a later call
-    for (const auto& [start, tops] : windows_) {
-      for (const auto& [key, candidates] : tops) {
-        keyed::ByteWriter& w = value_writer_;
-        w.buffer().clear();
-        w.u64(candidates.size());
-        for (const Candidate& c : candidates) {
-          w.bytes(c.sort_key);
-          w.u64(c.seq);
-          w.bytes(c.row);
-        }
-        check(db_->put(tops_state_, stored_key(start, key), w.buffer()));
-      }
-      floor_ = std::min(floor_, start);
-    }
-    windows_.clear();
-    check(db_->commit_writes());
-  }
-
-  // Fires the stored windows the watermark closed, in (start, key) order, one window at a
-  // time (a scan must not modify what it scans).
-  void rocks_fire(runtime::Collector& out) {
-    check(rocks_ready());
-    std::string from;
-    std::vector<std::pair<std::string, std::string>> entries;
-    for (;;) {
-      from.clear();
-      runtime::state::append_sortable_i64(from, floor_);
-      entries.clear();
-      std::int64_t window = kMinTime;
-      check(db_->scan_from(tops_state_, from, [&](std::string_view k, std::string_view v) {
-        if (k.size() < 8) return true;
-        const std::int64_t start = runtime::state::read_sortable_i64(k);
-        if (keyed::saturating_add(start, size_) > watermark_) return false;
-        if (!entries.empty() && start != window) return false;
-        window = start;
-        entries.emplace_back(k, v);
-        return true;
-      }));
-      if (entries.empty()) break;
-      KeyTops& tops = windows_[window];
-      for (const auto& [k, v] : entries) {
-        decode(v, tops[k.substr(8)]);
-        check(db_->remove(tops_state_, k));
-      }
-      fire(tops, keyed::saturating_add(window, size_), out);
-      windows_.clear();
-      floor_ = window;
-    }
-    if (!out_.empty()) out.emit(0, out_.finish());
   }
 
   keyed::KeyEncoder keys_;
@@ -395,21 +247,11 @@ class TopNOperator final : public runtime::Operator {
   runtime::BatchBuilder out_;
   std::int64_t watermark_ = kMinTime;
   std::uint64_t next_seq_ = 0;
-  std::map<std::int64_t, KeyTops> windows_;  // by window start
   Candidate scratch_;
   runtime::RecordCounters* counters_ = nullptr;  // the task's (OperatorContext)
   std::vector<std::uint32_t> late_rows_;
-  std::vector<KeyTops::value_type*> ordered_keys_;
-
-  std::string node_id_;
-  std::string task_name_;
   runtime::state::OperatorStateBackend backend_;
-  runtime::state::KeyedStateBackend* db_ = nullptr;
-  runtime::state::StateId tops_state_ = 0;
-  std::int64_t floor_ = kMinTime;  // no stored window starts earlier
-  std::string key_buffer_;
-  std::string value_buffer_;
-  keyed::ByteWriter value_writer_;
+  Tops tops_;
 };
 
 graphs::Result<std::unique_ptr<runtime::Operator>> make_top_n(

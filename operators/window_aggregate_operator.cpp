@@ -1,6 +1,7 @@
 #include "operators/window_aggregate_operator.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -8,7 +9,6 @@
 #include "operators/windows/session_assigner.hpp"
 #include "runtime/field_ref.hpp"
 #include "runtime/state/state_errors.hpp"
-#include "runtime/state/state_keys.hpp"
 
 namespace rivulet::operators {
 
@@ -96,29 +96,47 @@ graphs::Status WindowAggregateOperator::open(const runtime::OperatorContext& con
   }
   views_.resize(accumulators_.size());
   output_ = std::make_unique<runtime::BatchBuilder>(output_schema_, options_.output_batch_rows);
-  if (rocks()) return rocks_ready();
-  if (!pending_restore_.empty()) {
-    // The supervisor restores before the task opens the operator: apply it now.
-    const std::vector<std::byte> blob = std::move(pending_restore_);
+  if (auto st = store_ready(); !st) return st;
+  if (restore_pending_) {
+    // The supervisor restores before the task opens the operator: apply it now that keys and
+    // accumulators are bound.
+    restore_pending_ = false;
+    std::vector<PendingEntry> entries = std::move(pending_restore_);
     pending_restore_.clear();
-    if (auto st = restore_blob(blob); !st) {
-      return graphs::Error{context.task_name + ": " + st.error().message};
+    keyed::ByteReader r{pending_header_};
+    if (auto st = check_header(r); !st) return st;
+    watermark_ = r.i64();
+    for (const PendingEntry& e : entries) {
+      if (!keys_.well_formed(e.key)) {
+        reset_state();  // no half-restored state
+        return graphs::Error{context.task_name +
+                             ": window_aggregate state cannot be restored: a window key does not "
+                             "match the key fields"};
+      }
+      if (load_entry(keys_.intern_bytes(e.key), e.value) == WindowStore::kNone) {
+        reset_state();
+        return graphs::Error{context.task_name +
+                             ": window_aggregate state cannot be restored: a window is corrupt"};
+      }
     }
   }
   return graphs::Ok{};
 }
 
 void WindowAggregateOperator::close() {
-  db_ = nullptr;
+  entries_.reset();  // refers to the backend
   backend_.close();
 }
 
-void WindowAggregateOperator::schedule(std::uint32_t slot, std::int64_t time) {
-  if (rocks()) {
-    slot_due_[slot] = std::min(slot_due_[slot], time);
-  } else {
-    store_.schedule(slot, time);
-  }
+graphs::Status WindowAggregateOperator::store_ready() {
+  if (entries_) return graphs::Ok{};
+  auto store = runtime::state::make_entry_store(backend_,
+                                                {options_.node_id, options_.task_name, kStateName});
+  if (!store) return store.error();
+  entries_ = std::move(*store);
+  // Recency matters only to a store that evicts; the memory store's rows skip the stamp.
+  evicts_ = entries_->resident_limit() != runtime::state::EntryStore::kUnlimited;
+  return graphs::Ok{};
 }
 
 // ---- windows -------------------------------------------------------------------------------
@@ -139,7 +157,8 @@ void WindowAggregateOperator::adopt_window(std::uint32_t slot) {
     for (auto& a : accumulators_) a->resize(accumulator_capacity_);
   }
   keys_.retain(store_.key(slot));
-  if (rocks()) rocks_slot_info(slot);
+  if (last_use_.size() < store_.capacity()) last_use_.resize(store_.capacity(), 0);
+  last_use_[slot] = call_;
 }
 
 void WindowAggregateOperator::remove_window(std::uint32_t slot) {
@@ -151,16 +170,6 @@ void WindowAggregateOperator::remove_window(std::uint32_t slot) {
 // Sessions: `from` is folded into `into` and removed by the assigner right after.
 void WindowAggregateOperator::merge_windows(std::uint32_t into, std::uint32_t from) {
   flush_pending();  // pending pairs may point at `from`
-  if (rocks() && slot_stored_[from]) {
-    // `from` goes away: so do its stored entry and timer.
-    const std::string_view key_bytes = keys_.bytes(store_.key(from));
-    deletions_.push_back(window_key(key_bytes, slot_stored_start_[from]));
-    if (slot_stored_due_[from] != WindowStore::kNever) {
-      timer_deletions_.push_back(
-          timer_key(slot_stored_due_[from], key_bytes, slot_stored_start_[from]));
-    }
-    slot_stored_[from] = 0;
-  }
   for (auto& a : accumulators_) {
     a->merge(into, from);
     a->reset(from);
@@ -204,11 +213,13 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
   const windows::WindowSpec& spec = options_.window;
   late_rows_.clear();
 
-  if (rocks()) check(rocks_ready(), options_.task_name);
+  ++call_;
+  check(store_ready(), options_.task_name);
   if (spec.kind == WindowKind::Session) {
     for (std::size_t row = 0; row < n; ++row) {
       const std::uint32_t key = key_ids_[row];
-      if (rocks()) rocks_load_sessions(key);
+      // A key's sessions are resident together or stored together.
+      if (store_.first_session(key) == WindowStore::kNone) take_sessions(key);
       auto assigned = windows::assign_session(
           store_, key, times[row], spec.gap, [&](std::int64_t end) { return is_late(end); },
           [&](std::uint32_t into, std::uint32_t from) { merge_windows(into, from); });
@@ -218,6 +229,7 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
       }
       const std::uint32_t slot = assigned.slot;
       if (assigned.created) adopt_window(slot);
+      if (evicts_) last_use_[slot] = call_;
       pending_rows_.push_back(static_cast<std::uint32_t>(row));
       pending_slots_.push_back(slot);
       const std::int64_t end = store_.end(slot);
@@ -227,7 +239,7 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
         if (assigned.grew) {
           store_.set_flags(slot, store_.flags(slot) & ~WindowStore::kFired);
         }
-        schedule(slot, windows::max_timestamp(end));
+        store_.schedule(slot, windows::max_timestamp(end));
       }
     }
   } else {
@@ -237,11 +249,9 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
       windows::for_each_window(spec, times[row], [&](std::int64_t start, std::int64_t end) {
         if (is_late(end)) return;
         std::uint32_t slot = store_.find(key, start);
-        if (slot == WindowStore::kNone && rocks()) slot = rocks_lookup(key, start);
-        if (slot == WindowStore::kNone) {
-          slot = create_window(key, start, end, false);
-          schedule(slot, windows::max_timestamp(end));
-        }
+        if (slot == WindowStore::kNone) [[unlikely]]
+          slot = open_window(key, start, end);
+        if (evicts_) last_use_[slot] = call_;
         pending_rows_.push_back(static_cast<std::uint32_t>(row));
         pending_slots_.push_back(slot);
         used = true;
@@ -255,7 +265,7 @@ void WindowAggregateOperator::process(std::size_t /*input*/, const runtime::Batc
   emit_touched(out);
   flush_output(out, true);
   emit_late(batch, out);
-  if (rocks()) rocks_write_back_all();
+  end_call();
 }
 
 void WindowAggregateOperator::emit_touched(runtime::Collector& out) {
@@ -289,11 +299,35 @@ void WindowAggregateOperator::emit_late(const runtime::BatchPtr& batch, runtime:
 void WindowAggregateOperator::on_watermark(std::int64_t watermark_ms, runtime::Collector& out) {
   if (watermark_ms <= watermark_) return;
   watermark_ = watermark_ms;
-  if (rocks()) return rocks_on_watermark(out);
+  ++call_;
+  check(store_ready(), options_.task_name);
+  // Stored windows whose timer is due come back in rounds, each fired together with the
+  // resident ones up to the round's time, so the output stays in timer order.
+  constexpr std::size_t kRound = 4096;
+  for (;;) {
+    auto reached = entries_->take_due(
+        watermark_, kRound,
+        [&](std::int64_t /*ns*/, std::string_view key, std::string_view value, std::int64_t) {
+          if (!keys_.well_formed(key) ||
+              load_entry(keys_.intern_bytes(key), value) == WindowStore::kNone) {
+            check(graphs::Error{"a stored window is corrupt"}, options_.task_name);
+          }
+        });
+    if (!reached) check(reached.error(), options_.task_name);
+    fire_due(*reached, out);
+    if (*reached >= watermark_) break;
+    end_call();  // memory stays bounded across rounds
+  }
+  flush_output(out, true);
+  end_call();
+}
+
+// The timer loop: pops due timers up to `until`, fires, purges or reschedules each window.
+void WindowAggregateOperator::fire_due(std::int64_t until, runtime::Collector& out) {
   const std::int64_t lateness = options_.window.allowed_lateness;
   std::int64_t due = 0;
-  for (std::uint32_t slot = store_.pop_due(watermark_, due); slot != WindowStore::kNone;
-       slot = store_.pop_due(watermark_, due)) {
+  for (std::uint32_t slot = store_.pop_due(until, due); slot != WindowStore::kNone;
+       slot = store_.pop_due(until, due)) {
     const std::int64_t end = store_.end(slot);
     const bool fired = (store_.flags(slot) & WindowStore::kFired) != 0;
     const std::int64_t needed =
@@ -304,18 +338,30 @@ void WindowAggregateOperator::on_watermark(std::int64_t watermark_ms, runtime::C
       store_.schedule(slot, needed);
       continue;
     }
+    last_use_[slot] = call_;
     if (!fired) {
       append_result(slot);
       flush_output(out, false);
     }
     const std::int64_t purge = windows::purge_time(end, lateness);
     if (purge <= watermark_) {
+      drop_entry_of(slot);
       remove_window(slot);
     } else {
       store_.schedule(slot, purge);
     }
   }
-  flush_output(out, true);
+}
+
+// A window about to be purged: the store forgets its entry (sessions: once the key's last
+// session goes).
+void WindowAggregateOperator::drop_entry_of(std::uint32_t slot) {
+  const std::uint32_t key = store_.key(slot);
+  if (!session()) {
+    check(entries_->drop(store_.start(slot), keys_.bytes(key)), options_.task_name);
+  } else if (store_.first_session(key) == slot && store_.next_session(slot) == WindowStore::kNone) {
+    check(entries_->drop(0, keys_.bytes(key)), options_.task_name);
+  }
 }
 
 void WindowAggregateOperator::on_end_of_input(runtime::Collector& out) {
@@ -349,16 +395,13 @@ void WindowAggregateOperator::flush_output(runtime::Collector& out, bool force) 
 
 // ---- snapshot / restore --------------------------------------------------------------------
 //
-// Memory backend, blob kStateBlob (little-endian): u32 version, u8 window kind, i64 size,
-// slide, gap, lateness, u64 aggregate count + each function name, i64 watermark, u64 live
-// windows, then per window: key bytes (keyed::KeyEncoder canonical form), i64 start, i64 end,
-// u8 flags (fired, emitted), each accumulator's slot state. Windows restore into fresh slots;
-// timers are rebuilt.
-// RocksDB backend, blob kRocksDbStateBlob: the same header up to the watermark, then i64 timer
-// floor, u64 stored windows; the windows themselves are in RocksDB's checkpoint.
+// Through the entry store (entry_store_blobs.hpp names the blobs). Header: u32 version, u8 window
+// kind, i64 size, slide, gap, lateness, u64 aggregate count + each function name, i64
+// watermark. Entries: see encode_window; keys are keyed::KeyEncoder's canonical bytes.
 
-void WindowAggregateOperator::write_header(keyed::ByteWriter& w) const {
+std::string WindowAggregateOperator::header() const {
   const windows::WindowSpec& spec = options_.window;
+  keyed::ByteWriter w;
   runtime::state::write_version(w, kStateVersion);
   w.u8(static_cast<std::uint8_t>(spec.kind));
   w.i64(spec.size);
@@ -367,6 +410,8 @@ void WindowAggregateOperator::write_header(keyed::ByteWriter& w) const {
   w.i64(spec.allowed_lateness);
   w.u64(options_.aggregates.size());
   for (const auto& a : options_.aggregates) w.bytes(a.function);
+  w.i64(watermark_);
+  return std::move(w.buffer());
 }
 
 graphs::Status WindowAggregateOperator::check_header(keyed::ByteReader& r) const {
@@ -393,50 +438,31 @@ graphs::Status WindowAggregateOperator::check_header(keyed::ByteReader& r) const
   return graphs::Ok{};
 }
 
-graphs::Status WindowAggregateOperator::snapshot(std::uint64_t /*checkpoint_id*/,
-                                                 runtime::StateWriter& writer) {
-  keyed::ByteWriter w;
-  write_header(w);
-  w.i64(watermark_);
-  if (rocks()) {
-    if (auto st = rocks_ready(); !st) return st;
-    w.i64(timer_floor_);
-    w.u64(stored_windows_);
-    if (auto st = writer.write_blob(kRocksDbStateBlob, w.view()); !st) return st;
-    return db_->snapshot(writer);  // the working set is empty between calls
+void WindowAggregateOperator::visit_resident(const runtime::state::EntryStore::Visitor& emit) {
+  if (session()) {
+    for (std::uint32_t key = 0; key < keys_.id_limit(); ++key) {
+      if (store_.first_session(key) == WindowStore::kNone) continue;
+      const std::int64_t timer = encode_sessions(key);
+      emit(0, keys_.bytes(key), value_writer_.buffer(), timer);
+    }
+    return;
   }
-  w.u64(store_.live_windows());
   for (std::uint32_t slot = 0; slot < store_.capacity(); ++slot) {
     if (!store_.live(slot)) continue;
-    w.bytes(keys_.bytes(store_.key(slot)));
-    w.i64(store_.start(slot));
-    w.i64(store_.end(slot));
-    w.u8(store_.flags(slot) & (WindowStore::kFired | WindowStore::kEmitted));
-    for (const auto& a : accumulators_) a->save(slot, w);
+    const std::int64_t timer = encode_window(slot);
+    emit(store_.start(slot), keys_.bytes(store_.key(slot)), value_writer_.buffer(), timer);
   }
-  return writer.write_blob(kStateBlob, w.view());
+}
+
+graphs::Status WindowAggregateOperator::snapshot(std::uint64_t /*checkpoint_id*/,
+                                                 runtime::StateWriter& writer) {
+  if (auto st = store_ready(); !st) return st;
+  return entries_->snapshot(writer, header(), [&](const auto& emit) { visit_resident(emit); });
 }
 
 graphs::Result<std::uint64_t> WindowAggregateOperator::windows_in_checkpoint(
     runtime::StateReader& reader) {
-  const bool rocksdb = reader.has_blob(kRocksDbStateBlob);
-  if (!rocksdb && !reader.has_blob(kStateBlob)) return std::uint64_t{0};
-  auto blob = reader.read_blob(rocksdb ? kRocksDbStateBlob : kStateBlob);
-  if (!blob) return blob.error();
-  // The header (write_header) up to the watermark; RocksDB then has the timer floor.
-  keyed::ByteReader r{std::span<const std::byte>(*blob)};
-  if (auto st = runtime::state::check_version(r, kStateVersion, "window_aggregate state"); !st) {
-    return st.error();
-  }
-  r.u8();
-  for (int i = 0; i < 4; ++i) r.i64();  // size, slide, gap, lateness
-  const std::size_t aggregates = r.count(4);
-  for (std::size_t i = 0; i < aggregates; ++i) r.bytes();
-  r.i64();               // watermark
-  if (rocksdb) r.i64();  // timer floor
-  const std::uint64_t windows = r.u64();
-  if (!r.ok()) return graphs::Error{"window_aggregate state: the state blob is truncated"};
-  return windows;
+  return runtime::state::entries_in_checkpoint(reader, kStateName);
 }
 
 void WindowAggregateOperator::reset_state() {
@@ -444,318 +470,179 @@ void WindowAggregateOperator::reset_state() {
   store_ = WindowStore{};
   accumulator_capacity_ = 0;
   for (auto& a : accumulators_) a->resize(0);
+  last_use_.clear();
   watermark_ = windows::kMinTime;
 }
 
 graphs::Status WindowAggregateOperator::restore(runtime::StateReader& reader) {
-  if (auto st = runtime::state::check_backend_of_state(
-          reader, options_.node_id, options_.state_backend.kind, kStateBlob, kRocksDbStateBlob);
+  if (auto st = store_ready(); !st) return st;
+  bool found = false;
+  std::string restored_header;
+  std::vector<PendingEntry> resident;
+  if (auto st = entries_->restore(
+          reader, found, restored_header,
+          [&](std::int64_t ns, std::string_view key, std::string_view value, std::int64_t timer) {
+            resident.push_back(PendingEntry{ns, timer, std::string(key), std::string(value)});
+          });
       !st) {
     return st;
   }
-  if (rocks()) {
-    if (auto st = rocks_ready(); !st) return st;
-    watermark_ = windows::kMinTime;
-    timer_floor_ = windows::kMinTime;
-    stored_windows_ = 0;
-    if (auto st = db_->restore(reader); !st) return st;
-    if (!reader.has_blob(kRocksDbStateBlob)) return graphs::Ok{};
-    auto blob = reader.read_blob(kRocksDbStateBlob);
-    if (!blob) return blob.error();
-    keyed::ByteReader r{std::span<const std::byte>(*blob)};
-    if (auto st = check_header(r); !st) return st;
-    watermark_ = r.i64();
-    timer_floor_ = r.i64();
-    stored_windows_ = r.u64();
-    if (!r.ok() || !r.at_end()) {
-      watermark_ = windows::kMinTime;
+  reset_state();
+  restore_pending_ = false;
+  if (!found) return graphs::Ok{};  // nothing was snapshotted
+  keyed::ByteReader r{restored_header};
+  if (auto st = check_header(r); !st) return st;
+  const std::int64_t watermark = r.i64();
+  if (!r.ok() || !r.at_end()) {
+    return graphs::Error{"window_aggregate state cannot be restored: the header is corrupt"};
+  }
+  // Windows load into slots once open() has bound keys and accumulators.
+  pending_header_ = std::move(restored_header);
+  pending_restore_ = std::move(resident);
+  restore_pending_ = true;
+  if (!output_) return graphs::Ok{};
+  watermark_ = watermark;
+  restore_pending_ = false;
+  for (const PendingEntry& e : pending_restore_) {
+    if (!keys_.well_formed(e.key) ||
+        load_entry(keys_.intern_bytes(e.key), e.value) == WindowStore::kNone) {
+      reset_state();
+      pending_restore_.clear();
       return graphs::Error{
-          "window_aggregate state cannot be restored: the state blob is "
-          "truncated or corrupt"};
+          "window_aggregate state cannot be restored: the state blob is truncated or corrupt"};
     }
-    return graphs::Ok{};
   }
-  if (!reader.has_blob(kStateBlob)) return graphs::Ok{};  // nothing was snapshotted
-  auto blob = reader.read_blob(kStateBlob);
-  if (!blob) return blob.error();
-  if (!output_) {
-    // Not opened yet (the supervisor restores before the task opens operators): check what
-    // can be checked now, apply in open() once keys and accumulators are bound.
-    keyed::ByteReader r{std::span<const std::byte>(*blob)};
-    if (auto st = check_header(r); !st) return st;
-    pending_restore_ = std::move(*blob);
-    return graphs::Ok{};
-  }
-  return restore_blob(*blob);
+  pending_restore_.clear();
+  return graphs::Ok{};
 }
 
-graphs::Status WindowAggregateOperator::restore_blob(std::span<const std::byte> blob) {
-  keyed::ByteReader r{blob};
-  auto fail = [](const std::string& why) {
-    return graphs::Error{"window_aggregate state cannot be restored: " + why};
-  };
-  if (auto st = check_header(r); !st) return st;
-  const windows::WindowSpec& spec = options_.window;
+// ---- the entry store -----------------------------------------------------------------------
 
-  reset_state();
-  watermark_ = r.i64();
-  const std::size_t windows_count = r.count(8 + 8 + 8 + 1);
-  const bool session = spec.kind == WindowKind::Session;
-  for (std::size_t i = 0; i < windows_count && r.ok(); ++i) {
-    const std::string_view key_bytes = r.bytes();
-    if (!keys_.well_formed(key_bytes)) {
-      reset_state();  // no half-restored state
-      return fail("a window key does not match the key fields");
-    }
-    const std::uint32_t key = keys_.intern_bytes(key_bytes);
+std::int64_t WindowAggregateOperator::encode_window(std::uint32_t slot) {
+  value_writer_.buffer().clear();
+  value_writer_.u32(1);
+  value_writer_.i64(store_.start(slot));
+  value_writer_.i64(store_.end(slot));
+  value_writer_.u8(store_.flags(slot) & (WindowStore::kFired | WindowStore::kEmitted));
+  value_writer_.i64(store_.timer(slot));
+  for (const auto& a : accumulators_) a->save(slot, value_writer_);
+  return store_.timer(slot);
+}
+
+std::int64_t WindowAggregateOperator::encode_sessions(std::uint32_t key) {
+  value_writer_.buffer().clear();
+  value_writer_.u32(0);  // patched below
+  std::uint32_t count = 0;
+  std::int64_t earliest = WindowStore::kNever;
+  for (std::uint32_t s = store_.first_session(key); s != WindowStore::kNone;
+       s = store_.next_session(s)) {
+    value_writer_.i64(store_.start(s));
+    value_writer_.i64(store_.end(s));
+    value_writer_.u8(store_.flags(s) & (WindowStore::kFired | WindowStore::kEmitted));
+    value_writer_.i64(store_.timer(s));
+    for (const auto& a : accumulators_) a->save(s, value_writer_);
+    earliest = std::min(earliest, store_.timer(s));
+    ++count;
+  }
+  std::memcpy(value_writer_.buffer().data(), &count, sizeof count);
+  return earliest;
+}
+
+std::uint32_t WindowAggregateOperator::load_entry(std::uint32_t key, std::string_view value) {
+  keyed::ByteReader r{value};
+  const std::uint32_t count = r.u32();
+  std::uint32_t slot = WindowStore::kNone;
+  // A corrupt entry still leaves consistent slots (each is complete before the next is read).
+  for (std::uint32_t i = 0; i < count && r.ok(); ++i) {
     const std::int64_t start = r.i64();
     const std::int64_t end = r.i64();
     const std::uint8_t flags = r.u8();
+    const std::int64_t timer = r.i64();
     if (!r.ok()) break;
-    const std::uint32_t slot = create_window(key, start, end, session);
+    slot = create_window(key, start, end, session());
     store_.set_flags(slot, WindowStore::kLive | flags);
     for (auto& a : accumulators_) a->load(slot, r);
-    store_.schedule(slot, (flags & WindowStore::kFired)
-                              ? windows::purge_time(end, options_.window.allowed_lateness)
-                              : windows::max_timestamp(end));
+    if (timer != WindowStore::kNever) store_.schedule(slot, timer);
   }
-  keys_.release_unused_new_keys();
-  if (!r.ok() || !r.at_end()) {
-    reset_state();
-    return fail("the state blob is truncated or corrupt");
-  }
-  return graphs::Ok{};
-}
-
-// ---- RocksDB backend -----------------------------------------------------------------------
-
-graphs::Status WindowAggregateOperator::rocks_ready() {
-  if (db_ != nullptr) return graphs::Ok{};
-  auto db =
-      backend_.get(options_.task_name, {{"windows", &windows_state_}, {"timers", &timers_state_}});
-  if (!db) return db.error();
-  db_ = *db;
-  return graphs::Ok{};
-}
-
-std::string& WindowAggregateOperator::window_key(std::string_view key_bytes, std::int64_t start) {
-  key_buffer_.clear();
-  runtime::state::append_length_prefixed(key_buffer_, key_bytes);
-  runtime::state::append_sortable_i64(key_buffer_, start);
-  return key_buffer_;
-}
-
-std::string& WindowAggregateOperator::timer_key(std::int64_t due, std::string_view key_bytes,
-                                                std::int64_t start) {
-  timer_buffer_.clear();
-  runtime::state::append_sortable_i64(timer_buffer_, due);
-  runtime::state::append_length_prefixed(timer_buffer_, key_bytes);
-  runtime::state::append_sortable_i64(timer_buffer_, start);
-  return timer_buffer_;
-}
-
-// A slot just allocated: nothing stored for it yet, no timer.
-void WindowAggregateOperator::rocks_slot_info(std::uint32_t slot) {
-  if (slot_stored_.size() < store_.capacity()) {
-    const std::size_t n = store_.capacity();
-    slot_stored_.resize(n, 0);
-    slot_stored_start_.resize(n, 0);
-    slot_stored_due_.resize(n, WindowStore::kNever);
-    slot_due_.resize(n, WindowStore::kNever);
-  }
-  slot_stored_[slot] = 0;
-  slot_stored_due_[slot] = WindowStore::kNever;
-  slot_due_[slot] = WindowStore::kNever;
-}
-
-// Loads a stored window into a fresh slot. Value: u8 flags, i64 end, i64 timer, accumulators.
-std::uint32_t WindowAggregateOperator::rocks_load(std::uint32_t key, std::int64_t start,
-                                                  std::string_view value, bool session) {
-  keyed::ByteReader r{value};
-  const std::uint8_t flags = r.u8();
-  const std::int64_t end = r.i64();
-  const std::int64_t due = r.i64();
-  if (!r.ok()) check(graphs::Error{"a stored window is corrupt"}, options_.task_name);
-  const std::uint32_t slot = create_window(key, start, end, session);
-  store_.set_flags(slot, WindowStore::kLive | flags);
-  for (auto& a : accumulators_) a->load(slot, r);
-  if (!r.ok() || !r.at_end()) {
-    check(graphs::Error{"a stored window is corrupt"}, options_.task_name);
-  }
-  slot_stored_[slot] = 1;
-  slot_stored_start_[slot] = start;
-  slot_stored_due_[slot] = due;
-  slot_due_[slot] = due;
+  if (!r.ok() || !r.at_end() || count == 0) return WindowStore::kNone;
   return slot;
 }
 
-std::uint32_t WindowAggregateOperator::rocks_lookup(std::uint32_t key, std::int64_t start) {
-  auto found = db_->get(windows_state_, window_key(keys_.bytes(key), start), value_buffer_);
+// Out of line, so that the per-row lookup around it stays small enough to inline.
+std::uint32_t WindowAggregateOperator::open_window(std::uint32_t key, std::int64_t start,
+                                                   std::int64_t end) {
+  std::uint32_t slot = take_window(key, start);
+  if (slot == WindowStore::kNone) {
+    slot = create_window(key, start, end, false);
+    store_.schedule(slot, windows::max_timestamp(end));
+  }
+  return slot;
+}
+
+std::uint32_t WindowAggregateOperator::take_window(std::uint32_t key, std::int64_t start) {
+  std::int64_t timer = 0;
+  auto found = entries_->take(start, keys_.bytes(key), value_buffer_, timer);
   if (!found) check(found.error(), options_.task_name);
   if (!*found) return WindowStore::kNone;
-  return rocks_load(key, start, value_buffer_, false);
+  const std::uint32_t slot = load_entry(key, value_buffer_);
+  if (slot == WindowStore::kNone) {
+    check(graphs::Error{"a stored window is corrupt"}, options_.task_name);
+  }
+  return slot;
 }
 
-// All stored sessions of `key` into the working set (once per call), so the assigner sees them.
-void WindowAggregateOperator::rocks_load_sessions(std::uint32_t key) {
-  if (key_loaded_.size() <= key) key_loaded_.resize(keys_.id_limit(), 0);
-  if (key_loaded_[key]) return;
-  key_loaded_[key] = 1;
-  loaded_keys_.push_back(key);
-  std::string prefix;
-  runtime::state::append_length_prefixed(prefix, keys_.bytes(key));
-  std::vector<std::pair<std::int64_t, std::string>> found;
-  check(db_->scan_prefix(windows_state_, prefix,
-                         [&](std::string_view k, std::string_view v) {
-                           if (k.size() != prefix.size() + 8) return true;
-                           found.emplace_back(runtime::state::read_sortable_i64(k, prefix.size()),
-                                              std::string(v));
-                           return true;
-                         }),
-        options_.task_name);
-  for (const auto& [start, value] : found) rocks_load(key, start, value, true);
+void WindowAggregateOperator::take_sessions(std::uint32_t key) {
+  std::int64_t timer = 0;
+  auto found = entries_->take(0, keys_.bytes(key), value_buffer_, timer);
+  if (!found) check(found.error(), options_.task_name);
+  if (*found && load_entry(key, value_buffer_) == WindowStore::kNone) {
+    check(graphs::Error{"stored sessions are corrupt"}, options_.task_name);
+  }
 }
 
-// Stores one working-set window (and its timer) and frees its slot.
-void WindowAggregateOperator::rocks_write_back(std::uint32_t slot) {
-  const std::string_view key_bytes = keys_.bytes(store_.key(slot));
-  const std::int64_t start = store_.start(slot);
-  std::int64_t stored_due = slot_stored_due_[slot];
-  if (slot_stored_[slot] && slot_stored_start_[slot] != start) {
-    // A session that grew to an earlier start: its entry and timer move.
-    check(db_->remove(windows_state_, window_key(key_bytes, slot_stored_start_[slot])),
-          options_.task_name);
-    if (stored_due != WindowStore::kNever) {
-      check(db_->remove(timers_state_, timer_key(stored_due, key_bytes, slot_stored_start_[slot])),
-            options_.task_name);
-      stored_due = WindowStore::kNever;
+void WindowAggregateOperator::end_call() {
+  const std::size_t limit = entries_->resident_limit();
+  if (store_.live_windows() > limit) {
+    // Down to 7/8 of the limit, so that eviction runs once per many calls, not every call.
+    const std::size_t target = limit - limit / 8;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> candidates;  // (last use, slot or key)
+    if (session()) {
+      std::vector<std::uint64_t> key_use(keys_.id_limit(), 0);
+      std::vector<std::uint8_t> has(keys_.id_limit(), 0);
+      for (std::uint32_t slot = 0; slot < store_.capacity(); ++slot) {
+        if (!store_.live(slot)) continue;
+        const std::uint32_t key = store_.key(slot);
+        key_use[key] = std::max(key_use[key], last_use_[slot]);
+        has[key] = 1;
+      }
+      for (std::uint32_t key = 0; key < has.size(); ++key) {
+        if (has[key]) candidates.emplace_back(key_use[key], key);
+      }
+    } else {
+      for (std::uint32_t slot = 0; slot < store_.capacity(); ++slot) {
+        if (store_.live(slot)) candidates.emplace_back(last_use_[slot], slot);
+      }
     }
-  }
-  const std::int64_t due = slot_due_[slot];
-  std::string& value = value_writer_.buffer();
-  value.clear();
-  value_writer_.u8(store_.flags(slot) & (WindowStore::kFired | WindowStore::kEmitted));
-  value_writer_.i64(store_.end(slot));
-  value_writer_.i64(due);
-  for (const auto& a : accumulators_) a->save(slot, value_writer_);
-  check(db_->put(windows_state_, window_key(key_bytes, start), value), options_.task_name);
-  if (due != stored_due) {
-    if (stored_due != WindowStore::kNever) {
-      check(db_->remove(timers_state_, timer_key(stored_due, key_bytes, start)),
-            options_.task_name);
-    }
-    if (due != WindowStore::kNever) {
-      check(db_->put(timers_state_, timer_key(due, key_bytes, start), {}), options_.task_name);
-      timer_floor_ = std::min(timer_floor_, due);
-      timers_added_min_ = std::min(timers_added_min_, due);
-    }
-  }
-  if (!slot_stored_[slot]) ++stored_windows_;
-  slot_stored_[slot] = 0;
-  remove_window(slot);
-}
-
-void WindowAggregateOperator::rocks_write_back_all() {
-  db_->begin_writes();  // nothing reads these before the commit below
-  for (const std::string& k : deletions_) {
-    check(db_->remove(windows_state_, k), options_.task_name);
-    --stored_windows_;
-  }
-  for (const std::string& k : timer_deletions_) {
-    check(db_->remove(timers_state_, k), options_.task_name);
-  }
-  deletions_.clear();
-  timer_deletions_.clear();
-  for (std::uint32_t slot = 0; slot < store_.capacity(); ++slot) {
-    if (store_.live(slot)) rocks_write_back(slot);
-  }
-  for (std::uint32_t key : loaded_keys_) {
-    if (key < key_loaded_.size()) key_loaded_[key] = 0;
-  }
-  loaded_keys_.clear();
-  check(db_->commit_writes(), options_.task_name);
-}
-
-// The memory path's timer loop over stored timers: pops due timers in rounds (a scan must not
-// modify what it scans), loads each window, fires or purges or reschedules it like the heap
-// loop does, and writes it back.
-void WindowAggregateOperator::rocks_on_watermark(runtime::Collector& out) {
-  check(rocks_ready(), options_.task_name);
-  const std::int64_t lateness = options_.window.allowed_lateness;
-  constexpr std::size_t kRound = 256;
-  std::vector<std::string> due_timers;
-  std::string from;
-  for (;;) {
-    due_timers.clear();
-    timers_added_min_ = WindowStore::kNever;
-    from.clear();
-    runtime::state::append_sortable_i64(from, timer_floor_);
-    check(db_->scan_from(timers_state_, from,
-                         [&](std::string_view k, std::string_view) {
-                           if (k.size() < 8 || runtime::state::read_sortable_i64(k) > watermark_) {
-                             return false;
-                           }
-                           due_timers.emplace_back(k);
-                           return due_timers.size() < kRound;
-                         }),
-          options_.task_name);
-    if (due_timers.empty()) break;
-    // A round's writes touch each window once (a window has one timer), and the next round's
-    // scan comes after the commit.
-    db_->begin_writes();
-    for (const std::string& timer : due_timers) {
-      const std::int64_t due = runtime::state::read_sortable_i64(timer);
-      check(db_->remove(timers_state_, timer), options_.task_name);
-      std::size_t pos = 8;
-      std::string_view key_bytes;
-      if (!runtime::state::read_length_prefixed(timer, pos, key_bytes) || timer.size() - pos != 8 ||
-          !keys_.well_formed(key_bytes)) {
-        check(graphs::Error{"a stored timer is corrupt"}, options_.task_name);
-      }
-      const std::int64_t start = runtime::state::read_sortable_i64(timer, pos);
-      auto found = db_->get(windows_state_, window_key(key_bytes, start), value_buffer_);
-      if (!found) check(found.error(), options_.task_name);
-      if (!*found) continue;  // the window is gone (merged away)
-      const std::uint32_t key = keys_.intern_bytes(key_bytes);
-      const std::uint32_t slot =
-          rocks_load(key, start, value_buffer_, options_.window.kind == WindowKind::Session);
-      if (slot_stored_due_[slot] != due) {  // not the window's current timer
-        rocks_write_back(slot);
-        continue;
-      }
-      slot_stored_due_[slot] = WindowStore::kNever;  // removed above
-      slot_due_[slot] = WindowStore::kNever;
-      const std::int64_t end = store_.end(slot);
-      const bool fired = (store_.flags(slot) & WindowStore::kFired) != 0;
-      const std::int64_t needed =
-          fired ? windows::purge_time(end, lateness) : windows::max_timestamp(end);
-      if (needed > due) {
-        schedule(slot, needed);
-        rocks_write_back(slot);
-        continue;
-      }
-      if (!fired) {
-        append_result(slot);
-        flush_output(out, false);
-      }
-      const std::int64_t purge = windows::purge_time(end, lateness);
-      if (purge <= watermark_) {
-        check(db_->remove(windows_state_, window_key(key_bytes, start)), options_.task_name);
-        --stored_windows_;
-        slot_stored_[slot] = 0;
-        remove_window(slot);
+    std::sort(candidates.begin(), candidates.end());
+    for (const auto& [use, id] : candidates) {
+      if (store_.live_windows() <= target) break;
+      if (session()) {
+        const std::int64_t timer = encode_sessions(id);
+        check(entries_->put(0, keys_.bytes(id), value_writer_.buffer(), timer), options_.task_name);
+        // Removing the last session releases the key id: take the bytes first.
+        while (store_.first_session(id) != WindowStore::kNone) {
+          remove_window(store_.first_session(id));
+        }
       } else {
-        schedule(slot, purge);
-        rocks_write_back(slot);
+        const std::int64_t timer = encode_window(id);
+        check(entries_->put(store_.start(id), keys_.bytes(store_.key(id)), value_writer_.buffer(),
+                            timer),
+              options_.task_name);
+        remove_window(id);
       }
     }
-    // Everything before the last timer of the round is gone, except timers added meanwhile
-    // (rescheduled windows, possibly due already: the next round finds them).
-    timer_floor_ =
-        std::min(runtime::state::read_sortable_i64(due_timers.back()), timers_added_min_);
-    check(db_->commit_writes(), options_.task_name);
   }
-  flush_output(out, true);
+  check(entries_->commit(), options_.task_name);
 }
 
 }  // namespace rivulet::operators

@@ -14,18 +14,14 @@
 // Hot path per batch: key ids for all rows (windows/window_keys), then per row a window lookup
 // that appends (row, slot) pairs, then one accumulator call per aggregate over all pairs.
 //
-// State backends (WindowAggregateOptions::state_backend):
-//  - memory: every window stays in the typed in-memory structures (WindowStore slots, flat
-//    accumulator arrays, a timer heap); a snapshot is the blob kStateBlob.
-//  - RocksDB: windows live in the instance's KeyedStateBackend, so state may exceed memory.
-//    State "windows": <u32 length><key bytes><sortable start> -> flags, end, timer time, each
-//    accumulator's slot state; state "timers": <sortable time><u32 length><key bytes>
-//    <sortable start> -> empty, read from their known minimum as the watermark advances. The
-//    in-memory structures serve as the working set of one call: the windows a batch touches
-//    are loaded into slots (sessions: all of a key's sessions), the same columnar code runs,
-//    and every slot is written back and evicted before the call returns. A snapshot is the
-//    blob kRocksDbStateBlob (parameters, watermark) plus RocksDB's checkpoint.
-// A checkpoint restores only into the backend kind that wrote it (a clear error otherwise).
+// State: the windows it works on are resident in typed structures (WindowStore slots, flat
+// accumulator arrays, a timer heap), whichever backend the job uses; they sit in a
+// runtime::state::EntryStore (entry_store.hpp), one entry per window (tumbling, sliding:
+// namespace = window start) or per key with all its sessions (the session assigner must see a
+// key's sessions together). With the memory backend every window stays resident; with RocksDB
+// the windows beyond the store's resident limit are evicted after a call, least recently used
+// first, and a window the operator does not hold is taken back from the store when a record or
+// its timer needs it. A checkpoint restores only into the backend kind that wrote it.
 
 #include <cstdint>
 #include <memory>
@@ -40,6 +36,7 @@
 #include "operators/windows/window_store.hpp"
 #include "runtime/batch_builder.hpp"
 #include "runtime/operator.hpp"
+#include "runtime/state/entry_store.hpp"
 #include "runtime/state/operator_state.hpp"
 
 namespace rivulet::operators {
@@ -74,23 +71,34 @@ class WindowAggregateOperator final : public runtime::Operator {
   void close() override;
 
   const WindowAggregateStats& stats() const { return stats_; }
-  // Windows held (in memory, or in RocksDB plus the current working set).
-  std::size_t live_windows() const { return store_.live_windows() + stored_windows_; }
+  // Windows held: resident plus stored entries (sessions: a stored entry is a key's sessions).
+  std::size_t live_windows() const {
+    return store_.live_windows() + (entries_ ? entries_->stored_entries() : 0);
+  }
+  std::size_t resident_windows() const { return store_.live_windows(); }
   std::size_t live_keys() const { return keys_.live_keys(); }
-  // The RocksDB backend, once created (null with the memory backend).
-  runtime::state::KeyedStateBackend* state_backend() const { return db_; }
+  // The RocksDB backend, once created (null with the memory backend or after close()).
+  runtime::state::KeyedStateBackend* state_backend() const {
+    return entries_ ? entries_->keyed_backend() : nullptr;
+  }
 
-  // Blob names used in snapshots: all state (memory backend); parameters and scalars next to
-  // RocksDB's checkpoint (RocksDB backend).
-  static constexpr const char* kStateBlob = "window_aggregate";
-  static constexpr const char* kRocksDbStateBlob = "window_aggregate.rocksdb";
+  // The state's name in checkpoints (entry_store_blobs.hpp names the blobs after it).
+  static constexpr const char* kStateName = "window_aggregate";
 
-  // The windows an instance held in a checkpoint (its StateReader there), either backend, for
-  // tools and benchmarks, so nothing outside this operator decodes its state layout. No
+  // The entries an instance held in a checkpoint (its StateReader there), either backend, for
+  // tools and benchmarks: windows (tumbling, sliding) or keys with sessions. No
   // window_aggregate state at all reads as 0.
   static graphs::Result<std::uint64_t> windows_in_checkpoint(runtime::StateReader& reader);
 
  private:
+  // A restored entry that waits for open() (keys and accumulators are bound there).
+  struct PendingEntry {
+    std::int64_t ns;
+    std::int64_t timer;
+    std::string key;
+    std::string value;
+  };
+
   std::uint32_t create_window(std::uint32_t key, std::int64_t start, std::int64_t end,
                               bool session);
   void adopt_window(std::uint32_t slot);
@@ -102,28 +110,34 @@ class WindowAggregateOperator final : public runtime::Operator {
   void append_result(std::uint32_t slot);
   void flush_output(runtime::Collector& out, bool force);
   void emit_late(const runtime::BatchPtr& batch, runtime::Collector& out);
+  void fire_due(std::int64_t until, runtime::Collector& out);
+  void drop_entry_of(std::uint32_t slot);
   bool is_late(std::int64_t end) const {
     return windows::purge_time(end, options_.window.allowed_lateness) <= watermark_;
   }
   void reset_state();
-  void schedule(std::uint32_t slot, std::int64_t time);
-  void write_header(keyed::ByteWriter& w) const;
+  std::string header() const;
   graphs::Status check_header(keyed::ByteReader& r) const;
-  graphs::Status restore_blob(std::span<const std::byte> blob);
 
-  // ---- RocksDB backend ----
-  bool rocks() const { return options_.state_backend.kind == graphs::StateBackend::RocksDb; }
-  graphs::Status rocks_ready();
-  void rocks_slot_info(std::uint32_t slot);
-  std::uint32_t rocks_lookup(std::uint32_t key, std::int64_t start);
-  void rocks_load_sessions(std::uint32_t key);
-  std::uint32_t rocks_load(std::uint32_t key, std::int64_t start, std::string_view value,
-                           bool session);
-  void rocks_write_back(std::uint32_t slot);
-  void rocks_write_back_all();
-  void rocks_on_watermark(runtime::Collector& out);
-  std::string& window_key(std::string_view key_bytes, std::int64_t start);
-  std::string& timer_key(std::int64_t due, std::string_view key_bytes, std::int64_t start);
+  // ---- the entry store ----
+  graphs::Status store_ready();
+  bool session() const { return options_.window.kind == windows::WindowKind::Session; }
+  // Takes the stored entry (ns, key) back into slots: the window of `start` (kNone if the
+  // store holds none), or every session of the key.
+  std::uint32_t take_window(std::uint32_t key, std::int64_t start);
+  // The window of (key, start) the operator does not hold: taken from the store or new.
+  [[gnu::noinline]] std::uint32_t open_window(std::uint32_t key, std::int64_t start,
+                                              std::int64_t end);
+  void take_sessions(std::uint32_t key);
+  // Decodes an entry's windows into fresh slots of `key`; the last slot, kNone if corrupt.
+  std::uint32_t load_entry(std::uint32_t key, std::string_view value);
+  // An entry's value: u32 windows, per window i64 start, i64 end, u8 flags, i64 timer, the
+  // accumulators' slot state. Returns the earliest timer.
+  std::int64_t encode_window(std::uint32_t slot);
+  std::int64_t encode_sessions(std::uint32_t key);
+  void visit_resident(const runtime::state::EntryStore::Visitor& emit);
+  // Evicts the least recently used entries beyond the store's resident limit, then commits.
+  void end_call();
 
   WindowAggregateOptions options_;
   runtime::SchemaPtr input_schema_;
@@ -148,27 +162,15 @@ class WindowAggregateOperator final : public runtime::Operator {
 
   std::unique_ptr<runtime::BatchBuilder> output_;
   WindowAggregateStats stats_;
-  std::vector<std::byte> pending_restore_;  // a memory-backend blob restored before open()
 
   runtime::state::OperatorStateBackend backend_;
-  runtime::state::KeyedStateBackend* db_ = nullptr;
-  runtime::state::StateId windows_state_ = 0;
-  runtime::state::StateId timers_state_ = 0;
-  std::int64_t timer_floor_ = windows::kMinTime;  // no stored timer is earlier
-  std::int64_t timers_added_min_ = windows::kMaxTime;
-  std::size_t stored_windows_ = 0;
-  // Working-set slots: whether the window has a stored entry, its stored start and timer, and
-  // the timer it needs now (WindowStore::kNever: none).
-  std::vector<std::uint8_t> slot_stored_;
-  std::vector<std::int64_t> slot_stored_start_;
-  std::vector<std::int64_t> slot_stored_due_;
-  std::vector<std::int64_t> slot_due_;
-  std::vector<std::uint8_t> key_loaded_;  // by key id: its sessions are in the working set
-  std::vector<std::uint32_t> loaded_keys_;
-  std::vector<std::string> deletions_;  // window entries to delete at write-back
-  std::vector<std::string> timer_deletions_;
-  std::string key_buffer_;
-  std::string timer_buffer_;
+  std::unique_ptr<runtime::state::EntryStore> entries_;
+  std::vector<PendingEntry> pending_restore_;  // restored before open()
+  std::string pending_header_;
+  bool restore_pending_ = false;
+  std::uint64_t call_ = 0;               // calls so far, for least recently used eviction
+  std::vector<std::uint64_t> last_use_;  // by slot: the call that last used the window
+  bool evicts_ = false;                  // the store has a resident limit
   std::string value_buffer_;
   keyed::ByteWriter value_writer_;
 };

@@ -1,7 +1,7 @@
 #include "operators/window_join.hpp"
 
 #include <algorithm>
-#include <map>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -17,8 +17,8 @@
 #include "runtime/batch_builder.hpp"
 #include "runtime/field_ref.hpp"
 #include "runtime/partitioner.hpp"
+#include "runtime/state/keyed_value_state.hpp"
 #include "runtime/state/operator_state.hpp"
-#include "runtime/state/state_errors.hpp"
 #include "runtime/state/state_keys.hpp"
 
 namespace rivulet::operators {
@@ -56,41 +56,35 @@ graphs::OperatorSpec window_join_spec() {
 
 // ---- implementation -----------------------------------------------------------------------
 //
-// State per tumbling window: for each side, one 24-byte entry per record (key hash, batch, row)
+// State per tumbling window and side: one 24-byte entry per record (key hash, batch, row)
 // appended on arrival — no per-key node, no copy of the record — plus the input batches those
-// entries point into, retained (shared_ptr) until the window is purged. When the watermark
-// reaches the window's end the window fires: both sides are stably sorted by key hash and
-// merged; within equal hashes the keys are compared exactly (keys_equal), so hash collisions
-// never join. Output rows are gathered into batches of up to kOutputBatchRows with event time
-// window_end - 1 (so a downstream tumbling window of the same size groups one window's pairs).
+// entries point into, retained (shared_ptr); each side is an entry (window start, "L" or "R") of
+// a runtime::state::KeyedValueState on whichever backend the job chose (RocksDB evicts whole
+// cold sides, encoded, and loads them back). When the watermark reaches the window's end the
+// window fires: both sides are stably sorted by key hash and merged; within equal hashes the
+// keys are compared exactly (keys_equal), so hash collisions never join. Output rows are
+// gathered into batches of up to kOutputBatchRows with event time window_end - 1 (so a
+// downstream tumbling window of the same size groups one window's pairs).
 //
 // Keys follow SQL equi-join semantics: a record with a NULL in any key field matches nothing
 // (a left record is then emitted unmatched by a left join). Lateness: a record whose window
 // ended at or before watermark - allowed_lateness goes unchanged to left_late / right_late.
-// With allowed_lateness > 0 a fired window keeps its (now sorted) entries until the watermark
+// With allowed_lateness > 0 a fired window keeps its (now sorted) sides until the watermark
 // passes end + allowed_lateness; a record arriving for it meanwhile is joined at once against
 // the other side and only the new pairs are emitted (a left join also emits a late left
 // record without match at once; an earlier unmatched left row is not retracted when a late
 // right match arrives — downstream sees both). End of input: the runtime advances the
 // watermark to +inf, which fires and purges every window; on_end_of_input only flushes.
 //
-// State backends (JoinConfig::state_backend): memory keeps the windows above, whose entries
-// point into retained input batches (blob "window_join"). RocksDB keeps every buffered record
-// in the instance's KeyedStateBackend, state "rows": <sortable window start><side><big-endian
-// key hash><big-endian arrival seq> -> u8 NULL key, the encoded row; so a side of a window is
-// already in (hash, arrival) order — the order the memory path sorts into. Firing walks the
-// left side hash group by hash group and reads the matching right group by prefix; a record
-// for a fired window reads its group of the other side; a purged window is one range delete.
-// Only the (start, fired) list of open windows stays in memory. Snapshot: blob
-// "window_join.rocksdb" (watermark, sequence, windows) plus RocksDB's checkpoint.
 namespace {
 
 using keyed::kMaxTime;
 using keyed::kMinTime;
 
-constexpr std::uint32_t kStateVersion = 1;
+constexpr std::uint32_t kStateVersion = 2;
 constexpr std::size_t kOutputBatchRows = 4096;
 
+// A buffered record: a row of a retained input batch (or of a batch decoded from the store).
 struct Entry {
   std::uint64_t hash;
   const runtime::RecordBatch* batch;
@@ -100,17 +94,22 @@ struct Entry {
 
 bool hash_less(const Entry& a, const Entry& b) { return a.hash < b.hash; }
 
-struct Window {
-  std::int64_t start = 0;
-  bool fired = false;
-  std::vector<Entry> sides[2];
-  std::vector<runtime::BatchPtr> batches;  // keeps every batch an entry points into alive
-  const runtime::RecordBatch* last_batch[2] = {nullptr, nullptr};
+// One side of one window: its records in arrival order (sorted by hash, stably, once the window
+// fired) and the batches they point into, kept alive until the side goes.
+struct Side {
+  std::uint8_t side = 0;
+  bool fired = false;   // left: the window fired
+  bool sorted = false;  // entries are in (hash, arrival) order
+  std::vector<Entry> entries;
+  std::vector<runtime::BatchPtr> batches;
 
-  void retain(const runtime::BatchPtr& batch, std::size_t side) {
-    if (last_batch[side] == batch.get()) return;
-    batches.push_back(batch);
-    last_batch[side] = batch.get();
+  void retain(const runtime::BatchPtr& batch) {
+    if (batches.empty() || batches.back().get() != batch.get()) batches.push_back(batch);
+  }
+  void sort() {
+    if (sorted) return;
+    std::stable_sort(entries.begin(), entries.end(), hash_less);
+    sorted = true;
   }
 };
 
@@ -126,12 +125,59 @@ struct JoinConfig {
   runtime::state::StateBackendOptions state_backend;
 };
 
-constexpr const char* kBlob = "window_join";
-constexpr const char* kRocksDbBlob = "window_join.rocksdb";
+// A window side in the store: u8 side, u8 fired, u8 sorted, u64 rows, per row: u8 NULL key, the
+// encoded row. Decoding builds one batch of the side's schema and rehashes its keys.
+struct SideCodec {
+  runtime::SchemaPtr schemas[2];
+  std::vector<std::size_t> key_columns[2];
 
-void check(const graphs::Status& status) {
-  runtime::state::throw_if_error(status, "window_join state");
-}
+  void encode(const Side& s, runtime::state::ByteWriter& w) const {
+    w.u8(s.side);
+    w.u8(s.fired ? 1 : 0);
+    w.u8(s.sorted ? 1 : 0);
+    w.u64(s.entries.size());
+    std::string& buffer = w.buffer();
+    for (const Entry& e : s.entries) {
+      w.u8(static_cast<std::uint8_t>(e.null_key));
+      // Length-prefixed: reserve the u32, encode in place, patch the length.
+      const std::size_t at = buffer.size();
+      w.u32(0);
+      keyed::encode_row(*e.batch, e.row, buffer);
+      const auto n = static_cast<std::uint32_t>(buffer.size() - at - 4);
+      std::memcpy(buffer.data() + at, &n, 4);
+    }
+  }
+  bool decode(std::string_view bytes, Side& s) const {
+    keyed::ByteReader in(bytes);
+    s = Side{};
+    s.side = in.u8();
+    s.fired = in.u8() != 0;
+    s.sorted = in.u8() != 0;
+    const std::size_t rows = in.count(5);
+    if (!in.ok() || s.side > 1) return false;
+    std::vector<std::uint32_t> nulls;
+    runtime::BatchBuilder builder(schemas[s.side], rows);
+    for (std::size_t i = 0; i < rows && in.ok(); ++i) {
+      nulls.push_back(in.u8());
+      keyed::ByteReader row(in.bytes());
+      const std::int64_t ts = keyed::decode_row(row, *schemas[s.side], builder);
+      if (!row.ok() || !row.at_end()) return false;
+      builder.end_row(ts);
+    }
+    if (!in.ok() || !in.at_end()) return false;
+    if (rows == 0) return true;
+    runtime::BatchPtr batch = builder.finish(false);
+    std::vector<std::uint64_t> hashes(rows);
+    runtime::hash_key_columns(*batch, key_columns[s.side], hashes);
+    for (std::size_t i = 0; i < rows; ++i) {
+      s.entries.push_back(Entry{hashes[i], batch.get(), static_cast<std::uint32_t>(i), nulls[i]});
+    }
+    s.batches.push_back(std::move(batch));
+    return true;
+  }
+};
+
+constexpr const char* kStateName = "window_join";
 
 class WindowJoinOperator final : public runtime::Operator {
  public:
@@ -139,15 +185,18 @@ class WindowJoinOperator final : public runtime::Operator {
       : config_(std::move(config)),
         out_(config_.output_schema, kOutputBatchRows),
         left_columns_(config_.input_schemas[0]->size()),
-        backend_(config_.state_backend) {}
+        backend_(config_.state_backend),
+        sides_(backend_, {config_.node_id, config_.task_name, kStateName},
+               SideCodec{{config_.input_schemas[0], config_.input_schemas[1]},
+                         {config_.key_columns[0], config_.key_columns[1]}}) {}
 
   graphs::Status open(const runtime::OperatorContext& context) override {
     counters_ = context.counters;  // late records are counted where they are routed
-    return rocks() ? rocks_ready() : graphs::Status{graphs::Ok{}};
+    return sides_.ready();
   }
 
   void close() override {
-    db_ = nullptr;
+    sides_.close();
     backend_.close();
   }
 
@@ -159,32 +208,40 @@ class WindowJoinOperator final : public runtime::Operator {
     runtime::hash_key_columns(*batch, config_.key_columns[side], hashes_);
     const auto times = batch->event_times();
     late_rows_.clear();
-    if (rocks()) return rocks_process(side, batch, out);
-    Window* window = nullptr;
+    Sides::Handle h = Sides::kNone;
+    std::int64_t h_start = 0;
     for (std::size_t r = 0; r < n; ++r) {
       const std::int64_t start = keyed::tumbling_start(times[r], config_.size);
       const std::int64_t end = keyed::saturating_add(start, config_.size);
-      if (keyed::saturating_add(end, config_.allowed_lateness) <= watermark_) {
+      const std::int64_t purge = keyed::saturating_add(end, config_.allowed_lateness);
+      if (purge <= watermark_) {
         late_rows_.push_back(static_cast<std::uint32_t>(r));
         continue;
-      }
-      // Consecutive records mostly share a window: skip the map lookup for them.
-      if (window == nullptr || window->start != start) {
-        window = &window_at(start);
-        // A window first met after the watermark passed its end (within allowed lateness) has
-        // nothing to fire: join its records as they come, like any fired window.
-        if (end <= watermark_) window->fired = true;
       }
       const Entry entry{hashes_[r], batch.get(), static_cast<std::uint32_t>(r),
                         has_null_key(*batch, r, side) ? 1u : 0u};
       if (entry.null_key && !(side == 0 && config_.left_join)) continue;  // can never be output
-      window->retain(batch, side);
-      if (!window->fired) {
-        window->sides[side].push_back(entry);
-      } else {
-        join_late(*window, side, entry, out);
+      // Consecutive records mostly share a window: one lookup for them.
+      if (h == Sides::kNone || h_start != start) {
+        h = side_of(start, side, end, purge);
+        h_start = start;
       }
+      if (end > watermark_) {
+        Side& mine = sides_.modify(h);
+        mine.retain(batch);
+        mine.sorted = false;
+        mine.entries.push_back(entry);
+        continue;
+      }
+      // The window fired (within allowed lateness): join with the other side now.
+      join_late(start, side, entry, end - 1, out);
+      Side& mine = sides_.modify(h);  // after join_late, which may load the other side
+      mine.retain(batch);
+      mine.sort();
+      mine.entries.insert(
+          std::upper_bound(mine.entries.begin(), mine.entries.end(), entry, hash_less), entry);
     }
+    sides_.end_call();
     if (!late_rows_.empty()) {
       if (counters_) counters_->count_late(late_rows_.size());
       runtime::BatchBuilder late(batch->schema(), late_rows_.size());
@@ -197,18 +254,20 @@ class WindowJoinOperator final : public runtime::Operator {
   void on_watermark(std::int64_t watermark_ms, runtime::Collector& out) override {
     if (watermark_ms <= watermark_) return;
     watermark_ = watermark_ms;
-    if (rocks()) return rocks_on_watermark(out);
-    for (auto it = windows_.begin(); it != windows_.end();) {
-      Window& w = it->second;
-      const std::int64_t end = keyed::saturating_add(w.start, config_.size);
-      if (end > watermark_) break;  // windows are ordered by start, so by end
-      if (!w.fired) fire(w, end, out);
-      if (keyed::saturating_add(end, config_.allowed_lateness) <= watermark_) {
-        it = windows_.erase(it);
+    // (time, start, side) order: at a window's end its left side fires against the right one;
+    // both go at end + allowed_lateness.
+    sides_.advance(watermark_, [&](Sides::Handle h, std::int64_t) {
+      const std::int64_t start = sides_.ns(h);
+      const std::int64_t end = keyed::saturating_add(start, config_.size);
+      const std::int64_t purge = keyed::saturating_add(end, config_.allowed_lateness);
+      if (sides_.value(h).side == 0 && !sides_.value(h).fired) fire(h, start, end - 1, out);
+      if (purge <= watermark_) {
+        sides_.erase(h);
       } else {
-        ++it;
+        sides_.set_timer(h, purge);
       }
-    }
+    });
+    sides_.end_call();
     flush(out);
   }
 
@@ -221,105 +280,44 @@ class WindowJoinOperator final : public runtime::Operator {
     keyed::ByteWriter w;
     runtime::state::write_version(w, kStateVersion);
     w.i64(watermark_);
-    if (rocks()) {
-      if (auto st = rocks_ready(); !st) return st;
-      w.u64(next_seq_);
-      w.u64(stored_windows_.size());
-      for (const auto& [start, fired] : stored_windows_) {
-        w.i64(start);
-        w.u8(fired ? 1 : 0);
-      }
-      if (auto st = writer.write_blob(kRocksDbBlob, w.view()); !st) return st;
-      return db_->snapshot(writer);
-    }
-    w.u64(windows_.size());
-    for (const auto& [start, window] : windows_) {
-      w.i64(start);
-      w.u8(window.fired ? 1 : 0);
-      for (const auto& entries : window.sides) {
-        w.u64(entries.size());
-        for (const Entry& e : entries) {
-          row_scratch_.clear();
-          keyed::encode_row(*e.batch, e.row, row_scratch_);
-          w.bytes(row_scratch_);
-        }
-      }
-    }
-    return writer.write_blob(kBlob, w.view());
+    return sides_.snapshot(writer, w.buffer());
   }
 
   graphs::Status restore(runtime::StateReader& reader) override {
-    if (auto st = runtime::state::check_backend_of_state(reader, config_.node_id, backend_.kind(),
-                                                         kBlob, kRocksDbBlob);
-        !st) {
+    watermark_ = kMinTime;
+    bool found = false;
+    std::string header;
+    if (auto st = sides_.restore(reader, found, header); !st) return st;
+    if (!found) return graphs::Ok{};
+    keyed::ByteReader in(header);
+    if (auto st = runtime::state::check_version(in, kStateVersion, "window_join state"); !st) {
       return st;
     }
-    if (rocks()) {
-      if (auto st = rocks_ready(); !st) return st;
-      watermark_ = kMinTime;
-      next_seq_ = 0;
-      stored_windows_.clear();
-      if (auto st = db_->restore(reader); !st) return st;
-      if (!reader.has_blob(kRocksDbBlob)) return graphs::Ok{};
-      auto blob = reader.read_blob(kRocksDbBlob);
-      if (!blob) return blob.error();
-      keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-      if (auto st = runtime::state::check_version(in, kStateVersion, "window_join state"); !st)
-        return st;
-      watermark_ = in.i64();
-      next_seq_ = in.u64();
-      const std::size_t count = in.count(9);
-      for (std::size_t i = 0; i < count && in.ok(); ++i) {
-        const std::int64_t start = in.i64();
-        stored_windows_[start] = in.u8() != 0;
-      }
-      if (!in.ok() || !in.at_end()) return graphs::Error{"window_join: corrupt state blob"};
-      return graphs::Ok{};
-    }
-    if (!reader.has_blob(kBlob)) return graphs::Ok{};
-    auto blob = reader.read_blob(kBlob);
-    if (!blob) return blob.error();
-    keyed::ByteReader in(std::span<const std::byte>(blob->data(), blob->size()));
-    if (auto st = runtime::state::check_version(in, kStateVersion, "window_join state"); !st)
-      return st;
-    windows_.clear();
     watermark_ = in.i64();
-    const std::size_t count = in.count(8 + 1 + 16);
-    for (std::size_t i = 0; i < count && in.ok(); ++i) {
-      Window& w = window_at(in.i64());
-      w.fired = in.u8() != 0;
-      for (std::size_t side = 0; side < 2 && in.ok(); ++side) {
-        const std::size_t rows = in.count(4 + 8);
-        runtime::BatchBuilder builder(config_.input_schemas[side], rows);
-        for (std::size_t r = 0; r < rows && in.ok(); ++r) {
-          keyed::ByteReader row(in.bytes());
-          const std::int64_t ts = keyed::decode_row(row, *config_.input_schemas[side], builder);
-          if (!row.ok()) in.fail();
-          if (in.ok()) builder.end_row(ts);
-        }
-        if (!in.ok() || rows == 0) continue;
-        runtime::BatchPtr batch = builder.finish(false);
-        hashes_.resize(rows);
-        runtime::hash_key_columns(*batch, config_.key_columns[side], hashes_);
-        for (std::size_t r = 0; r < rows; ++r) {
-          w.sides[side].push_back(Entry{hashes_[r], batch.get(), static_cast<std::uint32_t>(r),
-                                        has_null_key(*batch, r, side) ? 1u : 0u});
-        }
-        w.batches.push_back(std::move(batch));  // fired windows were written sorted: still are
-      }
-    }
     if (!in.ok() || !in.at_end()) return graphs::Error{"window_join: corrupt state blob"};
     return graphs::Ok{};
   }
 
-  // Exposed for tests and metrics: windows currently held.
-  std::size_t window_count() const { return windows_.size() + stored_windows_.size(); }
-
  private:
-  Window& window_at(std::int64_t start) {
-    auto [it, inserted] = windows_.try_emplace(start);
-    if (inserted) it->second.start = start;
-    return it->second;
+  using Sides = runtime::state::KeyedValueState<Side, SideCodec>;
+
+  static std::string_view side_key(std::size_t side) { return side == 0 ? "L" : "R"; }
+
+  // The window's side, new if it has none: its timer at the window's end (left, to fire) or at
+  // end + allowed_lateness.
+  Sides::Handle side_of(std::int64_t start, std::size_t side, std::int64_t end,
+                        std::int64_t purge) {
+    Sides::Handle h = sides_.find(start, side_key(side));
+    if (h != Sides::kNone) return h;
+    Side s;
+    s.side = static_cast<std::uint8_t>(side);
+    // A window first met after the watermark passed its end (within allowed lateness) has
+    // nothing to fire: its records join as they come, like any fired window's.
+    s.fired = end <= watermark_;
+    s.sorted = true;  // empty
+    h = sides_.insert(start, side_key(side), std::move(s));
+    sides_.set_timer(h, side == 0 && end > watermark_ ? end : purge);
+    return h;
   }
 
   bool has_null_key(const runtime::RecordBatch& batch, std::size_t row, std::size_t side) const {
@@ -335,14 +333,21 @@ class WindowJoinOperator final : public runtime::Operator {
                              config_.key_columns[1]);
   }
 
-  void fire(Window& w, std::int64_t end, runtime::Collector& out) {
-    w.fired = true;
-    auto& left = w.sides[0];
-    auto& right = w.sides[1];
-    // Stable: equal keys keep arrival order, so the output order is deterministic.
-    std::stable_sort(left.begin(), left.end(), hash_less);
-    std::stable_sort(right.begin(), right.end(), hash_less);
-    const std::int64_t ts = end - 1;
+  // The left side at its window's end: both sides in hash order, merged.
+  void fire(Sides::Handle left_side, std::int64_t start, std::int64_t ts, runtime::Collector& out) {
+    const Sides::Handle right_side = sides_.find(start, side_key(1));
+    Side& l = sides_.modify(left_side);  // after find, which may load the right side
+    l.sort();
+    l.fired = true;
+    static const std::vector<Entry> kNoEntries;
+    const std::vector<Entry>* right_entries = &kNoEntries;
+    if (right_side != Sides::kNone) {
+      Side& r = sides_.modify(right_side);
+      r.sort();
+      right_entries = &r.entries;
+    }
+    const std::vector<Entry>& left = sides_.value(left_side).entries;
+    const std::vector<Entry>& right = *right_entries;
     std::size_t j = 0;
     for (std::size_t i = 0; i < left.size();) {
       const std::uint64_t h = left[i].hash;
@@ -364,23 +369,24 @@ class WindowJoinOperator final : public runtime::Operator {
     }
   }
 
-  // A record for a window that already fired (within allowed lateness): emit its new pairs now
-  // and insert it in hash order so later arrivals find it.
-  void join_late(Window& w, std::size_t side, const Entry& entry, runtime::Collector& out) {
-    const std::int64_t ts = keyed::saturating_add(w.start, config_.size) - 1;
-    auto& other = w.sides[1 - side];
-    auto [lo, hi] = std::equal_range(other.begin(), other.end(), entry, hash_less);
+  // A record for a window that already fired (within allowed lateness): its new pairs now.
+  void join_late(std::int64_t start, std::size_t side, const Entry& entry, std::int64_t ts,
+                 runtime::Collector& out) {
+    const Sides::Handle other = sides_.find(start, side_key(1 - side));
     bool matched = false;
-    for (auto it = lo; it != hi; ++it) {
-      const Entry& left = side == 0 ? entry : *it;
-      const Entry& right = side == 0 ? *it : entry;
-      if (!matches(left, right)) continue;
-      append_pair(left, &right, ts, out);
-      matched = true;
+    if (other != Sides::kNone) {
+      Side& o = sides_.modify(other);
+      o.sort();
+      auto [lo, hi] = std::equal_range(o.entries.begin(), o.entries.end(), entry, hash_less);
+      for (auto it = lo; it != hi; ++it) {
+        const Entry& left = side == 0 ? entry : *it;
+        const Entry& right = side == 0 ? *it : entry;
+        if (!matches(left, right)) continue;
+        append_pair(left, &right, ts, out);
+        matched = true;
+      }
     }
     if (side == 0 && !matched && config_.left_join) append_pair(entry, nullptr, ts, out);
-    auto& mine = w.sides[side];
-    mine.insert(std::upper_bound(mine.begin(), mine.end(), entry, hash_less), entry);
   }
 
   void append_pair(const Entry& left, const Entry* right, std::int64_t ts,
@@ -404,198 +410,15 @@ class WindowJoinOperator final : public runtime::Operator {
     if (!out_.empty()) out.emit(0, out_.finish());
   }
 
-  // ---- RocksDB ----
-
-  bool rocks() const { return config_.state_backend.kind == graphs::StateBackend::RocksDb; }
-
-  graphs::Status rocks_ready() {
-    if (db_ != nullptr) return graphs::Ok{};
-    auto db = backend_.get(config_.task_name, {{"rows", &rows_state_}});
-    if (!db) return db.error();
-    db_ = *db;
-    return graphs::Ok{};
-  }
-
-  std::string& group_prefix(std::int64_t start, std::size_t side, std::uint64_t hash) {
-    key_buffer_.clear();
-    runtime::state::append_sortable_i64(key_buffer_, start);
-    key_buffer_.push_back(static_cast<char>(side));
-    runtime::state::append_big_endian_u64(key_buffer_, hash);
-    return key_buffer_;
-  }
-
-  void rocks_put(std::int64_t start, std::size_t side, std::uint64_t hash,
-                 const runtime::RecordBatch& batch, std::size_t row, bool null_key) {
-    std::string& key = group_prefix(start, side, hash);
-    runtime::state::append_big_endian_u64(key, next_seq_++);
-    row_scratch_.clear();
-    row_scratch_.push_back(null_key ? 1 : 0);
-    keyed::encode_row(batch, row, row_scratch_);
-    check(db_->put(rows_state_, key, row_scratch_));
-  }
-
-  // Decodes stored rows of one side (key, value pairs) into a batch and entries pointing
-  // into it, in stored order.
-  void decode_rows(std::size_t side, const std::vector<std::pair<std::string, std::string>>& rows,
-                   std::vector<Entry>& entries, std::vector<runtime::BatchPtr>& keep) {
-    entries.clear();
-    if (rows.empty()) return;
-    runtime::BatchBuilder builder(config_.input_schemas[side], rows.size());
-    for (const auto& [key, value] : rows) {
-      keyed::ByteReader row(std::string_view(value).substr(1));
-      const std::int64_t ts = keyed::decode_row(row, *config_.input_schemas[side], builder);
-      if (!row.ok() || value.empty()) check(graphs::Error{"a stored row is corrupt"});
-      builder.end_row(ts);
-    }
-    runtime::BatchPtr batch = builder.finish(false);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      entries.push_back(Entry{runtime::state::read_big_endian_u64(rows[i].first, 9), batch.get(),
-                              static_cast<std::uint32_t>(i), rows[i].second[0] != 0 ? 1u : 0u});
-    }
-    keep.push_back(std::move(batch));
-  }
-
-  // The stored rows of one side of a window with one key hash, in arrival order.
-  void load_group(std::int64_t start, std::size_t side, std::uint64_t hash,
-                  std::vector<Entry>& entries, std::vector<runtime::BatchPtr>& keep) {
-    group_rows_.clear();
-    check(db_->scan_prefix(rows_state_, group_prefix(start, side, hash),
-                           [&](std::string_view k, std::string_view v) {
-                             group_rows_.emplace_back(k, v);
-                             return true;
-                           }));
-    decode_rows(side, group_rows_, entries, keep);
-  }
-
-  void rocks_process(std::size_t side, const runtime::BatchPtr& batch, runtime::Collector& out) {
-    check(rocks_ready());
-    // One WriteBatch per input batch: a batch is one side, and only the other side is read.
-    db_->begin_writes();
-    const auto times = batch->event_times();
-    const std::size_t n = batch->num_rows();
-    auto window = stored_windows_.end();
-    for (std::size_t r = 0; r < n; ++r) {
-      const std::int64_t start = keyed::tumbling_start(times[r], config_.size);
-      const std::int64_t end = keyed::saturating_add(start, config_.size);
-      if (keyed::saturating_add(end, config_.allowed_lateness) <= watermark_) {
-        late_rows_.push_back(static_cast<std::uint32_t>(r));
-        continue;
-      }
-      if (window == stored_windows_.end() || window->first != start) {
-        bool inserted = false;
-        std::tie(window, inserted) = stored_windows_.try_emplace(start, false);
-        if (inserted && end <= watermark_) window->second = true;  // nothing to fire
-      }
-      const bool null_key = has_null_key(*batch, r, side);
-      if (null_key && !(side == 0 && config_.left_join)) continue;  // can never be output
-      if (window->second) {
-        // Fired, within allowed lateness: join with the other side's group now.
-        const Entry entry{hashes_[r], batch.get(), static_cast<std::uint32_t>(r),
-                          null_key ? 1u : 0u};
-        const std::int64_t ts = end - 1;
-        keep_.clear();
-        load_group(start, 1 - side, hashes_[r], other_, keep_);
-        bool matched = false;
-        for (const Entry& e : other_) {
-          const Entry& left = side == 0 ? entry : e;
-          const Entry& right = side == 0 ? e : entry;
-          if (!matches(left, right)) continue;
-          append_pair(left, &right, ts, out);
-          matched = true;
-        }
-        if (side == 0 && !matched && config_.left_join) append_pair(entry, nullptr, ts, out);
-      }
-      rocks_put(start, side, hashes_[r], *batch, r, null_key);
-    }
-    check(db_->commit_writes());
-    if (!late_rows_.empty()) {
-      if (counters_) counters_->count_late(late_rows_.size());
-      runtime::BatchBuilder late(batch->schema(), late_rows_.size());
-      late.append_rows(*batch, late_rows_);
-      out.emit(1 + side, late.finish(false));
-    }
-    flush(out);
-  }
-
-  // Fires one stored window: its left side hash group by hash group against the right side's
-  // group of the same hash (the memory path's merge, in the same order).
-  void rocks_fire(std::int64_t start, std::int64_t end, runtime::Collector& out) {
-    const std::int64_t ts = end - 1;
-    std::string prefix;
-    runtime::state::append_sortable_i64(prefix, start);
-    prefix.push_back(0);
-    std::vector<std::pair<std::string, std::string>> left_rows;
-    std::vector<Entry> left;
-    auto emit_group = [&] {
-      if (left_rows.empty()) return;
-      keep_.clear();
-      decode_rows(0, left_rows, left, keep_);
-      load_group(start, 1, left.front().hash, other_, keep_);
-      for (const Entry& l : left) {
-        bool matched = false;
-        for (const Entry& r : other_) {
-          if (!matches(l, r)) continue;
-          append_pair(l, &r, ts, out);
-          matched = true;
-        }
-        if (!matched && config_.left_join) append_pair(l, nullptr, ts, out);
-      }
-      left_rows.clear();
-    };
-    // Reading the right side while walking the left one only reads the backend.
-    check(db_->scan_prefix(rows_state_, prefix, [&](std::string_view k, std::string_view v) {
-      if (k.size() < 9 + 8) return true;
-      if (!left_rows.empty() && runtime::state::read_big_endian_u64(left_rows.front().first, 9) !=
-                                    runtime::state::read_big_endian_u64(k, 9)) {
-        emit_group();
-      }
-      left_rows.emplace_back(k, v);
-      return true;
-    }));
-    emit_group();
-  }
-
-  void rocks_on_watermark(runtime::Collector& out) {
-    check(rocks_ready());
-    for (auto it = stored_windows_.begin(); it != stored_windows_.end();) {
-      const std::int64_t start = it->first;
-      const std::int64_t end = keyed::saturating_add(start, config_.size);
-      if (end > watermark_) break;
-      if (!it->second) {
-        rocks_fire(start, end, out);
-        it->second = true;
-      }
-      if (keyed::saturating_add(end, config_.allowed_lateness) <= watermark_) {
-        std::string prefix;
-        runtime::state::append_sortable_i64(prefix, start);
-        check(db_->remove_prefix(rows_state_, prefix));
-        it = stored_windows_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    flush(out);
-  }
-
   JoinConfig config_;
   runtime::BatchBuilder out_;
   std::size_t left_columns_;
   std::int64_t watermark_ = kMinTime;
-  std::map<std::int64_t, Window> windows_;  // by start: fire in order, stable addresses
   std::vector<std::uint64_t> hashes_;
   runtime::RecordCounters* counters_ = nullptr;  // the task's (OperatorContext)
   std::vector<std::uint32_t> late_rows_;
-  std::string row_scratch_;
-
   runtime::state::OperatorStateBackend backend_;
-  runtime::state::KeyedStateBackend* db_ = nullptr;
-  runtime::state::StateId rows_state_ = 0;
-  std::map<std::int64_t, bool> stored_windows_;  // RocksDB: open windows, start -> fired
-  std::uint64_t next_seq_ = 0;
-  std::string key_buffer_;
-  std::vector<std::pair<std::string, std::string>> group_rows_;
-  std::vector<Entry> other_;
-  std::vector<runtime::BatchPtr> keep_;
+  Sides sides_;
 };
 
 graphs::Result<std::unique_ptr<runtime::Operator>> make_window_join(

@@ -11,7 +11,7 @@ packages=(
   libsimdjson-dev librocksdb-dev libfmt-dev libcli11-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libgraphviz-dev qtkeychain-qt6-dev dbus-daemon
-  prometheus
+  prometheus sqlite3
 )
 
 missing=()

@@ -91,6 +91,7 @@ enum class FunctionId {
   DateTrunc,
   EpochMs,
   ParseTimestamp,
+  GeoDistanceKm,
 };
 
 using LiteralValue = std::variant<std::monostate, bool, std::int64_t, double, std::string>;

@@ -63,6 +63,10 @@ const std::vector<FunctionSpec>& table() {
        F::Float64, NullRule::AnyArg},
       {"exp", FunctionId::Exp, "exp(float64) -> float64", 1, 1, {A::Float64},
        ResultRule::Fixed, F::Float64, NullRule::AnyArg},
+      {"geo_distance_km", FunctionId::GeoDistanceKm,
+       "geo_distance_km(float64 lat1, float64 lon1, float64 lat2, float64 lon2) -> float64", 4, 4,
+       {A::Float64, A::Float64, A::Float64, A::Float64}, ResultRule::Fixed, F::Float64,
+       NullRule::AnyArg},
 
       // Generic. T is any type; int64 and float64 arguments mix to float64.
       {"least", FunctionId::Least, "least(T, T, ...) -> T", 1, kVariadic, {A::Common},

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "operators/scenarios/geography.hpp"
@@ -164,6 +165,7 @@ class CardTransactionsModel final : public ScenarioModel {
       place_at(t, stay);
       return;
     }
+    travelling_.erase(t.card);
     far_.clear();
     for (std::size_t i = 0; i < countries().size(); ++i) {
       const Country& c = countries()[i];
@@ -224,6 +226,8 @@ class CardTransactionsModel final : public ScenarioModel {
     Transaction t;
     t.card = recent_[static_cast<std::size_t>(
         random_.uniform_int(0, static_cast<std::int64_t>(filled) - 1))];
+    // One at a time per card: a second one would follow the first from far away to far away.
+    if (!travelling_.insert(t.card).second) return;
     t.category = category();
     t.merchant = static_cast<std::uint16_t>(random_.uniform_int(1, 400));
     t.amount = cents(std::exp(random_.normal(state(t.card).typical_log_amount, 0.8)));
@@ -236,6 +240,7 @@ class CardTransactionsModel final : public ScenarioModel {
   std::vector<CardState> cards_;
   std::vector<double> country_weights_;
   std::vector<std::uint16_t> far_;
+  std::unordered_set<std::uint32_t> travelling_;  // cards with an impossible journey scheduled
   ScheduledEvents<Transaction> scheduled_;
   std::array<std::uint32_t, kRecentCards> recent_{};
   std::size_t recent_next_ = 0;

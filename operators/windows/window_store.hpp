@@ -69,6 +69,8 @@ class WindowStore {
   std::uint8_t flags(std::uint32_t slot) const { return flags_[slot]; }
   void set_flags(std::uint32_t slot, std::uint8_t f) { flags_[slot] = f; }
   bool live(std::uint32_t slot) const { return (flags_[slot] & kLive) != 0; }
+  // The time of the slot's pending timer (kNever: none).
+  std::int64_t timer(std::uint32_t slot) const { return due_[slot]; }
 
   // Slots are < capacity(); accumulators size themselves by it.
   std::size_t capacity() const { return key_.size(); }

@@ -1,8 +1,8 @@
 #pragma once
 // Keyed state as ordered bytes behind one interface, with a memory and a RocksDB (larger than
-// memory) implementation. Which one an operator instance gets, and how operators use it today,
-// is operator_state.hpp's story: the stateful operators still keep typed in-memory structures
-// with the memory kind and use this interface only with RocksDB, so they do know the kind.
+// memory) implementation. Operators do not use it directly: they are written against the stores
+// of entry_store.hpp and keyed_value_state.hpp, whose RocksDB implementation keeps evicted
+// entries here (operator_state.hpp says how an instance gets its backend).
 //
 // Keys and values are bytes (std::string_view holds any bytes). State is organised in named
 // states ("windows", "timers", ...) that an operator declares once; each gets a small id used
@@ -75,6 +75,9 @@ class KeyedStateBackend {
 struct RocksDbBudget {
   std::uint64_t block_cache_bytes = 64ull << 20;
   std::uint64_t write_buffer_bytes = 16ull << 20;  // all memtables of the task together
+  // Entries (windows, keys) an operator keeps resident in its typed structures between calls
+  // (entry_store.hpp): hot keys and windows skip RocksDB; colder ones are evicted into it.
+  std::size_t resident_entries = 1u << 18;
 };
 
 std::unique_ptr<KeyedStateBackend> make_memory_state_backend();

@@ -7,13 +7,11 @@
 // database in a directory of its own under the job's StateDirectory — and deletes that
 // directory when the operator closes or is destroyed.
 //
-// Operators keep their hot path typed: with the memory kind they keep their state in their own
-// typed in-memory structures (hash maps and flat arrays of typed values, snapshotted as blobs
-// through StateWriter); with RocksDB they keep it in the KeyedStateBackend (serialised values,
-// RocksDB's checkpoint as snapshot) and only a per-batch working set in memory. So today each
-// stateful operator has two code paths and asks kind() which to take; the shared pieces of the
-// RocksDB path live here and next door (get() with the operator's named states,
-// state_errors.hpp, state_keys.hpp, check_backend_of_state).
+// Operators never ask which kind they got: they hand their OperatorStateBackend to a store
+// (make_entry_store in entry_store.hpp, KeyedValueState in keyed_value_state.hpp), which is the
+// one place that picks the memory or the RocksDB implementation by kind(). Both keep the hot
+// path typed: the operator's resident entries are its own typed structures; with RocksDB the
+// store evicts the cold ones into this backend.
 
 #include <filesystem>
 #include <initializer_list>
@@ -59,6 +57,7 @@ class OperatorStateBackend {
 
   graphs::StateBackend kind() const { return options_.kind; }
   bool uses_rocksdb() const { return options_.kind == graphs::StateBackend::RocksDb; }
+  const RocksDbBudget& budget() const { return options_.budget; }
 
   // The backend (created on the first call; `task_name` names its directory and messages).
   graphs::Result<KeyedStateBackend*> get(std::string_view task_name);

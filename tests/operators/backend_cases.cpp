@@ -7,8 +7,11 @@
 #include <stdexcept>
 #include <utility>
 
+#include "operators/absence.hpp"
 #include "operators/alert.hpp"
 #include "operators/dedup.hpp"
+#include "operators/previous.hpp"
+#include "operators/running_stats.hpp"
 #include "operators/top_n.hpp"
 #include "operators/window_aggregate.hpp"
 #include "operators/window_join.hpp"
@@ -294,6 +297,155 @@ BackendCase join_case(std::string name, std::string join_type) {
   return c;
 }
 
+// ---- absence: 30 records a batch over 40 devices, a quarter of them falling silent ------------
+
+const graphs::Schema kAbsenceInput = {{"device", FieldType::String, true},
+                                      {"reading", FieldType::Int64, false}};
+
+std::vector<Step> absence_workload(std::uint32_t seed, int batches) {
+  std::mt19937 rng(seed);
+  auto s = std::make_shared<const graphs::Schema>(kAbsenceInput);
+  std::vector<Step> steps;
+  std::int64_t t = 0;
+  for (int b = 0; b < batches; ++b) {
+    runtime::BatchBuilder builder(s);
+    for (int r = 0; r < 30; ++r) {
+      t += 1;
+      // Devices 30..39 report only in some stretches of batches: they go silent and return.
+      std::uint32_t k = rng() % 40;
+      if (k >= 30 && (b / 7) % 2 == 1) k = rng() % 30;
+      if (k == 0) {
+        builder.append_null(0);
+      } else {
+        builder.append_string(0, "dev-" + std::to_string(k));
+      }
+      builder.append_int64(1, r);
+      builder.end_row(t - static_cast<std::int64_t>(rng() % 20));
+    }
+    steps.push_back(Step{0, builder.finish(false), t - 25});
+  }
+  return steps;
+}
+
+BackendCase absence_case() {
+  graphs::Schema output = kAbsenceInput;
+  output.push_back({"last_seen", FieldType::Timestamp, false});
+  BackendCase c;
+  c.name = "Absence";
+  c.node = node("silent", "absence", {ms("timeout", 60)});
+  c.spec = absence_spec();
+  c.factory = absence_factory();
+  c.inputs = {kAbsenceInput};
+  c.outputs = {output};
+  c.keys = {{"device"}};
+  c.ports = 2;
+  c.cut = 23;
+  c.min_rows = 20;
+  c.workload = [](std::uint32_t seed) { return absence_workload(seed, 50); };
+  return c;
+}
+
+// ---- previous: 32 records a batch over 25 cards (NULL among them), out of order ---------------
+
+const graphs::Schema kPreviousInput = {{"card", FieldType::String, true},
+                                       {"amount", FieldType::Int64, false}};
+
+std::vector<Step> previous_workload(std::uint32_t seed, int batches) {
+  std::mt19937 rng(seed);
+  auto s = std::make_shared<const graphs::Schema>(kPreviousInput);
+  std::vector<Step> steps;
+  std::int64_t t = 0;
+  for (int b = 0; b < batches; ++b) {
+    runtime::BatchBuilder builder(s);
+    for (int r = 0; r < 32; ++r) {
+      t += 1;
+      const std::uint32_t k = rng() % 25;
+      if (k == 0) {
+        builder.append_null(0);
+      } else {
+        builder.append_string(0, "card-" + std::to_string(k));
+      }
+      builder.append_int64(1, static_cast<std::int64_t>(rng() % 500));
+      builder.end_row(t - static_cast<std::int64_t>(rng() % 40));  // some arrive behind
+    }
+    steps.push_back(Step{0, builder.finish(false), t - 30});
+  }
+  return steps;
+}
+
+BackendCase previous_case() {
+  graphs::Schema output = kPreviousInput;
+  output.push_back({"prev_amount", FieldType::Int64, false});
+  output.push_back({"prev_bigger", FieldType::Bool, false});
+  BackendCase c;
+  c.name = "Previous";
+  c.node = node(
+      "pairs", "previous",
+      {param("carry", graphs::StringList{"amount AS prev_amount", "amount > 250 AS prev_bigger"}),
+       ms("max_gap", 80)});
+  c.spec = previous_spec();
+  c.factory = previous_factory();
+  c.inputs = {kPreviousInput};
+  c.outputs = {output};
+  c.keys = {{"card"}};
+  c.ports = 2;
+  c.cut = 19;
+  c.min_rows = 500;
+  c.workload = [](std::uint32_t seed) { return previous_workload(seed, 40); };
+  return c;
+}
+
+// ---- running_stats: 40 records a batch over 15 sensors, values with NULLs ---------------------
+
+const graphs::Schema kStatsInput = {{"sensor", FieldType::Int64, false},
+                                    {"value", FieldType::Float64, true}};
+
+std::vector<Step> stats_workload(std::uint32_t seed, int batches) {
+  std::mt19937 rng(seed);
+  auto s = std::make_shared<const graphs::Schema>(kStatsInput);
+  std::vector<Step> steps;
+  std::int64_t t = 0;
+  for (int b = 0; b < batches; ++b) {
+    runtime::BatchBuilder builder(s);
+    for (int r = 0; r < 40; ++r) {
+      t += 1;
+      const auto sensor = static_cast<std::int64_t>(rng() % 15);
+      builder.append_int64(0, sensor);
+      if (rng() % 11 == 0) {
+        builder.append_null(1);
+      } else {
+        builder.append_float64(
+            1, static_cast<double>(sensor * 10) + static_cast<double>(rng() % 1000) / 100.0);
+      }
+      builder.end_row(t);
+    }
+    steps.push_back(Step{0, builder.finish(false), t});
+  }
+  return steps;
+}
+
+BackendCase running_stats_case() {
+  graphs::Schema output = kStatsInput;
+  output.push_back({"mean", FieldType::Float64, true});
+  output.push_back({"stddev", FieldType::Float64, true});
+  output.push_back({"zscore", FieldType::Float64, true});
+  output.push_back({"samples", FieldType::Int64, false});
+  BackendCase c;
+  c.name = "RunningStats";
+  c.node = node("score", "running_stats",
+                {param("field", graphs::StringList{"value"}), param("window", std::int64_t{12}),
+                 param("min_samples", std::int64_t{4})});
+  c.spec = running_stats_spec();
+  c.factory = running_stats_factory();
+  c.inputs = {kStatsInput};
+  c.outputs = {output};
+  c.keys = {{"sensor"}};
+  c.cut = 17;
+  c.min_rows = 1000;
+  c.workload = [](std::uint32_t seed) { return stats_workload(seed, 40); };
+  return c;
+}
+
 }  // namespace
 
 std::unique_ptr<runtime::Operator> BackendCase::make(graphs::StateBackend kind, bool open,
@@ -335,6 +487,9 @@ std::vector<BackendCase> backend_cases() {
       alert_case(),
       join_case("JoinInner", "inner"),
       join_case("JoinLeft", "left"),
+      absence_case(),
+      running_stats_case(),
+      previous_case(),
   };
 }
 

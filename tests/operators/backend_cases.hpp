@@ -38,8 +38,8 @@ struct BackendCase {
   std::size_t cut = 0;       // the restore test checkpoints after this many steps
   std::size_t min_rows = 0;  // on port 0 in a whole run: the workload really exercises state
   // Rows firing at the same watermark come in the same order on both backends and after a
-  // restore (false: window_aggregate's memory backend fires in slot order, RocksDB in key
-  // order, so those comparisons are of sorted rows).
+  // restore (false: window_aggregate fires equal times in slot order, which depends on what was
+  // evicted and restored, so those comparisons are of sorted rows).
   bool ordered = true;
   std::function<std::vector<Step>(std::uint32_t seed)> workload;
 

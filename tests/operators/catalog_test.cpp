@@ -94,11 +94,14 @@ TEST(BuiltinCatalog, HasTheDocumentedKindsInAStableOrder) {
                                              "map",
                                              "project",
                                              "dedup",
+                                             "running_stats",
+                                             "previous",
                                              "key_by",
                                              "window_aggregate",
                                              "top_n",
                                              "window_join",
                                              "alert",
+                                             "absence",
                                              "kafka_sink",
                                              "file_sink"};
   EXPECT_EQ(kinds, expected);

@@ -444,6 +444,17 @@ class Reference {
         return std::exp(as_float(a[0]));
       case FunctionId::Pow:
         return std::pow(as_float(a[0]), as_float(a[1]));
+      case FunctionId::GeoDistanceKm: {  // the same haversine (bit-exact comparison)
+        constexpr double kRadians = 3.14159265358979323846 / 180.0;
+        const double lat1 = as_float(a[0]), lon1 = as_float(a[1]);
+        const double lat2 = as_float(a[2]), lon2 = as_float(a[3]);
+        const double dlat = (lat2 - lat1) * kRadians;
+        const double dlon = (lon2 - lon1) * kRadians;
+        const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                         std::cos(lat1 * kRadians) * std::cos(lat2 * kRadians) *
+                             std::sin(dlon / 2) * std::sin(dlon / 2);
+        return 2 * 6371.0 * std::asin(std::sqrt(std::min(1.0, std::max(0.0, h))));
+      }
       case FunctionId::Hash:
         return N;  // compared by property in the hand-written tests
       case FunctionId::ToTimestamp:

@@ -282,6 +282,10 @@ TEST(ExpressionEvaluator, NumericFunctions) {
       {"power(f, 2)", {F(6.25), N, F(0.25)}},
       {"exp(0)", {F(1.0), F(1.0), F(1.0)}},
       {"ln(1)", {F(0.0), F(0.0), F(0.0)}},
+      // Paris - London is 343.5 km; half the equator 20,015.1 km (radius 6,371 km).
+      {"abs(geo_distance_km(48.8566, 2.3522, 51.5074, -0.1278) - 343.5) < 0.5", {T, T, T}},
+      {"abs(geo_distance_km(0, 0, 0, 180) - 20015.09) < 0.01", {T, T, T}},
+      {"geo_distance_km(f, 1, f, 1)", {F(0.0), N, F(0.0)}},
       {"least(i, j)", {I(3), N, I(-4)}},
       {"greatest(i, j, 5)", {I(10), N, I(5)}},
       {"greatest(j, f)", {F(3.0), N, F(0.0)}},

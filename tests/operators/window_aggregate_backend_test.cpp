@@ -1,11 +1,12 @@
 // window_aggregate's own state-backend tests (the ones every stateful operator passes are in
 // state_backend_test.cpp): RocksDB's checkpoint through a real directory checkpoint store (a
 // state directory in the manifest) restores to exactly an uninterrupted run; the window count
-// of a checkpoint reads back on both backends; RocksDB keeps only the working set in memory
-// and cleans up on close.
+// of a checkpoint reads back on both backends; RocksDB keeps at most its resident limit of
+// windows in memory and cleans up on close.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -25,6 +26,11 @@ namespace {
 using graphs::StateBackend;
 using testing::CollectingCollector;
 using testing::Step;
+
+std::vector<std::string> sorted(std::vector<std::string> rows) {
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
 
 TEST(WindowAggregateBackendTest, RocksDbRestoresFromADirectoryCheckpointStore) {
   const testing::BackendCase c = testing::backend_case("WindowTumbling");
@@ -49,7 +55,8 @@ TEST(WindowAggregateBackendTest, RocksDbRestoresFromADirectoryCheckpointStore) {
         [&](runtime::Operator& op) { return c.open(op); }, 12, steps.size(), c.ports, c.task(),
         true, store->get());
     ASSERT_EQ(cut.error, "");
-    EXPECT_EQ(expected.rows(0), cut.ports[0]);
+    // Windows firing at the same watermark come in slot order, which a restore changes.
+    EXPECT_EQ(sorted(expected.rows(0)), sorted(cut.ports[0]));
     EXPECT_EQ(expected.rows(1), cut.ports[1]);
   }
   std::error_code ec;
@@ -81,16 +88,18 @@ TEST(WindowAggregateBackendTest, WindowsInACheckpointAreReadBackOnBothBackends) 
   }
 }
 
-TEST(WindowAggregateBackendTest, RocksDbKeepsOnlyTheWorkingSetInMemoryAndCleansUpOnClose) {
+TEST(WindowAggregateBackendTest, RocksDbKeepsAtMostItsResidentLimitInMemoryAndCleansUpOnClose) {
   const testing::BackendCase c = testing::backend_case("WindowTumbling");
-  auto op = c.make(StateBackend::RocksDb);
+  runtime::state::RocksDbBudget budget;
+  budget.resident_entries = 4;
+  auto op = c.make(StateBackend::RocksDb, true, budget);
   auto* window = dynamic_cast<WindowAggregateOperator*>(op.get());
   ASSERT_NE(window, nullptr);
   CollectingCollector out;
   const auto steps = c.workload(9);
   for (std::size_t i = 0; i < 5; ++i) window->process(0, steps[i].batch, out);
-  EXPECT_GT(window->live_windows(), 0u);
-  EXPECT_EQ(window->live_keys(), 0u) << "every window went back to RocksDB";
+  EXPECT_GT(window->live_windows(), 8u);
+  EXPECT_LE(window->resident_windows(), 4u) << "the others were evicted into RocksDB";
   ASSERT_NE(window->state_backend(), nullptr);
   window->on_end_of_input(out);
   EXPECT_EQ(window->live_windows(), 0u);

@@ -484,7 +484,7 @@ TEST(WindowAggregateTest, RestoreRejectsATruncatedBlobAndKeepsNoHalfState) {
   a->process(0, batch_of({{1, 1, 1, "alpha"}, {2, 1, 1, "beta"}}), out);
   MemoryState state;
   ASSERT_TRUE(a->snapshot(1, state).ok());
-  auto& blob = state.blobs[WindowAggregateOperator::kStateBlob];
+  auto& blob = state.blobs[WindowAggregateOperator::kStateName];
   blob.resize(blob.size() - 3);
   auto restored = b->restore(state);
   ASSERT_FALSE(restored.ok());
