@@ -57,7 +57,7 @@ runtime::OperatorRegistry make_builtin_registry() {
   builtins.push_back({window_aggregate_spec(), window_aggregate_factory()});  // windows, joins
   builtins.push_back({top_n_spec(), top_n_factory()});
   builtins.push_back({window_join_spec(), window_join_factory()});
-  builtins.push_back({alert_spec(), alert_factory()});            // alerts
+  builtins.push_back({alert_spec(), alert_factory()});  // alerts
   builtins.push_back({absence_spec(), absence_factory()});
   builtins.push_back({kafka_sink_spec(), kafka_sink_factory()});  // sinks
   builtins.push_back({file_sink_spec(), file_sink_factory()});

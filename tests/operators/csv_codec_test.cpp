@@ -137,7 +137,8 @@ TEST(MakeDecoder, ChecksFormatDelimiterAndEventTimeField) {
             "event_time_field 'name' is string; it must be a timestamp or an int64 (epoch "
             "milliseconds)");
   options.event_time_field = "nope";
-  EXPECT_EQ(make_decoder(options).error().message, "event_time_field 'nope' is not a field of the schema");
+  EXPECT_EQ(make_decoder(options).error().message,
+            "event_time_field 'nope' is not a field of the schema");
   options.event_time_field = "ts";
   options.format = "csv";
   options.csv_delimiter = ";;";
@@ -145,7 +146,8 @@ TEST(MakeDecoder, ChecksFormatDelimiterAndEventTimeField) {
   options.csv_delimiter = "\t";
   EXPECT_TRUE(make_decoder(options).ok());
   options.format = "avro";
-  EXPECT_EQ(make_decoder(options).error().message, "format 'avro' is not supported (json, csv or raw)");
+  EXPECT_EQ(make_decoder(options).error().message,
+            "format 'avro' is not supported (json, csv or raw)");
 }
 
 }  // namespace
