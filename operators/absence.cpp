@@ -108,18 +108,9 @@ class AbsenceOperator final : public runtime::Operator {
 
   void process(std::size_t /*input*/, const runtime::BatchPtr& batch,
                runtime::Collector& out) override {
-    const auto times = batch->event_times();
-    held_rows_.clear();
-    late_rows_.clear();
-    for (std::size_t r = 0; r < batch->num_rows(); ++r) {
-      (times[r] < watermark_ ? late_rows_ : held_rows_).push_back(static_cast<std::uint32_t>(r));
-    }
-    if (!held_rows_.empty()) buffer_.add(batch, nullptr, held_rows_);
-    if (late_rows_.empty()) return;
-    if (counters_) counters_->count_late(late_rows_.size());
-    runtime::BatchBuilder late(batch->schema(), late_rows_.size());
-    late.append_rows(*batch, late_rows_);
-    out.emit(1, late.finish(false));
+    buffer_.hold(
+        batch, watermark_, [](const runtime::RecordBatch&) { return runtime::BatchPtr{}; },
+        /*late_port=*/1, counters_, out);
   }
 
   void on_watermark(std::int64_t watermark_ms, runtime::Collector& out) override {
@@ -145,13 +136,7 @@ class AbsenceOperator final : public runtime::Operator {
     runtime::state::write_version(w, kStateVersion);
     w.i64(watermark_);
     w.i64(latest_);
-    w.u64(buffer_.size());
-    buffer_.for_each(
-        [&](const runtime::RecordBatch& batch, const runtime::RecordBatch*, std::uint32_t row) {
-          row_scratch_.clear();
-          keyed::encode_row(batch, row, row_scratch_);
-          w.bytes(row_scratch_);
-        });
+    buffer_.write_held(w);
     return last_.snapshot(writer, w.buffer());
   }
 
@@ -167,20 +152,9 @@ class AbsenceOperator final : public runtime::Operator {
     if (auto st = runtime::state::check_version(in, kStateVersion, "absence state"); !st) return st;
     watermark_ = in.i64();
     latest_ = in.i64();
-    const std::size_t rows = in.count(12);
-    runtime::BatchBuilder builder(input_schema_, rows);
-    for (std::size_t i = 0; i < rows && in.ok(); ++i) {
-      keyed::ByteReader row(in.bytes());
-      const std::int64_t ts = keyed::decode_row(row, *input_schema_, builder);
-      if (!row.ok()) in.fail();
-      if (in.ok()) builder.end_row(ts);
-    }
-    if (!in.ok() || !in.at_end()) return graphs::Error{"absence: corrupt state blob"};
-    if (rows > 0) {
-      std::vector<std::uint32_t> all(rows);
-      for (std::size_t i = 0; i < rows; ++i) all[i] = static_cast<std::uint32_t>(i);
-      buffer_.add(builder.finish(false), nullptr, all);
-    }
+    const bool held = buffer_.read_held(
+        in, input_schema_, [](const runtime::RecordBatch&) { return runtime::BatchPtr{}; });
+    if (!held || !in.at_end()) return graphs::Error{"absence: corrupt state blob"};
     return graphs::Ok{};
   }
 
@@ -244,9 +218,6 @@ class AbsenceOperator final : public runtime::Operator {
   std::int64_t latest_ = kMinTime;  // the latest event time taken
   keyed::EventTimeBuffer buffer_;
   runtime::BatchBuilder silent_;
-  std::vector<std::uint32_t> held_rows_;
-  std::vector<std::uint32_t> late_rows_;
-  std::string row_scratch_;
   runtime::RecordCounters* counters_ = nullptr;
   runtime::state::OperatorStateBackend backend_;
   Last last_;

@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -68,34 +67,25 @@ TEST(CardFraudExample, AlertsMatchWhatSqliteComputesFromTheSameTransactions) {
   ASSERT_TRUE(transactions && alerts && dead) << "a topic's end was not reached";
   ASSERT_EQ(transactions->size(), 40000u);
 
-  std::ostringstream load;
-  load << "CREATE TABLE raw(seq INTEGER PRIMARY KEY, value TEXT);\n"
-          "CREATE TABLE alert_raw(value TEXT);\nBEGIN;\n";
-  for (const auto& m : *transactions)
-    load << "INSERT INTO raw(value) VALUES(" << quoted(m.value) << ");\n";
-  for (const auto& m : *alerts)
-    load << "INSERT INTO alert_raw VALUES(" << quoted(m.value) << ");\n";
-  load << "COMMIT;\n"
-          // The pipeline's schema: a message is a transaction if it is JSON with an integer ts.
-          "CREATE VIEW tx AS SELECT seq, json_extract(value, '$.card_id') AS card,"
-          " json_extract(value, '$.country') AS country,"
-          " json_extract(value, '$.latitude') AS lat, json_extract(value, '$.longitude') AS lon,"
-          " json_extract(value, '$.amount') AS amount, json_extract(value, '$.ts') AS ts,"
-          " json_extract(value, '$.pattern') AS pattern FROM raw"
-          " WHERE json_valid(value) AND json_type(value, '$.ts') = 'integer';\n"
-          "CREATE VIEW alerts AS SELECT json_extract(value, '$.card_id') AS card,"
-          " json_extract(value, '$.rule') AS rule, json_extract(value, '$.ts') AS ts,"
-          " json_extract(value, '$.pattern') AS pattern FROM alert_raw;\n";
-  const std::filesystem::path db = dir / "fraud.db";
-  ASSERT_EQ(sqlite(db, load.str(), dir / "load.sql"), std::vector<std::string>{});
-
-  auto one = [&](const std::string& query) {
-    const auto lines = sqlite(db, query + ";\n", dir / "query.sql");
-    return lines.size() == 1 ? lines.front() : "?" + std::to_string(lines.size()) + " lines";
-  };
-  auto rows = [&](const std::string& query) {
-    return sqlite(db, query + ";\n", dir / "query.sql");
-  };
+  const Sqlite db(dir / "fraud.db", dir / "query.sql");
+  const std::string load =
+      "CREATE TABLE raw(seq INTEGER PRIMARY KEY, value TEXT);\n"
+      "CREATE TABLE alert_raw(seq INTEGER PRIMARY KEY, value TEXT);\nBEGIN;\n" +
+      inserts("raw", *transactions) + inserts("alert_raw", *alerts) +
+      "COMMIT;\n"
+      // The pipeline's schema: a message is a transaction if it is JSON with an integer ts.
+      "CREATE VIEW tx AS SELECT seq, json_extract(value, '$.card_id') AS card,"
+      " json_extract(value, '$.country') AS country,"
+      " json_extract(value, '$.latitude') AS lat, json_extract(value, '$.longitude') AS lon,"
+      " json_extract(value, '$.amount') AS amount, json_extract(value, '$.ts') AS ts,"
+      " json_extract(value, '$.pattern') AS pattern FROM raw"
+      " WHERE json_valid(value) AND json_type(value, '$.ts') = 'integer';\n"
+      "CREATE VIEW alerts AS SELECT json_extract(value, '$.card_id') AS card,"
+      " json_extract(value, '$.rule') AS rule, json_extract(value, '$.ts') AS ts,"
+      " json_extract(value, '$.pattern') AS pattern FROM alert_raw;\n";
+  ASSERT_EQ(db.run(load), std::vector<std::string>{});
+  auto one = [&](const std::string& query) { return db.one(query); };
+  auto rows = [&](const std::string& query) { return db.rows(query); };
 
   // Dead letters: every message that is not a transaction, no more.
   const std::string malformed =
