@@ -5,122 +5,77 @@
 // Ctrl-C stops, --count ends it; without --bootstrap on the embedded broker, with the records
 // shown (they vanish with the process, so it is a way to look at the events).
 
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "graphs/graph_io.hpp"
 #include "runtime/builtin_operators.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/cli/run_command.hpp"
+#include "runtime/cli/use_cases.hpp"
+#include "runtime/parameter_overrides.hpp"
 
 namespace rivulet::cli {
 namespace {
 
-struct UseCase {
-  std::string kind;
-  std::string topic;  // the topic the use case's example graph reads
-};
-
-// The use cases' short names; any other name is taken as a generator kind.
-const std::map<std::string, UseCase>& use_cases() {
-  static const std::map<std::string, UseCase> cases = {
-      {"clickstream", {"clickstream_events", "page-views"}},
-      {"fraud", {"card_transactions", "transactions"}},
-      {"iot", {"sensor_readings", "sensor-readings"}},
-      {"logs", {"service_logs", "service-logs"}},
-  };
-  return cases;
-}
-
 struct GenerateArguments {
   std::string name;
-  double rate = 0;  // 0: the generator's default
-  std::int64_t count = 0;
-  std::int64_t seed = 1;
-  double speedup = 1;
-  double malformed_rate = 0;
+  GeneratorSettings settings;
+  std::int64_t parallelism = 1;
   std::string bootstrap;
   std::string topic;
-  std::int64_t parallelism = 1;
   std::vector<std::string> sets;
   double for_seconds = 0;
   bool quiet = false;
+  std::string save_graph;  // write the generator graph here instead of running it
 };
 
-graphs::Node node(std::string id, std::string kind, std::uint32_t parallelism, double x) {
-  graphs::Node n;
-  n.id = std::move(id);
-  n.kind = std::move(kind);
-  n.parallelism = parallelism;
-  n.position = {x, 120};
-  return n;
-}
-
-graphs::Edge edge(const std::string& from, const std::string& port, const std::string& to) {
-  graphs::Edge e;
-  e.from = {from, port};
-  e.to = {to, "in"};
-  return e;
-}
-
-graphs::Graph generator_graph(const GenerateArguments& args, const UseCase& use_case,
-                              const graphs::OperatorSpec& spec) {
-  const graphs::Schema& events = spec.outputs.front().schema.fields;
-  graphs::Graph graph;
-  graph.name = "generate-" + args.name;
-  graph.description = "rivulet generate " + args.name + " -> topic " + use_case.topic;
-  const auto parallelism = static_cast<std::uint32_t>(args.parallelism);
-  graphs::Node generator = node("generator", use_case.kind, parallelism, 0);
-  if (args.rate > 0) generator.set_parameter("rate", args.rate);
-  generator.set_parameter("count", args.count);
-  generator.set_parameter("seed", args.seed);
-  generator.set_parameter("speedup", args.speedup);
-  generator.set_parameter("malformed_probability", args.malformed_rate);
-  graphs::Node sink = node("events", "kafka_sink", parallelism, 260);
-  sink.set_parameter("topic", use_case.topic);
-  sink.set_parameter("key_fields", graphs::StringList{events.front().name});
-  sink.set_parameter("delivery", std::string("at_least_once"));
-  graph.nodes = {generator, sink};
-  graph.edges = {edge("generator", "out", "events")};
-  if (args.malformed_rate > 0) {
-    graphs::Node broken = node("malformed_events", "kafka_sink", parallelism, 260);
-    broken.position.y = 240;
-    broken.set_parameter("topic", use_case.topic);
-    broken.set_parameter("format", std::string("raw"));
-    broken.set_parameter("delivery", std::string("at_least_once"));
-    graph.nodes.push_back(broken);
-    graph.edges.push_back(edge("generator", "malformed", "malformed_events"));
+// --save-graph: the graph with the --set values in it, for `rivulet deploy` to a node.
+int save_generator_graph(graphs::Graph graph, const GenerateArguments& args) {
+  if (!args.bootstrap.empty()) {
+    for (graphs::Node& node : graph.nodes) {
+      if (node.kind == "kafka_sink") node.set_parameter("bootstrap_servers", args.bootstrap);
+    }
   }
-  return graph;
+  std::vector<runtime::ParameterOverride> overrides;
+  for (const std::string& set : args.sets) {
+    overrides.push_back(value_or_throw(runtime::parse_override("generator." + set), "--set"));
+  }
+  std::vector<graphs::Graph> graphs{std::move(graph)};
+  if (auto applied =
+          runtime::apply_overrides(graphs, overrides, runtime::builtin_operators().catalog());
+      !applied) {
+    throw UserError("--set: " + applied.error().message);
+  }
+  if (auto saved = graphs::save_graph(graphs.front(), args.save_graph); !saved) {
+    throw UserError(args.save_graph + ": " + saved.error().message);
+  }
+  return 0;
 }
 
 int generate(const GenerateArguments& args) {
-  UseCase use_case{args.name, ""};
-  if (const auto known = use_cases().find(args.name); known != use_cases().end()) {
-    use_case = known->second;
-  }
-  const graphs::OperatorSpec* spec = runtime::builtin_operators().find(use_case.kind);
-  const bool generator = spec && spec->category == "source" && spec->outputs.size() == 2 &&
-                         spec->outputs[1].name == "malformed" &&
-                         spec->outputs[0].schema.kind == graphs::SchemaRuleKind::Fixed &&
-                         !spec->outputs[0].schema.fields.empty();
-  if (!generator) {
-    std::string names;
-    for (const auto& [name, known] : use_cases()) names += (names.empty() ? "" : ", ") + name;
-    throw UserError("'" + args.name + "' is not a generator: use one of " + names +
+  const UseCase* use_case = find_use_case(args.name);
+  const std::string kind = use_case ? use_case->kind : args.name;
+  const graphs::OperatorSpec* spec = runtime::builtin_operators().find(kind);
+  if (!spec || !is_generator(*spec)) {
+    throw UserError("'" + args.name + "' is not a generator: use one of " + use_case_names() +
                     ", or the kind of a generator source");
   }
-  if (!args.topic.empty()) use_case.topic = args.topic;
-  if (use_case.topic.empty()) use_case.topic = use_case.kind;
+  std::string topic = args.topic;
+  if (topic.empty()) topic = use_case ? use_case->topic : kind;
+  GeneratorSettings settings = args.settings;
+  settings.parallelism = static_cast<std::uint32_t>(args.parallelism);
+  graphs::Graph graph = generator_graph(args.name, topic, *spec, settings);
+  if (!args.save_graph.empty()) return save_generator_graph(std::move(graph), args);
   LocalRun run;
-  run.graphs = {generator_graph(args, use_case, *spec)};
+  run.graphs = {std::move(graph)};
   run.graph_names = {"rivulet generate " + args.name};
   run.bootstrap = args.bootstrap;
   for (const std::string& set : args.sets) run.sets.push_back("generator." + set);
   run.for_seconds = args.for_seconds;
   run.quiet = args.quiet;
-  if (args.bootstrap.empty()) run.show = {use_case.topic};  // otherwise nobody would see them
+  if (args.bootstrap.empty()) run.show = {topic};  // otherwise nobody would see them
   return run_locally(run);
 }
 
@@ -133,19 +88,22 @@ void add_generate_command(CLI::App& app, Invocation& invocation) {
                    "clickstream, fraud, iot or logs (or the kind of a generator source)")
       ->required();
   command
-      ->add_option("--rate", args->rate,
+      ->add_option("--rate", args->settings.rate,
                    "Events per second of event time (default: the generator's, 200)")
       ->check(CLI::PositiveNumber);
-  command->add_option("--count", args->count, "Events in total, then stop (default: unbounded)")
-      ->check(CLI::NonNegativeNumber);
-  command->add_option("--seed", args->seed, "Random seed: the same seed gives the same events");
   command
-      ->add_option("--speedup", args->speedup,
+      ->add_option("--count", args->settings.count,
+                   "Events in total, then stop (default: unbounded)")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--seed", args->settings.seed,
+                      "Random seed: the same seed gives the same events");
+  command
+      ->add_option("--speedup", args->settings.speedup,
                    "Event time against the wall clock: 1 real time (default), 10 ten times "
                    "faster, 0 as fast as possible")
       ->check(CLI::NonNegativeNumber);
   command
-      ->add_option("--malformed-rate", args->malformed_rate,
+      ->add_option("--malformed-rate", args->settings.malformed_rate,
                    "Fraction of events replaced by malformed messages on the same topic")
       ->check(CLI::Range(0.0, 1.0));
   command->add_option("--bootstrap", args->bootstrap,
@@ -158,6 +116,10 @@ void add_generate_command(CLI::App& app, Invocation& invocation) {
                       "cards=5000; see `rivulet catalog list`) (repeatable)");
   command->add_option("--for", args->for_seconds, "Stop after SECONDS")->check(CLI::PositiveNumber);
   command->add_flag("--quiet", args->quiet, "No live table");
+  command->add_option("--save-graph", args->save_graph,
+                      "Write the generator graph to FILE (.json, .rgraph) instead of running it, "
+                      "e.g. to `rivulet deploy` it to a node (its sinks use --bootstrap, else the "
+                      "node's broker)");
   command->footer(
       "Each event carries the pattern it belongs to in its 'pattern' field (empty for ordinary "
       "events), so results can be checked against what was injected.");

@@ -3,10 +3,11 @@
 // SIGKILLs and reaps it if the test did not, so a failing assertion never leaks a process (or
 // the ports it holds). Timeouts only keep a broken test from hanging; none is asserted on.
 
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,16 +33,23 @@ class ChildProcess {
     if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
       throw std::runtime_error("pipe2 failed");
     }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    // dup2 clears close-on-exec on the copies; every other descriptor of ours stays closed.
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
     std::vector<char*> args;
     for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
-    int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
+    const pid_t parent = ::getpid();
+    // fork + exec rather than posix_spawn, for PR_SET_PDEATHSIG: the child is SIGKILLed when
+    // the test process dies, even by a signal that runs no destructor (a stopped ctest run).
+    // Between fork and exec only async-signal-safe calls (the test process has threads).
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent) ::_exit(127);  // the test died before prctl took effect
+      // dup2 clears close-on-exec on the copies; every other descriptor of ours stays closed.
+      if (::dup2(out[1], STDOUT_FILENO) < 0 || ::dup2(err[1], STDERR_FILENO) < 0) ::_exit(127);
+      ::execve(args[0], args.data(), environ);
+      ::_exit(127);
+    }
+    const int rc = pid_ < 0 ? errno : 0;
     ::close(out[1]);
     ::close(err[1]);
     stdout_fd_ = out[0];
