@@ -3,8 +3,10 @@
 // message — checked message for message against the same generator run in this process with the
 // same seed (an independent reading: the test consumes the topic with its own client).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <variant>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "../child_process.hpp"
 #include "../kafka_client.hpp"
 #include "bench/broker_process.hpp"
+#include "graphs/graph_io.hpp"
 #include "operators/card_transactions.hpp"
 #include "operators/codecs/json_encoder.hpp"
 #include "tests/operators/source_test_support.hpp"
@@ -110,6 +113,35 @@ TEST(GenerateCommand, AnUnknownNameListsTheUseCases) {
                                 "iot, logs"),
             std::string::npos)
       << generate.err();
+}
+
+// --save-graph writes the graph `rivulet generate` would run, with the --set values and the
+// --bootstrap in it, for `rivulet deploy` to a node; nothing runs.
+TEST(GenerateCommand, SavesItsGraphWithTheSettingsInsteadOfRunning) {
+  const std::string path =
+      ::testing::TempDir() + "rivulet-generate-" + std::to_string(::getpid()) + ".json";
+  processtest::ChildProcess generate({RIVULET_CLI, "generate", "fraud", "--save-graph", path,
+                                      "--speedup", "5", "--malformed-rate", "0.01", "--set",
+                                      "cards=500", "--bootstrap", "kafka1:9092"});
+  const std::optional<int> rc = generate.wait(30s);
+  ASSERT_TRUE(rc.has_value());
+  ASSERT_EQ(*rc, 0) << generate.err();
+  auto graph = graphs::load_graph(path);
+  std::remove(path.c_str());
+  ASSERT_TRUE(graph) << graph.error().message;
+  const graphs::Node* generator = graph->node("generator");
+  ASSERT_NE(generator, nullptr);
+  EXPECT_EQ(generator->kind, "card_transactions");
+  EXPECT_EQ(std::get<std::int64_t>(*generator->parameter("cards")), 500);
+  EXPECT_EQ(std::get<double>(*generator->parameter("speedup")), 5.0);
+  std::vector<std::string> sinks;
+  for (const graphs::Node& node : graph->nodes) {
+    if (node.kind != "kafka_sink") continue;
+    sinks.push_back(std::get<std::string>(*node.parameter("topic")));
+    EXPECT_EQ(std::get<std::string>(*node.parameter("bootstrap_servers")), "kafka1:9092");
+  }
+  // The events and, with a malformed rate, the malformed messages, both to the use case's topic.
+  EXPECT_EQ(sinks, (std::vector<std::string>{"transactions", "transactions"}));
 }
 
 }  // namespace
