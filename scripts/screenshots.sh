@@ -3,7 +3,9 @@
 # regenerated on any machine: the editor opens the fraud-detection example, selects one operator
 # (so the inspector shows its parameters), validates, fits the view and saves the window; then,
 # with the example deployed to a local runtime node (scripts/demo-node.sh), the same canvas in
-# monitor mode once the job has run for a while.
+# monitor mode once the job has run for a while; then each use case of examples/ (README "Use
+# cases"): its graph with one operator selected, and the same graph in monitor mode with its
+# generator (`rivulet generate NAME --save-graph`) and pipeline deployed to the node.
 # Usage: scripts/screenshots.sh   (builds rivulet-editor and the catalog if needed)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,3 +55,25 @@ source "$root/scripts/demo-node.sh"
 sleep 10  # the generator fills the topic; the pipeline's source catches up
 shoot "$example/fraud-detection.json" per_card_minute "$root/docs/images/editor-monitor-mode.png" \
   --node "$node_address" --monitor "$fraud_job" --screenshot-delay 20000
+
+# The use cases: NAME  EXAMPLE-DIR  NODE-TO-SELECT (a graph not in this tree is skipped).
+while read -r name dir select; do
+  graph="$root/examples/$dir/$dir.json"
+  [ -f "$graph" ] || continue
+  shoot "$graph" "$select" "$root/docs/images/use-case-$name.png"
+  generator="$demo_work/generate-$name.json"
+  "$rivulet" generate "$name" --speedup 10 --malformed-rate 0.002 --save-graph "$generator"
+  # The pipeline first: the node creates the topics it reads with its source's partitions.
+  pipeline_job=$("$rivulet" deploy "$graph" --name "$dir" --node "$node_address")
+  generator_job=$("$rivulet" deploy "$generator" --name "$name-generator" --node "$node_address")
+  sleep 5
+  shoot "$graph" "$select" "$root/docs/images/use-case-$name-monitor.png" \
+    --node "$node_address" --monitor "$pipeline_job" --screenshot-delay 20000
+  "$rivulet" cancel "$pipeline_job" --node "$node_address" >/dev/null
+  "$rivulet" cancel "$generator_job" --node "$node_address" >/dev/null
+done <<'USE_CASES'
+fraud card-fraud consecutive
+iot iot-sensors scores
+clickstream clickstream sessions
+logs log-analysis baseline
+USE_CASES

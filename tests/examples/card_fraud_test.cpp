@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -138,6 +139,17 @@ TEST(CardFraudExample, AlertsMatchWhatSqliteComputesFromTheSameTransactions) {
     ADD_FAILURE() << injected << " was not alerted; the card's transactions:" << history;
   }
   EXPECT_GT(travel_set.size(), 20u);
+
+  // False positives — alerts on transactions without an injected pattern, the rates the README
+  // states. Impossible travel reports the pair's pattern (the first transaction back home after
+  // an injected one abroad is impossible too): none. Large amounts: ordinary transactions above
+  // 1,500 happen (log-normal amounts), at most 5 % of those alerts.
+  EXPECT_EQ(one("SELECT count(*) FROM alerts WHERE rule = 'impossible_travel' AND pattern = ''"),
+            "0");
+  const double amount_false_positives = std::stod(
+      one("SELECT 1.0 * sum(pattern = '') / count(*) FROM alerts WHERE rule = 'large_amount'"));
+  std::cout << "large_amount false positives: " << amount_false_positives << '\n';
+  EXPECT_LE(amount_false_positives, 0.05);
 
   // Velocity: every card with 6 transactions within a minute is alerted, and every alert has
   // injected card testing within its minute (no false positive).
