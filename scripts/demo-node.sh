@@ -1,9 +1,10 @@
 # Sourced by scripts/demo.sh and scripts/screenshots.sh: starts a `rivulet node` (hosting the
 # embedded Kafka broker) on a free loopback port with a temporary data dir, and deploys the
-# fraud-detection example to it as two jobs: the card-transaction generator and the detection
-# pipeline. Sets node_address, generator_job, fraud_job; demo_node_stop ends it all (also from
-# an EXIT trap) and removes the data dir.
-#   needs: rivulet (path of the CLI), example (the examples/fraud-detection dir)
+# card-fraud use case to it as two jobs: the detection pipeline (examples/card-fraud/) and the
+# card-transaction generator (`rivulet generate fraud --save-graph`, event time 10x the wall
+# clock so one-minute windows close every 6 s). Sets node_address, generator_job, fraud_job;
+# demo_node_stop ends it all (also from an EXIT trap) and removes the data dir.
+#   needs: rivulet (path of the CLI), example (the examples/card-fraud dir)
 demo_work=$(mktemp -d)
 demo_node_pid=
 demo_node_stop() {
@@ -33,6 +34,8 @@ for _ in $(seq 1 300); do
 done
 [ -n "$node_address" ] || { echo "rivulet node did not report its address" >&2; exit 1; }
 echo "runtime node at $node_address (log: $demo_work/node.log)" >&2
-generator_job=$("$rivulet" deploy "$example/generator.json" --name fraud-generator --node "$node_address")
-fraud_job=$("$rivulet" deploy "$example/fraud-detection.json" --name fraud-detection --node "$node_address")
+"$rivulet" generate fraud --speedup 10 --malformed-rate 0.002 --save-graph "$demo_work/generator.json"
+# The pipeline first: the node creates the topics it reads with its source's partitions.
+fraud_job=$("$rivulet" deploy "$example/card-fraud.json" --name card-fraud --node "$node_address")
+generator_job=$("$rivulet" deploy "$demo_work/generator.json" --name fraud-generator --node "$node_address")
 echo "deployed $generator_job (generator) and $fraud_job (fraud detection)" >&2

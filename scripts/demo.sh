@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The main job (README, first command): installs, builds, starts a runtime node (`rivulet node`,
-# hosting the embedded Kafka broker) and deploys the fraud-detection example to it: the card
-# transaction generator (examples/fraud-detection/generator.json) and the detection pipeline
-# (fraud-detection.json: Kafka → key by card → one-minute windows → alert rule → Kafka, exactly
-# once). Then it is watched live:
+# hosting the embedded Kafka broker) and deploys the card-fraud use case to it: the card
+# transaction generator (`rivulet generate fraud`) and the detection pipeline
+# (examples/card-fraud/card-fraud.json: Kafka → key by card → velocity, large-amount and
+# impossible-travel rules → Kafka, exactly once). Then it is watched live:
 #   - with a display: rivulet-editor opens the pipeline in monitor mode on the same canvas
 #     (records/s, backpressure, Kafka lag, checkpoints; right-click an edge to preview records);
 #   - without one: the terminal view, `rivulet top` (RIVULET_DEMO_SECONDS bounds it).
@@ -15,9 +15,8 @@ bash "$root/scripts/build.sh"
 
 rivulet="$build_dir/runtime/rivulet"
 editor="$build_dir/editor/rivulet-editor"
-example="$root/examples/fraud-detection"
-"$rivulet" graph validate "$example/generator.json"
-"$rivulet" graph validate "$example/fraud-detection.json"
+example="$root/examples/card-fraud"
+"$rivulet" graph validate "$example/card-fraud.json"
 
 # shellcheck source=demo-node.sh
 source "$root/scripts/demo-node.sh"
@@ -26,7 +25,7 @@ trap 'exit 130' INT TERM
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$editor" ]; then
   echo "opening the editor in monitor mode on $fraud_job; close it to stop" >&2
-  "$editor" --node "$node_address" --monitor "$fraud_job" "$example/fraud-detection.json" || true
+  "$editor" --node "$node_address" --monitor "$fraud_job" "$example/card-fraud.json" || true
 else
   echo "no display: the terminal view of $fraud_job; Ctrl-C stops" >&2
   if [ -n "${RIVULET_DEMO_SECONDS:-}" ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders the editor screenshots in docs/images/ under a virtual X server (Xvfb), so they can be
-# regenerated on any machine: the editor opens the fraud-detection example, selects one operator
+# regenerated on any machine: the editor opens the card-fraud use case, selects one operator
 # (so the inspector shows its parameters), validates, fits the view and saves the window; then,
 # with the example deployed to a local runtime node (scripts/demo-node.sh), the same canvas in
 # monitor mode once the job has run for a while; then each use case of examples/ (README "Use
@@ -25,7 +25,7 @@ if [ ! -f "$build_dir/build.ninja" ]; then
 fi
 cmake --build "$build_dir" -j "$jobs" --target rivulet-editor rivulet
 rivulet="$build_dir/runtime/rivulet"
-example="$root/examples/fraud-detection"
+example="$root/examples/card-fraud"
 "$build_dir/runtime/rivulet" catalog export "$catalog"
 
 # A scratch settings directory: a developer's remembered window layout must not leak in.
@@ -46,17 +46,16 @@ shoot() {  # shoot GRAPH NODE-TO-SELECT OUTPUT [EDITOR OPTIONS...]
   echo "wrote $out"
 }
 
-shoot "$root/examples/fraud-detection/fraud-detection.json" per_card_minute \
-  "$root/docs/images/editor-fraud-detection.png"
+shoot "$example/card-fraud.json" consecutive "$root/docs/images/editor-card-fraud.png"
 
 # Monitor mode: the example running on a local node; the editor subscribes, and the window is
 # saved after 20 s of metrics (the sparklines have some history by then).
 source "$root/scripts/demo-node.sh"
 sleep 10  # the generator fills the topic; the pipeline's source catches up
-shoot "$example/fraud-detection.json" per_card_minute "$root/docs/images/editor-monitor-mode.png" \
+shoot "$example/card-fraud.json" consecutive "$root/docs/images/editor-monitor-mode.png" \
   --node "$node_address" --monitor "$fraud_job" --screenshot-delay 20000
 
-# The use cases: NAME  EXAMPLE-DIR  NODE-TO-SELECT (a graph not in this tree is skipped).
+# The other use cases (card-fraud is the one above): NAME  EXAMPLE-DIR  NODE-TO-SELECT.
 while read -r name dir select; do
   graph="$root/examples/$dir/$dir.json"
   [ -f "$graph" ] || continue
@@ -72,7 +71,6 @@ while read -r name dir select; do
   "$rivulet" cancel "$pipeline_job" --node "$node_address" >/dev/null
   "$rivulet" cancel "$generator_job" --node "$node_address" >/dev/null
 done <<'USE_CASES'
-fraud card-fraud consecutive
 iot iot-sensors scores
 clickstream clickstream sessions
 logs log-analysis baseline
