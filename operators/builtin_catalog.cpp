@@ -14,6 +14,7 @@
 #include "operators/file_sink.hpp"
 #include "operators/file_source.hpp"
 #include "operators/filter.hpp"
+#include "operators/join.hpp"
 #include "operators/kafka_sink.hpp"
 #include "operators/kafka_source.hpp"
 #include "operators/key_by.hpp"
@@ -57,6 +58,7 @@ runtime::OperatorRegistry make_builtin_registry() {
   builtins.push_back({window_aggregate_spec(), window_aggregate_factory()});  // windows, joins
   builtins.push_back({top_n_spec(), top_n_factory()});
   builtins.push_back({window_join_spec(), window_join_factory()});
+  builtins.push_back({join_spec(), join_factory()});
   builtins.push_back({alert_spec(), alert_factory()});  // alerts
   builtins.push_back({absence_spec(), absence_factory()});
   builtins.push_back({kafka_sink_spec(), kafka_sink_factory()});  // sinks

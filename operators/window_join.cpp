@@ -10,6 +10,7 @@
 #include "operators/common_parameters.hpp"
 #include "operators/keyed/byte_io.hpp"
 #include "operators/keyed/event_time.hpp"
+#include "operators/keyed/join_inputs.hpp"
 #include "operators/keyed/key_encoder.hpp"
 #include "operators/keyed/row_codec.hpp"
 #include "operators/parameter_reader.hpp"
@@ -425,9 +426,6 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_window_join(
     const runtime::OperatorBuildContext& context) {
   const ParameterReader params(context);
   const std::string& id = context.node.id;
-  if (context.input_schemas.size() != 2 || context.output_schemas.empty()) {
-    return graphs::Error{"node '" + id + "': window_join needs inputs 'left' and 'right'"};
-  }
   JoinConfig config;
   auto size = params.duration_ms("size");
   auto join_type = params.string("join_type");
@@ -444,50 +442,13 @@ graphs::Result<std::unique_ptr<runtime::Operator>> make_window_join(
   config.allowed_lateness = *lateness;
   config.left_join = *join_type == "left";
 
-  static const char* const kPorts[2] = {"left", "right"};
+  auto inputs = keyed::resolve_join_inputs(context, "window_join", config.left_join);
+  if (!inputs) return inputs.error();
   for (std::size_t side = 0; side < 2; ++side) {
-    const std::vector<std::string> keys =
-        side < context.input_keys.size() ? context.input_keys[side] : std::vector<std::string>{};
-    if (keys.empty()) {
-      return graphs::Error{"node '" + id + "', input '" + kPorts[side] +
-                           "': window_join needs a keyed input (key_by or a hash edge)"};
-    }
-    auto columns = runtime::resolve_fields(context.input_schemas[side], keys);
-    if (!columns) {
-      return graphs::Error{"node '" + id + "', input '" + kPorts[side] +
-                           "': " + columns.error().message};
-    }
-    config.key_columns[side] = std::move(*columns);
-    config.input_schemas[side] =
-        std::make_shared<const graphs::Schema>(context.input_schemas[side]);
+    config.key_columns[side] = std::move(inputs->key_columns[side]);
+    config.input_schemas[side] = std::move(inputs->input_schemas[side]);
   }
-  if (config.key_columns[0].size() != config.key_columns[1].size()) {
-    return graphs::Error{"node '" + id + "': inputs 'left' and 'right' are keyed by " +
-                         std::to_string(config.key_columns[0].size()) + " and " +
-                         std::to_string(config.key_columns[1].size()) +
-                         " fields; a join needs the same number"};
-  }
-  for (std::size_t k = 0; k < config.key_columns[0].size(); ++k) {
-    const graphs::Field& l = context.input_schemas[0][config.key_columns[0][k]];
-    const graphs::Field& r = context.input_schemas[1][config.key_columns[1][k]];
-    if (!keyed::key_types_compatible(l.type, r.type)) {
-      return graphs::Error{"node '" + id + "': key field " + std::to_string(k + 1) + " is " +
-                           graphs::to_string(l.type) + " ('" + l.name + "') on the left but " +
-                           graphs::to_string(r.type) + " ('" + r.name + "') on the right"};
-    }
-  }
-  graphs::Schema output = context.output_schemas[0];
-  const std::size_t left_size = context.input_schemas[0].size();
-  if (output.size() != left_size + context.input_schemas[1].size()) {
-    return graphs::Error{"node '" + id +
-                         "': output 'out' must hold the left then the right fields"};
-  }
-  // A left join fills the right fields with NULL: make sure the batches say so even if the
-  // propagated schema kept the right side's non-nullable flags.
-  if (config.left_join) {
-    for (std::size_t c = left_size; c < output.size(); ++c) output[c].nullable = true;
-  }
-  config.output_schema = std::make_shared<const graphs::Schema>(std::move(output));
+  config.output_schema = std::move(inputs->output_schema);
   config.node_id = id;
   config.task_name = id + "#" + std::to_string(context.subtask_index);
   config.state_backend = context.state_backend;

@@ -10,6 +10,7 @@
 #include "operators/absence.hpp"
 #include "operators/alert.hpp"
 #include "operators/dedup.hpp"
+#include "operators/join.hpp"
 #include "operators/previous.hpp"
 #include "operators/running_stats.hpp"
 #include "operators/top_n.hpp"
@@ -297,6 +298,20 @@ BackendCase join_case(std::string name, std::string join_type) {
   return c;
 }
 
+// join (regular and interval), on the window_join workload.
+BackendCase regular_join_case(std::string name, std::vector<graphs::Parameter> params,
+                              bool left_join) {
+  BackendCase c = join_case(std::move(name), "inner");
+  c.node = node("j2", "join", std::move(params));
+  c.spec = join_spec();
+  c.factory = join_factory();
+  if (left_join) {
+    for (std::size_t f = 2; f < c.outputs[0].size(); ++f) c.outputs[0][f].nullable = true;
+  }
+  c.min_rows = 500;
+  return c;
+}
+
 // ---- absence: 30 records a batch over 40 devices, a quarter of them falling silent ------------
 
 const graphs::Schema kAbsenceInput = {{"device", FieldType::String, true},
@@ -487,6 +502,15 @@ std::vector<BackendCase> backend_cases() {
       alert_case(),
       join_case("JoinInner", "inner"),
       join_case("JoinLeft", "left"),
+      regular_join_case("RegularJoin", {}, false),
+      regular_join_case(
+          "IntervalJoin",
+          {param("mode", std::string("interval")), ms("lower_bound", 12), ms("upper_bound", 20)},
+          false),
+      regular_join_case("IntervalLeftJoin",
+                        {param("mode", std::string("interval")), ms("lower_bound", 5),
+                         ms("upper_bound", 9), param("join_type", std::string("left"))},
+                        true),
       absence_case(),
       running_stats_case(),
       previous_case(),

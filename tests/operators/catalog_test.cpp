@@ -100,6 +100,7 @@ TEST(BuiltinCatalog, HasTheDocumentedKindsInAStableOrder) {
                                              "window_aggregate",
                                              "top_n",
                                              "window_join",
+                                             "join",
                                              "alert",
                                              "absence",
                                              "kafka_sink",
@@ -315,7 +316,7 @@ TEST(BuiltinCatalog, StatefulOperatorsAreMarked) {
   // These keep state across records (offsets, windows, seen keys, transactions): the runtime
   // snapshots exactly the operators marked stateful.
   for (const char* kind : {"kafka_source", "datagen", "file_source", "window_aggregate",
-                           "window_join", "dedup", "top_n", "alert", "kafka_sink"}) {
+                           "window_join", "join", "dedup", "top_n", "alert", "kafka_sink"}) {
     ASSERT_NE(catalog().find(kind), nullptr) << kind;
     EXPECT_TRUE(catalog().find(kind)->stateful) << kind;
   }
