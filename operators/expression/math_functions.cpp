@@ -17,6 +17,7 @@
 
 #include "operators/expression/kernel.hpp"
 #include "operators/expression/rowwise_kernel.hpp"
+#include "operators/geo_distance.hpp"
 
 namespace rivulet::operators::expression {
 namespace {
@@ -95,18 +96,6 @@ KernelPtr numeric(NodeRef node, std::vector<KernelPtr> args, IntOp int_op, Float
                         out.ints[r] = int_op(a, i);
                         return true;
                       });
-}
-
-// Haversine distance on a sphere of the Earth's mean radius (6,371 km): what PostGIS calls
-// ST_DistanceSphere, within 0.5 % of the ellipsoid everywhere.
-double great_circle_km(double lat1, double lon1, double lat2, double lon2) {
-  constexpr double kRadians = 3.14159265358979323846 / 180.0;
-  const double dlat = (lat2 - lat1) * kRadians;
-  const double dlon = (lon2 - lon1) * kRadians;
-  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * kRadians) * std::cos(lat2 * kRadians) * std::sin(dlon / 2) *
-                       std::sin(dlon / 2);
-  return 2 * 6371.0 * std::asin(std::sqrt(std::min(1.0, std::max(0.0, h))));
 }
 
 double f(const Args& a, std::size_t k, std::size_t i) { return a[k].floats[a[k].at(i)]; }

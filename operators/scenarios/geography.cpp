@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 
+#include "operators/geo_distance.hpp"
+
 namespace rivulet::operators::scenarios {
 namespace {
 
@@ -23,14 +25,7 @@ constexpr std::array kCountries = {
 std::span<const Country> countries() { return kCountries; }
 
 double distance_km(double lat1, double lon1, double lat2, double lon2) {
-  constexpr double kEarthRadiusKm = 6371.0;
-  constexpr double kRadians = 3.14159265358979323846 / 180.0;
-  const double dlat = (lat2 - lat1) * kRadians;
-  const double dlon = (lon2 - lon1) * kRadians;
-  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * kRadians) * std::cos(lat2 * kRadians) * std::sin(dlon / 2) *
-                       std::sin(dlon / 2);
-  return 2 * kEarthRadiusKm * std::asin(std::sqrt(std::min(1.0, std::max(0.0, h))));
+  return great_circle_km(lat1, lon1, lat2, lon2);
 }
 
 double distance_km(const Country& a, const Country& b) {
